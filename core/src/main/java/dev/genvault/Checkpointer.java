@@ -1,0 +1,169 @@
+package dev.genvault;
+
+import dev.genvault.spi.Chunk;
+import dev.genvault.spi.GenerationStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One thread that writes the new text of every live generation in one store call per tick: at
+ * most every {@link CheckpointPolicy#interval()}, sooner when a generation has buffered {@link
+ * CheckpointPolicy#maxPieces()} pieces. A failed write keeps its chunks for the next tick, so an
+ * outage delays text but never loses or reorders it. Also sends the heartbeats of live
+ * generations that had no new text.
+ */
+final class Checkpointer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Checkpointer.class);
+
+  private final GenerationStore store;
+  private final Clock clock;
+  private final CheckpointPolicy policy;
+  private final Duration heartbeatInterval;
+  private final Listeners listener;
+  private final Set<LiveGeneration> live = ConcurrentHashMap.newKeySet();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition wake = lock.newCondition();
+  private final Thread thread;
+  private boolean wakeRequested;
+  private volatile boolean running = true;
+  private Instant lastHeartbeat;
+  private long failuresInARow;
+
+  Checkpointer(
+      GenerationStore store,
+      Clock clock,
+      CheckpointPolicy policy,
+      Duration heartbeatInterval,
+      Listeners listener) {
+    this.store = store;
+    this.clock = clock;
+    this.policy = policy;
+    this.heartbeatInterval = heartbeatInterval;
+    this.listener = listener;
+    this.lastHeartbeat = clock.instant();
+    this.thread = new Thread(this::loop, "genvault-checkpointer");
+    this.thread.setDaemon(true);
+    this.thread.start();
+  }
+
+  void register(LiveGeneration generation) {
+    live.add(generation);
+  }
+
+  void unregister(LiveGeneration generation) {
+    live.remove(generation);
+  }
+
+  /** Called on every emitted piece with that generation's count of unsaved pieces. */
+  void pieces(int unsavedPieces) {
+    if (unsavedPieces >= policy.maxPieces()) {
+      lock.lock();
+      try {
+        wakeRequested = true;
+        wake.signal();
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  private void loop() {
+    long intervalNanos = policy.interval().toNanos();
+    while (running) {
+      lock.lock();
+      try {
+        long remaining = intervalNanos;
+        while (running && !wakeRequested && remaining > 0) {
+          remaining = wake.awaitNanos(remaining);
+        }
+        wakeRequested = false;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } finally {
+        lock.unlock();
+      }
+      if (running) {
+        tick();
+      }
+    }
+  }
+
+  /** Writes every unsaved chunk of every live generation in one call, then heartbeats. */
+  void tick() {
+    Instant now = clock.instant();
+    List<Chunk> batch = new ArrayList<>();
+    Map<LiveGeneration, List<Chunk>> byGeneration = new java.util.HashMap<>();
+    for (LiveGeneration g : live) {
+      List<Chunk> chunks = g.unsavedChunks();
+      if (!chunks.isEmpty()) {
+        byGeneration.put(g, chunks);
+        batch.addAll(chunks);
+      }
+    }
+    if (!batch.isEmpty()) {
+      try {
+        store.appendChunks(batch, now);
+        byGeneration.forEach(LiveGeneration::saved);
+        if (failuresInARow > 0) {
+          log.info("checkpoints reach the store again after {} failed writes", failuresInARow);
+        }
+        failuresInARow = 0;
+        listener.checkpoint(batch.size(), byGeneration.size());
+      } catch (RuntimeException e) {
+        failuresInARow++;
+        if (failuresInARow == 1 || failuresInARow % 100 == 0) {
+          log.warn(
+              "checkpoint of {} chunks failed ({} in a row); the text is kept and retried: {}",
+              batch.size(),
+              failuresInARow,
+              e.toString());
+        }
+        listener.checkpointFailed(e);
+      }
+    }
+    if (Duration.between(lastHeartbeat, now).compareTo(heartbeatInterval) >= 0) {
+      List<String> ids = new ArrayList<>();
+      for (LiveGeneration g : live) {
+        if (!byGeneration.containsKey(g)) {
+          ids.add(g.id());
+        }
+      }
+      try {
+        if (!ids.isEmpty()) {
+          store.heartbeat(ids, now);
+        }
+        lastHeartbeat = now;
+      } catch (RuntimeException e) {
+        log.warn("heartbeat of {} live generations failed: {}", ids.size(), e.toString());
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    lock.lock();
+    try {
+      wake.signal();
+    } finally {
+      lock.unlock();
+    }
+    try {
+      thread.join(TimeUnit.SECONDS.toMillis(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,154 @@
+package dev.genvault;
+
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import javax.imageio.ImageIO;
+
+/**
+ * An offline model for the quick start and tests: it streams deterministic text (the same request
+ * always gets the same answer) at a realistic pace, reports usage, and draws a small PNG for image
+ * requests. It calls no network and costs nothing. Thread safe.
+ */
+public final class DemoModel implements ModelClient {
+  /** The model name the demo reports. */
+  public static final String MODEL = "genvault-demo-1";
+
+  private static final String[] WORDS = {
+    "a", "quiet", "river", "carries", "the", "morning", "light", "across", "old", "stones",
+    "every", "record", "keeps", "its", "place", "while", "tokens", "arrive", "one", "by",
+    "one", "and", "nothing", "is", "lost", "on", "the", "way", "to", "disk",
+    "clouds", "drift", "over", "patient", "hills", "as", "the", "ledger", "grows", "line",
+    "after", "line", "with", "exact", "costs", "written", "beside", "each", "answer", "we",
+  };
+
+  private final Duration tokenDelay;
+  private final int words;
+  private final Sleeper sleeper;
+
+  private DemoModel(Duration tokenDelay, int words, Sleeper sleeper) {
+    this.tokenDelay = tokenDelay;
+    this.words = words;
+    this.sleeper = sleeper;
+  }
+
+  /** A demo model emitting 48 words at 25 ms each (about 40 tokens per second). */
+  public static DemoModel create() {
+    return new DemoModel(Duration.ofMillis(25), 48, Sleeper.SYSTEM);
+  }
+
+  /** A demo model with the given pace and length (words per answer, at least 1). */
+  public static DemoModel create(Duration tokenDelay, int words) {
+    return create(tokenDelay, words, Sleeper.SYSTEM);
+  }
+
+  /** A demo model that waits through the given sleeper. */
+  public static DemoModel create(Duration tokenDelay, int words, Sleeper sleeper) {
+    Objects.requireNonNull(tokenDelay, "tokenDelay");
+    if (tokenDelay.isNegative()) {
+      throw new IllegalArgumentException("tokenDelay must not be negative");
+    }
+    if (words < 1) {
+      throw new IllegalArgumentException("words must be at least 1: " + words);
+    }
+    return new DemoModel(tokenDelay, words, Objects.requireNonNull(sleeper, "sleeper"));
+  }
+
+  @Override
+  public String provider() {
+    return "demo";
+  }
+
+  @Override
+  public ModelResult generate(ModelCall call) throws Exception {
+    GenerationRequest request = call.request();
+    long inputTokens = estimateTokens(request);
+    SplittableRandom random = new SplittableRandom(seed(request));
+    if (request.kind() == GenerationKind.IMAGE) {
+      int count = request.n() == null ? 1 : request.n();
+      for (int i = 0; i < count; i++) {
+        call.storeFile("image/png", new java.io.ByteArrayInputStream(png(random)));
+      }
+      return ModelResult.builder()
+          .finishReason("stop")
+          .providerModel(MODEL)
+          .usage(Usage.builder().inputTokens(inputTokens).outputTokens(0L).build())
+          .build();
+    }
+    int limit = request.maxOutputTokens() == null ? words : Math.min(words, request.maxOutputTokens());
+    String finish = limit < words ? "length" : "stop";
+    for (int i = 0; i < limit; i++) {
+      if (call.isCancelled()) {
+        break;
+      }
+      String word = WORDS[random.nextInt(WORDS.length)];
+      call.emit(i == 0 ? capitalize(word) : " " + word);
+      if (!tokenDelay.isZero()) {
+        sleeper.sleep(tokenDelay);
+      }
+    }
+    if (finish.equals("stop")) {
+      call.emit(".");
+    }
+    return ModelResult.builder()
+        .finishReason(finish)
+        .providerModel(MODEL)
+        .providerResponseId("demo-" + Long.toHexString(seed(request)))
+        .usage(Usage.of(inputTokens, finish.equals("stop") ? limit + 1 : limit))
+        .build();
+  }
+
+  private static long estimateTokens(GenerationRequest request) {
+    long tokens = 0;
+    for (Message m : request.conversation()) {
+      tokens += 4 + (m.content().length() + 3) / 4;
+    }
+    return tokens;
+  }
+
+  private static long seed(GenerationRequest request) {
+    long h = 1125899906842597L;
+    for (Message m : request.conversation()) {
+      for (byte b : (m.role() + ":" + m.content()).getBytes(StandardCharsets.UTF_8)) {
+        h = 31 * h + b;
+      }
+    }
+    return h ^ request.model().hashCode();
+  }
+
+  private static String capitalize(String word) {
+    return Character.toUpperCase(word.charAt(0)) + word.substring(1);
+  }
+
+  private static byte[] png(SplittableRandom random) {
+    BufferedImage image = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+    Color from = new Color(random.nextInt(0x1000000));
+    Color to = new Color(random.nextInt(0x1000000));
+    for (int y = 0; y < 64; y++) {
+      for (int x = 0; x < 64; x++) {
+        float t = (x + y) / 126f;
+        int r = Math.round(from.getRed() * (1 - t) + to.getRed() * t);
+        int g = Math.round(from.getGreen() * (1 - t) + to.getGreen() * t);
+        int b = Math.round(from.getBlue() * (1 - t) + to.getBlue() * t);
+        image.setRGB(x, y, (r << 16) | (g << 8) | b);
+      }
+    }
+    try (ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+      ImageIO.write(image, "png", out);
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "DemoModel{words=" + words + ", tokenDelay=" + tokenDelay.toMillis() + "ms}";
+  }
+}

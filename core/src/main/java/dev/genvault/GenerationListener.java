@@ -1,0 +1,32 @@
+package dev.genvault;
+
+/**
+ * Sees what the generator does, for metrics and logs. Every method does nothing by default;
+ * override the ones you need. Methods are called on the generator's threads and must be fast and
+ * not throw (an exception is logged and ignored).
+ */
+public abstract class GenerationListener {
+  /** A listener that does nothing. */
+  public static final GenerationListener NONE = new GenerationListener() {};
+
+  /** A generation's pending row was inserted and the client is about to be called. */
+  public void started(Generation pending) {}
+
+  /** The first piece of text arrived. */
+  public void firstToken(String generationId) {}
+
+  /** A checkpoint wrote {@code chunks} chunks of {@code generations} generations in one write. */
+  public void checkpoint(int chunks, int generations) {}
+
+  /** A checkpoint write failed; its text is kept and written by a later one. */
+  public void checkpointFailed(Throwable error) {}
+
+  /** A generation completed and its row is terminal. */
+  public void completed(Generation generation) {}
+
+  /** A generation failed; its row is {@link GenerationStatus#ERROR} (if the store could be reached). */
+  public void failed(Generation generation, Throwable error) {}
+
+  /** A request was served from the dedup cache or a joined in-flight generation. */
+  public void cacheHit(Generation copy, String originalId) {}
+}

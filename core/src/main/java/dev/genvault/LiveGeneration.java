@@ -1,0 +1,243 @@
+package dev.genvault;
+
+import dev.genvault.spi.BlobKeys;
+import dev.genvault.spi.BlobStore;
+import dev.genvault.spi.Chunk;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.IntConsumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One generation running in this process: the text so far, which part of it the store already
+ * has, its readers, and the outcome. Shared by the worker (emit), the checkpointer (chunks) and
+ * readers (subscribe); every mutable field is guarded by {@code this}.
+ */
+final class LiveGeneration implements ModelCall {
+  final Generation pending;
+  final CompletableFuture<Generation> done = new CompletableFuture<>();
+
+  private final Clock clock;
+  private final BlobStore blobs;
+  private final IntConsumer onPieces;
+  private final Runnable onFirstToken;
+  private final StringBuilder text = new StringBuilder();
+  private final List<GenerationStream> readers = new ArrayList<>();
+  private final List<BlobRef> files = new ArrayList<>();
+  private final List<Chunk> unsaved = new ArrayList<>();
+  private int chunkedChars;
+  private int nextSeq;
+  private int unsavedPieces;
+  private @Nullable Instant unsavedSince;
+  private @Nullable Instant firstTokenAt;
+  private volatile @Nullable ErrorType cancelled;
+  private volatile @Nullable Thread worker;
+  volatile @Nullable Throwable failure;
+
+  LiveGeneration(
+      Generation pending,
+      Clock clock,
+      BlobStore blobs,
+      IntConsumer onPieces,
+      Runnable onFirstToken) {
+    this.pending = pending;
+    this.clock = clock;
+    this.blobs = blobs;
+    this.onPieces = onPieces;
+    this.onFirstToken = onFirstToken;
+  }
+
+  String id() {
+    return pending.id();
+  }
+
+  @Override
+  public String generationId() {
+    return pending.id();
+  }
+
+  @Override
+  public GenerationRequest request() {
+    return pending.request();
+  }
+
+  @Override
+  public void emit(String delta) {
+    ErrorType reason = cancelled;
+    if (reason != null) {
+      throw new ProviderException(
+          reason,
+          reason == ErrorType.CANCELLED
+              ? "generation " + id() + " was cancelled"
+              : "generation " + id() + " was interrupted by shutdown");
+    }
+    if (delta.isEmpty()) {
+      return;
+    }
+    int pieces;
+    boolean first = false;
+    synchronized (this) {
+      Instant now = clock.instant();
+      if (firstTokenAt == null) {
+        firstTokenAt = now;
+        first = true;
+      }
+      if (unsavedSince == null) {
+        unsavedSince = now;
+      }
+      text.append(delta);
+      pieces = ++unsavedPieces;
+      for (GenerationStream reader : readers) {
+        reader.delta(delta);
+      }
+    }
+    if (first) {
+      onFirstToken.run();
+    }
+    onPieces.accept(pieces);
+  }
+
+  @Override
+  public BlobRef storeFile(String contentType, InputStream content) {
+    int n;
+    synchronized (this) {
+      n = files.size();
+      // Reserve the index so concurrent files never share a key.
+      files.add(null);
+    }
+    BlobRef ref;
+    try {
+      ref = blobs.put(BlobKeys.forGeneration(id(), n, contentType), content, contentType);
+    } catch (RuntimeException e) {
+      synchronized (this) {
+        files.set(n, null);
+      }
+      throw new BlobUploadException("could not store file " + n + " of generation " + id() + ": " + e.getMessage(), e);
+    }
+    synchronized (this) {
+      files.set(n, ref);
+    }
+    return ref;
+  }
+
+  @Override
+  public boolean isCancelled() {
+    return cancelled != null;
+  }
+
+  /** Why the generation was stopped ({@code cancelled} or {@code interrupted}), or null. */
+  @Nullable ErrorType cancelReason() {
+    return cancelled;
+  }
+
+  /**
+   * Stops the generation for a reason ({@link ErrorType#CANCELLED} or {@link
+   * ErrorType#INTERRUPTED}) and interrupts the worker so a blocked client wakes up.
+   */
+  void cancel(ErrorType reason) {
+    if (cancelled == null) {
+      cancelled = reason;
+    }
+    Thread t = worker;
+    if (t != null) {
+      t.interrupt();
+    }
+  }
+
+  void worker(@Nullable Thread thread) {
+    this.worker = thread;
+  }
+
+  synchronized String text() {
+    return text.toString();
+  }
+
+  synchronized boolean hasText() {
+    return text.length() > 0;
+  }
+
+  synchronized @Nullable Instant firstTokenAt() {
+    return firstTokenAt;
+  }
+
+  synchronized List<BlobRef> files() {
+    List<BlobRef> stored = new ArrayList<>();
+    for (BlobRef ref : files) {
+      if (ref != null) {
+        stored.add(ref);
+      }
+    }
+    return stored;
+  }
+
+  /**
+   * The chunks the store does not have yet: earlier unsaved ones (same sequence numbers, so a
+   * retry is idempotent) plus one new chunk with the text since the last checkpoint.
+   */
+  synchronized List<Chunk> unsavedChunks() {
+    if (text.length() > chunkedChars) {
+      Instant since = unsavedSince == null ? clock.instant() : unsavedSince;
+      unsaved.add(new Chunk(id(), nextSeq++, text.substring(chunkedChars), since));
+      chunkedChars = text.length();
+      unsavedPieces = 0;
+      unsavedSince = null;
+    }
+    return List.copyOf(unsaved);
+  }
+
+  /** The store has these chunks now. */
+  synchronized void saved(List<Chunk> chunks) {
+    unsaved.removeAll(chunks);
+  }
+
+  /** Adds a reader: it gets the text so far at once, then every new piece, then the end. */
+  synchronized void subscribe(GenerationStream reader) {
+    if (done.isDone()) {
+      reader.delta(text.toString());
+      reader.end(done.join());
+      return;
+    }
+    reader.delta(text.toString());
+    readers.add(reader);
+  }
+
+  synchronized void unsubscribe(GenerationStream reader) {
+    readers.remove(reader);
+  }
+
+  /** Appends text that arrived whole at the end (a client that did not emit). */
+  void appendFinal(String finalText) {
+    synchronized (this) {
+      text.append(finalText);
+      for (GenerationStream reader : readers) {
+        reader.delta(finalText);
+      }
+    }
+  }
+
+  /** Records the outcome and ends every reader. */
+  void end(Generation terminal) {
+    List<GenerationStream> toEnd;
+    synchronized (this) {
+      done.complete(terminal);
+      toEnd = List.copyOf(readers);
+      readers.clear();
+    }
+    for (GenerationStream reader : toEnd) {
+      reader.end(terminal);
+    }
+  }
+
+  /** A file could not be stored: the generation ends {@code error/blob_upload_failed}. */
+  static final class BlobUploadException extends ProviderException {
+    private static final long serialVersionUID = 1L;
+
+    BlobUploadException(String message, Throwable cause) {
+      super(ErrorType.BLOB_UPLOAD_FAILED, message, false, cause);
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package dev.genvault;
+
+import java.util.Objects;
+
+/**
+ * The one method through which any LLM client plugs into Genvault.
+ *
+ * <p>A plain client returns the whole text in its {@link ModelResult}; a streaming client pushes
+ * each piece of text through {@link ModelCall#emit(String)} as it arrives and returns the usage and
+ * finish reason at the end. Wrapping an existing client is one lambda:
+ *
+ * <pre>{@code
+ * ModelClient mine = ModelClient.of("openai", call ->
+ *     ModelResult.text(myClient.complete(call.request().prompt())));
+ * }</pre>
+ *
+ * <p>Implementations must be safe for use by many threads at once: the generator calls them from
+ * its workers concurrently. To fail, throw: a {@link ProviderException} sets the row's {@link
+ * ErrorType}; anything else is recorded as {@link ErrorType#PROVIDER_ERROR}.
+ */
+@FunctionalInterface
+public interface ModelClient {
+
+  /**
+   * Runs one generation.
+   *
+   * @param call the request, the generation's ID, and where to push text and files
+   * @return the final result; its text is ignored when text was emitted
+   * @throws Exception any failure; the generation then ends in {@link GenerationStatus#ERROR}
+   */
+  ModelResult generate(ModelCall call) throws Exception;
+
+  /** The provider's name recorded on each generation, e.g. {@code openai}. */
+  default String provider() {
+    return "custom";
+  }
+
+  /** A client with the given provider name around a lambda. */
+  static ModelClient of(String provider, ModelClient client) {
+    Objects.requireNonNull(provider, "provider");
+    Objects.requireNonNull(client, "client");
+    return new ModelClient() {
+      @Override
+      public ModelResult generate(ModelCall call) throws Exception {
+        return client.generate(call);
+      }
+
+      @Override
+      public String provider() {
+        return provider;
+      }
+
+      @Override
+      public String toString() {
+        return "ModelClient(" + provider + ")";
+      }
+    };
+  }
+}

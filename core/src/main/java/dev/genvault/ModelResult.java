@@ -1,0 +1,138 @@
+package dev.genvault;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a {@link ModelClient} returns at the end of a generation. Immutable.
+ *
+ * <p>{@link #text()} is used only when the client emitted no text through {@link ModelCall#emit};
+ * files in {@link #files()} are stored after those already stored through {@link
+ * ModelCall#storeFile}.
+ */
+public final class ModelResult {
+  private final @Nullable String text;
+  private final @Nullable String finishReason;
+  private final @Nullable Usage usage;
+  private final @Nullable String providerModel;
+  private final @Nullable String providerResponseId;
+  private final List<GeneratedFile> files;
+
+  /**
+   * A generated file returned whole.
+   *
+   * @param contentType its MIME type
+   * @param content its bytes
+   */
+  public record GeneratedFile(String contentType, byte[] content) {
+    /** Checks the fields. */
+    public GeneratedFile {
+      Objects.requireNonNull(contentType, "contentType");
+      Objects.requireNonNull(content, "content");
+    }
+  }
+
+  private ModelResult(Builder b) {
+    this.text = b.text;
+    this.finishReason = b.finishReason;
+    this.usage = b.usage;
+    this.providerModel = b.providerModel;
+    this.providerResponseId = b.providerResponseId;
+    this.files = List.copyOf(b.files);
+  }
+
+  /** A new, empty builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A result with only text and the {@code stop} finish reason. */
+  public static ModelResult text(String text) {
+    return builder().text(text).finishReason("stop").build();
+  }
+
+  /** The whole text, for clients that do not emit; otherwise null. */
+  public @Nullable String text() {
+    return text;
+  }
+
+  /** Why the model stopped, as the provider said it. */
+  public @Nullable String finishReason() {
+    return finishReason;
+  }
+
+  /** The provider's usage report, or null if it sent none. */
+  public @Nullable Usage usage() {
+    return usage;
+  }
+
+  /** The model the provider says it used. */
+  public @Nullable String providerModel() {
+    return providerModel;
+  }
+
+  /** The provider's response ID. */
+  public @Nullable String providerResponseId() {
+    return providerResponseId;
+  }
+
+  /** Files returned whole. */
+  public List<GeneratedFile> files() {
+    return files;
+  }
+
+  /** Builds a {@link ModelResult}. */
+  public static final class Builder {
+    private @Nullable String text;
+    private @Nullable String finishReason;
+    private @Nullable Usage usage;
+    private @Nullable String providerModel;
+    private @Nullable String providerResponseId;
+    private final List<GeneratedFile> files = new ArrayList<>();
+
+    private Builder() {}
+
+    /** Sets {@link ModelResult#text()}. */
+    public Builder text(@Nullable String text) {
+      this.text = text;
+      return this;
+    }
+
+    /** Sets {@link ModelResult#finishReason()}. */
+    public Builder finishReason(@Nullable String finishReason) {
+      this.finishReason = finishReason;
+      return this;
+    }
+
+    /** Sets {@link ModelResult#usage()}. */
+    public Builder usage(@Nullable Usage usage) {
+      this.usage = usage;
+      return this;
+    }
+
+    /** Sets {@link ModelResult#providerModel()}. */
+    public Builder providerModel(@Nullable String providerModel) {
+      this.providerModel = providerModel;
+      return this;
+    }
+
+    /** Sets {@link ModelResult#providerResponseId()}. */
+    public Builder providerResponseId(@Nullable String providerResponseId) {
+      this.providerResponseId = providerResponseId;
+      return this;
+    }
+
+    /** Adds a file returned whole. */
+    public Builder file(String contentType, byte[] content) {
+      files.add(new GeneratedFile(contentType, content));
+      return this;
+    }
+
+    /** The result. */
+    public ModelResult build() {
+      return new ModelResult(this);
+    }
+  }
+}

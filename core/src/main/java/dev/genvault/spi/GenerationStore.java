@@ -1,0 +1,115 @@
+package dev.genvault.spi;
+
+import dev.genvault.Generation;
+import dev.genvault.GenerationStatus;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where generations live: one row per generation plus its streamed chunks.
+ *
+ * <p><b>Thread safety:</b> implementations must be safe for use by many threads at once; each
+ * method is atomic on its own.
+ *
+ * <p><b>Terminal rows are final:</b> once a row is {@link GenerationStatus#COMPLETE} or {@link
+ * GenerationStatus#ERROR}, no method changes it again (except deletion).
+ *
+ * <p><b>Failures:</b> methods throw {@link dev.genvault.PersistenceException} (unchecked) when the
+ * backend cannot do what was asked, with {@code isRetryable()} true when the same call may succeed
+ * later. They never throw checked exceptions. Null arguments are rejected with {@link
+ * NullPointerException}.
+ *
+ * <p>The contract is tested by {@code dev.genvault.tck.GenerationStoreContract}.
+ */
+public interface GenerationStore {
+
+  /** A new, empty in-memory store for tests and demos, on the system clock. */
+  static GenerationStore inMemory() {
+    return new InMemoryGenerationStore(Clock.systemUTC());
+  }
+
+  /** A new, empty in-memory store that stamps {@code updatedAt} from the given clock. */
+  static GenerationStore inMemory(Clock clock) {
+    return new InMemoryGenerationStore(clock);
+  }
+
+  /**
+   * Inserts a new live row ({@link GenerationStatus#PENDING} or {@link GenerationStatus#STREAMING}).
+   * When this returns, the row is durable.
+   *
+   * @throws dev.genvault.DuplicateGenerationException if a row with this ID exists (the existing
+   *     row is unchanged)
+   * @throws IllegalArgumentException if the generation is terminal
+   */
+  void insert(Generation generation);
+
+  /**
+   * Inserts a row that is terminal from the start, e.g. one served from the dedup cache.
+   *
+   * @throws dev.genvault.DuplicateGenerationException if a row with this ID exists
+   * @throws IllegalArgumentException if the generation is not terminal
+   */
+  void insertTerminal(Generation generation);
+
+  /**
+   * Appends chunks of any number of generations in one atomic write (one transaction where the
+   * backend has them). Idempotent: a chunk whose {@code (generationId, seq)} is already stored is
+   * skipped. Chunks of unknown or terminal generations are ignored. A live generation that
+   * receives a chunk moves from {@code pending} to {@code streaming}, gets {@code firstTokenAt}
+   * (the earliest chunk's {@code createdAt}) if it had none, and its heartbeat is set to {@code
+   * at}.
+   */
+  void appendChunks(List<Chunk> chunks, Instant at);
+
+  /** Sets the heartbeat of those of the given generations that are still live. */
+  void heartbeat(Collection<String> ids, Instant at);
+
+  /**
+   * Makes a live row terminal with the given record's result fields (status, error, text, finish
+   * reason, usage, cost, blobs, provider fields, {@code firstTokenAt}, {@code completedAt}). The
+   * heartbeat is cleared.
+   *
+   * @return true if the row was live and is now terminal; false if it was already terminal (it is
+   *     left unchanged) or does not exist
+   * @throws IllegalArgumentException if the given generation is not terminal
+   */
+  boolean finish(Generation terminal);
+
+  /**
+   * The generation with this ID. For a live row, {@link Generation#text()} is its stored chunks
+   * joined in order.
+   */
+  Optional<Generation> find(String id);
+
+  /** The stored chunks of a generation with {@code seq > afterSeq}, in order; empty if none. */
+  List<Chunk> chunks(String id, int afterSeq);
+
+  /** Generations matching the query, newest first, one page at a time. */
+  Page<Generation> list(GenerationQuery query);
+
+  /** Counts, token sums and exact cost sums, grouped as the query says, in no particular order. */
+  List<SpendRow> spend(SpendQuery query);
+
+  /**
+   * Live rows whose heartbeat is older than {@code heartbeatBefore} (or that have none and were
+   * created before it), oldest first, at most {@code limit}.
+   */
+  List<Generation> findStale(Instant heartbeatBefore, int limit);
+
+  /**
+   * Deletes a generation, its chunks and its blob references (not the blobs themselves).
+   *
+   * @return true if it existed
+   */
+  boolean delete(String id);
+
+  /**
+   * Deletes every generation of a user, with their chunks and blob references.
+   *
+   * @return how many generations were deleted
+   */
+  int deleteByUser(String userId);
+}
