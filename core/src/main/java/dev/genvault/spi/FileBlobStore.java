@@ -45,6 +45,14 @@ final class FileBlobStore implements BlobStore {
     if (!path.startsWith(root) || path.equals(root)) {
       throw new IllegalArgumentException("blob key escapes the blob folder: " + key);
     }
+    Path parent = path.getParent();
+    try {
+      if (Files.exists(parent) && !parent.toRealPath().startsWith(root)) {
+        throw new IllegalArgumentException("blob key escapes the blob folder through a link: " + key);
+      }
+    } catch (IOException e) {
+      throw new PersistenceException("could not resolve blob " + key, e);
+    }
     return path;
   }
 
