@@ -101,7 +101,7 @@ final class Checkpointer implements AutoCloseable {
   }
 
   /** Writes every unsaved chunk of every live generation in one call, then heartbeats. */
-  void tick() {
+  synchronized void tick() {
     Instant now = clock.instant();
     List<Chunk> batch = new ArrayList<>();
     Map<LiveGeneration, List<Chunk>> byGeneration = new java.util.HashMap<>();

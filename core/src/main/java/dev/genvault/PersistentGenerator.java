@@ -833,6 +833,11 @@ public final class PersistentGenerator implements AutoCloseable {
     return ended;
   }
 
+  /** Runs one checkpoint tick now, on the calling thread (tests). */
+  void checkpointNow() {
+    checkpointer.tick();
+  }
+
   private void sweepQuietly() {
     try {
       sweep();

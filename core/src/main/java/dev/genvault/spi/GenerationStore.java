@@ -2,7 +2,6 @@ package dev.genvault.spi;
 
 import dev.genvault.Generation;
 import dev.genvault.GenerationStatus;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -26,14 +25,9 @@ import java.util.Optional;
  */
 public interface GenerationStore {
 
-  /** A new, empty in-memory store for tests and demos, on the system clock. */
+  /** A new, empty in-memory store for tests and demos. */
   static GenerationStore inMemory() {
-    return new InMemoryGenerationStore(Clock.systemUTC());
-  }
-
-  /** A new, empty in-memory store that stamps {@code updatedAt} from the given clock. */
-  static GenerationStore inMemory(Clock clock) {
-    return new InMemoryGenerationStore(clock);
+    return new InMemoryGenerationStore();
   }
 
   /**
@@ -59,8 +53,8 @@ public interface GenerationStore {
    * backend has them). Idempotent: a chunk whose {@code (generationId, seq)} is already stored is
    * skipped. Chunks of unknown or terminal generations are ignored. A live generation that
    * receives a chunk moves from {@code pending} to {@code streaming}, gets {@code firstTokenAt}
-   * (the earliest chunk's {@code createdAt}) if it had none, and its heartbeat is set to {@code
-   * at}.
+   * (the earliest chunk's {@code createdAt}) if it had none, and its heartbeat and {@code
+   * updatedAt} are set to {@code at}.
    */
   void appendChunks(List<Chunk> chunks, Instant at);
 
@@ -69,8 +63,8 @@ public interface GenerationStore {
 
   /**
    * Makes a live row terminal with the given record's result fields (status, error, text, finish
-   * reason, usage, cost, blobs, provider fields, {@code firstTokenAt}, {@code completedAt}). The
-   * heartbeat is cleared.
+   * reason, usage, cost, blobs, provider fields, {@code cachedFrom}, {@code savedCost}, {@code
+   * firstTokenAt}, {@code completedAt}, {@code updatedAt}). The heartbeat is cleared.
    *
    * @return true if the row was live and is now terminal; false if it was already terminal (it is
    *     left unchanged) or does not exist

@@ -5,7 +5,6 @@ import dev.genvault.Generation;
 import dev.genvault.GenerationStatus;
 import dev.genvault.Usage;
 import java.math.BigDecimal;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -25,13 +24,8 @@ final class InMemoryGenerationStore implements GenerationStore {
   private static final Comparator<Generation> NEWEST_FIRST =
       Comparator.comparing(Generation::createdAt).thenComparing(Generation::id).reversed();
 
-  private final Clock clock;
   private final Map<String, Generation> rows = new HashMap<>();
   private final Map<String, TreeMap<Integer, Chunk>> chunks = new HashMap<>();
-
-  InMemoryGenerationStore(Clock clock) {
-    this.clock = Objects.requireNonNull(clock, "clock");
-  }
 
   @Override
   public synchronized void insert(Generation generation) {
@@ -78,7 +72,7 @@ final class InMemoryGenerationStore implements GenerationStore {
                   .status(GenerationStatus.STREAMING)
                   .firstTokenAt(row.firstTokenAt() == null ? first : row.firstTokenAt())
                   .heartbeatAt(at)
-                  .updatedAt(clock.instant())
+                  .updatedAt(at)
                   .build());
         });
   }
@@ -125,7 +119,7 @@ final class InMemoryGenerationStore implements GenerationStore {
             .firstTokenAt(terminal.firstTokenAt() != null ? terminal.firstTokenAt() : row.firstTokenAt())
             .completedAt(terminal.completedAt())
             .heartbeatAt(null)
-            .updatedAt(clock.instant())
+            .updatedAt(terminal.updatedAt())
             .build());
     return true;
   }

@@ -1,0 +1,88 @@
+package dev.genvault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class GenerationRequestTest {
+  private static GenerationRequest.Builder valid() {
+    return GenerationRequest.builder().model("gpt-4o-mini").prompt("hi");
+  }
+
+  private static void rejected(GenerationRequest.Builder b, String field) {
+    assertThatThrownBy(b::build).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(field);
+  }
+
+  @Test
+  void missing_or_blank_model_and_prompt_are_named() {
+    rejected(GenerationRequest.builder().prompt("hi"), "model is required");
+    rejected(GenerationRequest.builder().model("  ").prompt("hi"), "model is required");
+    rejected(GenerationRequest.builder().model("m"), "prompt or messages is required");
+    rejected(GenerationRequest.builder().model("m").prompt(" "), "prompt must not be blank");
+    rejected(valid().messages(List.of(Message.user("x"))), "either prompt or messages");
+  }
+
+  @Test
+  void parameters_out_of_range_are_named() {
+    rejected(valid().temperature(2.5), "temperature");
+    rejected(valid().temperature(Double.NaN), "temperature");
+    rejected(valid().topP(0.0), "topP");
+    rejected(valid().maxOutputTokens(0), "maxOutputTokens");
+    rejected(valid().n(0), "n must be");
+  }
+
+  @Test
+  void blank_user_and_tenant_ids_are_refused() {
+    rejected(valid().userId(""), "userId");
+    rejected(valid().tenantId(" "), "tenantId");
+    rejected(valid().userId("u".repeat(257)), "userId");
+  }
+
+  @Test
+  void metadata_is_limited_to_16_pairs_64_char_keys_and_512_char_values() {
+    GenerationRequest.Builder many = valid();
+    for (int i = 0; i < 17; i++) {
+      many.metadata("k" + i, "v");
+    }
+    rejected(many, "17 pairs");
+    rejected(valid().metadata("k".repeat(65), "v"), "metadata key");
+    rejected(valid().metadata("", "v"), "metadata key");
+    rejected(valid().metadata("k", "v".repeat(513)), "513 characters");
+    GenerationRequest ok = valid().metadata("k".repeat(64), "v".repeat(512)).build();
+    assertThat(ok.metadata()).hasSize(1);
+  }
+
+  @Test
+  void the_conversation_puts_the_system_prompt_first() {
+    GenerationRequest r = valid().system("be brief").build();
+    assertThat(r.conversation()).containsExactly(Message.system("be brief"), Message.user("hi"));
+    assertThat(r.inputLength()).isEqualTo(10);
+  }
+
+  @Test
+  void to_builder_round_trips_every_field_and_to_string_shows_no_prompt() {
+    GenerationRequest r =
+        valid()
+            .temperature(0.3)
+            .topP(0.5)
+            .maxOutputTokens(9)
+            .seed(1L)
+            .n(2)
+            .stop(List.of("x"))
+            .responseFormat("{}")
+            .tools("[]")
+            .toolChoice("auto")
+            .imageSize("1024x1024")
+            .imageQuality("high")
+            .parameter("presence_penalty", "0.1")
+            .userId("u")
+            .tenantId("t")
+            .metadata("a", "b")
+            .prompt("a secret prompt")
+            .build();
+    assertThat(r.toBuilder().build()).isEqualTo(r);
+    assertThat(r.toString()).doesNotContain("secret");
+  }
+}
