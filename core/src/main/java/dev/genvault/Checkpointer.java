@@ -17,11 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One thread that writes the new text of every live generation in one store call per tick: at
- * most every {@link CheckpointPolicy#interval()}, sooner when a generation has buffered {@link
+ * One thread that writes the new text of every live generation in one store call per tick: at most
+ * every {@link CheckpointPolicy#interval()}, sooner when a generation has buffered {@link
  * CheckpointPolicy#maxPieces()} pieces. A failed write keeps its chunks for the next tick, so an
- * outage delays text but never loses or reorders it. Also sends the heartbeats of live
- * generations that had no new text.
+ * outage delays text but never loses or reorders it. Also sends the heartbeats of live generations
+ * that had no new text.
  */
 final class Checkpointer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Checkpointer.class);

@@ -4,8 +4,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Prices a finished generation. Returns null when the cost is unknown (no usage, or no price for
- * the model), never a made-up zero. Implementations must be thread safe and fast: they run once
- * per generation, next to a database write.
+ * the model), never a made-up zero. Implementations must be thread safe and fast: they run once per
+ * generation, next to a database write.
  */
 @FunctionalInterface
 public interface CostCalculator {

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
@@ -20,12 +22,17 @@ public final class DemoModel implements ModelClient {
   /** The model name the demo reports. */
   public static final String MODEL = "genvault-demo-1";
 
-  private static final String[] WORDS = {
-    "a", "quiet", "river", "carries", "the", "morning", "light", "across", "old", "stones",
-    "every", "record", "keeps", "its", "place", "while", "tokens", "arrive", "one", "by",
-    "one", "and", "nothing", "is", "lost", "on", "the", "way", "to", "disk",
-    "clouds", "drift", "over", "patient", "hills", "as", "the", "ledger", "grows", "line",
-    "after", "line", "with", "exact", "costs", "written", "beside", "each", "answer", "we",
+  private static final String[] SENTENCES = {
+    "Every record keeps its place while the tokens arrive one by one.",
+    "A quiet river carries the morning light across old stones.",
+    "Nothing is lost on the way to disk, not even the last word.",
+    "Clouds drift over patient hills as the ledger grows line after line.",
+    "Each answer is written down with its exact cost beside it.",
+    "The same question asked twice is answered once and remembered.",
+    "A crash in the night leaves the text that had already arrived.",
+    "Old pond, a frog jumps in, and the splash is stored for good.",
+    "Autumn wind rattles the shutters while the server keeps its heartbeat.",
+    "Snow settles on the roof and the checkpoint writes another chunk.",
   };
 
   private final Duration tokenDelay;
@@ -38,12 +45,12 @@ public final class DemoModel implements ModelClient {
     this.sleeper = sleeper;
   }
 
-  /** A demo model emitting 48 words at 25 ms each (about 40 tokens per second). */
+  /** A demo model emitting up to 40 words at 25 ms each (about 40 tokens per second). */
   public static DemoModel create() {
-    return new DemoModel(Duration.ofMillis(25), 48, Sleeper.SYSTEM);
+    return new DemoModel(Duration.ofMillis(25), 40, Sleeper.SYSTEM);
   }
 
-  /** A demo model with the given pace and length (words per answer, at least 1). */
+  /** A demo model with the given pace and length (at most this many words, at least 1). */
   public static DemoModel create(Duration tokenDelay, int words) {
     return create(tokenDelay, words, Sleeper.SYSTEM);
   }
@@ -81,26 +88,38 @@ public final class DemoModel implements ModelClient {
           .usage(Usage.builder().inputTokens(inputTokens).outputTokens(0L).build())
           .build();
     }
-    int limit = request.maxOutputTokens() == null ? words : Math.min(words, request.maxOutputTokens());
-    String finish = limit < words ? "length" : "stop";
-    for (int i = 0; i < limit; i++) {
+    List<String> words = new ArrayList<>();
+    int first = random.nextInt(SENTENCES.length);
+    for (int i = 0; words.size() < this.words; i++) {
+      words.addAll(List.of(SENTENCES[(first + i * 3) % SENTENCES.length].split(" ")));
+    }
+    int budget = request.maxOutputTokens() == null ? Integer.MAX_VALUE : request.maxOutputTokens();
+    // Stop at the end of the last sentence that fits, or cut at the token budget.
+    int end = Math.min(this.words, words.size());
+    while (end > 1 && !words.get(end - 1).endsWith(".")) {
+      end--;
+    }
+    String finish = "stop";
+    if (end > budget) {
+      end = budget;
+      finish = "length";
+    }
+    int emitted = 0;
+    for (int i = 0; i < end; i++) {
       if (call.isCancelled()) {
         break;
       }
-      String word = WORDS[random.nextInt(WORDS.length)];
-      call.emit(i == 0 ? capitalize(word) : " " + word);
+      call.emit(i == 0 ? words.get(i) : " " + words.get(i));
+      emitted++;
       if (!tokenDelay.isZero()) {
         sleeper.sleep(tokenDelay);
       }
-    }
-    if (finish.equals("stop")) {
-      call.emit(".");
     }
     return ModelResult.builder()
         .finishReason(finish)
         .providerModel(MODEL)
         .providerResponseId("demo-" + Long.toHexString(seed(request)))
-        .usage(Usage.of(inputTokens, finish.equals("stop") ? limit + 1 : limit))
+        .usage(Usage.of(inputTokens, emitted))
         .build();
   }
 
@@ -120,10 +139,6 @@ public final class DemoModel implements ModelClient {
       }
     }
     return h ^ request.model().hashCode();
-  }
-
-  private static String capitalize(String word) {
-    return Character.toUpperCase(word.charAt(0)) + word.substring(1);
   }
 
   private static byte[] png(SplittableRandom random) {

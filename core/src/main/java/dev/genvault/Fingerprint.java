@@ -11,8 +11,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The dedup fingerprint: SHA-256 over a length-prefixed encoding of every field that changes the
- * output plus the cache scope. Each field is written as a tag, a presence byte and the UTF-8
- * length and bytes of its value, so no two different requests encode alike.
+ * output plus the cache scope. Each field is written as a tag, a presence byte and the UTF-8 length
+ * and bytes of its value, so no two different requests encode alike.
  */
 final class Fingerprint {
   private final MessageDigest digest = Hashing.sha256();

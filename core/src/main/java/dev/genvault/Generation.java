@@ -9,8 +9,8 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One generation, as stored: its ID (made before the provider was called), the request, the
- * result, usage, cost, status and timestamps.
+ * One generation, as stored: its ID (made before the provider was called), the request, the result,
+ * usage, cost, status and timestamps.
  *
  * <p>The kind, user, tenant, requested model and metadata are those of {@link #request()}.
  * Immutable and thread safe; {@link #toBuilder()} derives a changed copy.
@@ -237,7 +237,10 @@ public final class Generation {
     return heartbeatAt;
   }
 
-  /** True when the generation is {@link GenerationStatus#COMPLETE} or {@link GenerationStatus#ERROR}. */
+  /**
+   * True when the generation is {@link GenerationStatus#COMPLETE} or {@link
+   * GenerationStatus#ERROR}.
+   */
   public boolean isTerminal() {
     return status.isTerminal();
   }

@@ -24,7 +24,9 @@ public abstract class GenerationListener {
   /** A generation completed and its row is terminal. */
   public void completed(Generation generation) {}
 
-  /** A generation failed; its row is {@link GenerationStatus#ERROR} (if the store could be reached). */
+  /**
+   * A generation failed; its row is {@link GenerationStatus#ERROR} (if the store could be reached).
+   */
   public void failed(Generation generation, Throwable error) {}
 
   /** A request was served from the dedup cache or a joined in-flight generation. */

@@ -229,8 +229,8 @@ public final class GenerationRequest {
   }
 
   /**
-   * Other provider parameters that change the output, sorted by name. Values are the JSON text
-   * the provider expects.
+   * Other provider parameters that change the output, sorted by name. Values are the JSON text the
+   * provider expects.
    */
   public Map<String, String> parameters() {
     return parameters;
@@ -459,7 +459,9 @@ public final class GenerationRequest {
 
     /** Adds one metadata pair (at most 16, keys up to 64 and values up to 512 characters). */
     public Builder metadata(String key, String value) {
-      metadata.put(Objects.requireNonNull(key, "metadata key"), Objects.requireNonNull(value, "metadata value"));
+      metadata.put(
+          Objects.requireNonNull(key, "metadata key"),
+          Objects.requireNonNull(value, "metadata value"));
       return this;
     }
 
@@ -480,7 +482,8 @@ public final class GenerationRequest {
         throw new IllegalArgumentException("model is required");
       }
       if (model.length() > 256 || !model.strip().equals(model)) {
-        throw new IllegalArgumentException("model must be at most 256 characters without surrounding spaces");
+        throw new IllegalArgumentException(
+            "model must be at most 256 characters without surrounding spaces");
       }
       if (prompt != null && !messages.isEmpty()) {
         throw new IllegalArgumentException("set either prompt or messages, not both");
@@ -498,7 +501,8 @@ public final class GenerationRequest {
         throw new IllegalArgumentException("topP must be greater than 0 and at most 1: " + topP);
       }
       if (maxOutputTokens != null && maxOutputTokens < 1) {
-        throw new IllegalArgumentException("maxOutputTokens must be at least 1: " + maxOutputTokens);
+        throw new IllegalArgumentException(
+            "maxOutputTokens must be at least 1: " + maxOutputTokens);
       }
       if (n != null && (n < 1 || n > 128)) {
         throw new IllegalArgumentException("n must be between 1 and 128: " + n);
@@ -512,12 +516,20 @@ public final class GenerationRequest {
       for (Map.Entry<String, String> e : metadata.entrySet()) {
         if (e.getKey().isBlank() || e.getKey().length() > MAX_METADATA_KEY_LENGTH) {
           throw new IllegalArgumentException(
-              "metadata key must be 1 to " + MAX_METADATA_KEY_LENGTH + " characters: '" + abbreviate(e.getKey()) + "'");
+              "metadata key must be 1 to "
+                  + MAX_METADATA_KEY_LENGTH
+                  + " characters: '"
+                  + abbreviate(e.getKey())
+                  + "'");
         }
         if (e.getValue().length() > MAX_METADATA_VALUE_LENGTH) {
           throw new IllegalArgumentException(
-              "metadata value for '" + e.getKey() + "' is " + e.getValue().length()
-                  + " characters, more than " + MAX_METADATA_VALUE_LENGTH);
+              "metadata value for '"
+                  + e.getKey()
+                  + "' is "
+                  + e.getValue().length()
+                  + " characters, more than "
+                  + MAX_METADATA_VALUE_LENGTH);
         }
       }
       return new GenerationRequest(this);
@@ -531,7 +543,8 @@ public final class GenerationRequest {
         throw new IllegalArgumentException(field + " must not be blank");
       }
       if (value.length() > MAX_ID_LENGTH) {
-        throw new IllegalArgumentException(field + " must be at most " + MAX_ID_LENGTH + " characters");
+        throw new IllegalArgumentException(
+            field + " must be at most " + MAX_ID_LENGTH + " characters");
       }
     }
 

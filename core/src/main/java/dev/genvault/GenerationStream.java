@@ -14,8 +14,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Iterate it (once) to receive each piece of text; iteration blocks until the next piece or the
  * end, and ends by throwing {@link GenerationFailedException} if the generation failed. {@link
- * #result()} waits for the stored record. Closing it early does not lose the generation: by
- * default it finishes and is persisted in the background ({@link StreamClosePolicy}).
+ * #result()} waits for the stored record. Closing it early does not lose the generation: by default
+ * it finishes and is persisted in the background ({@link StreamClosePolicy}).
  *
  * <p>Iterate from one thread at a time; {@link #id()}, {@link #result()} and {@link #close()} may
  * be called from any thread.
@@ -121,8 +121,7 @@ public final class GenerationStream implements Iterable<String>, AutoCloseable {
     Generation g = result();
     if (g.status() == GenerationStatus.ERROR) {
       ErrorType type = g.errorType() == null ? ErrorType.PROVIDER_ERROR : g.errorType();
-      throw new GenerationFailedException(
-          id, type, String.valueOf(g.errorMessage()), g, null);
+      throw new GenerationFailedException(id, type, String.valueOf(g.errorMessage()), g, null);
     }
   }
 
@@ -148,7 +147,10 @@ public final class GenerationStream implements Iterable<String>, AutoCloseable {
     }
   }
 
-  /** Stops reading. What happens to a generation still running depends on the {@link StreamClosePolicy}. */
+  /**
+   * Stops reading. What happens to a generation still running depends on the {@link
+   * StreamClosePolicy}.
+   */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true) && !result.isDone()) {

@@ -12,7 +12,8 @@ public class GenvaultException extends RuntimeException {
   private final @Nullable String generationId;
 
   /** An exception about the generation with the given ID (or none). */
-  public GenvaultException(String message, @Nullable String generationId, @Nullable Throwable cause) {
+  public GenvaultException(
+      String message, @Nullable String generationId, @Nullable Throwable cause) {
     super(message, cause);
     this.generationId = generationId;
   }

@@ -27,8 +27,8 @@ public interface IdGenerator {
   /**
    * Nanoids of the given length.
    *
-   * @throws IllegalArgumentException if {@code length} is below {@link #MIN_LENGTH} or above
-   *     {@link #MAX_LENGTH}
+   * @throws IllegalArgumentException if {@code length} is below {@link #MIN_LENGTH} or above {@link
+   *     #MAX_LENGTH}
    */
   static IdGenerator nanoid(int length) {
     if (length < MIN_LENGTH || length > MAX_LENGTH) {
@@ -58,7 +58,11 @@ public interface IdGenerator {
     for (int i = 0; i < id.length(); i++) {
       char c = id.charAt(i);
       boolean ok =
-          (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '_'
+              || c == '-';
       if (!ok) {
         throw new IllegalStateException("the ID generator made an ID that is not URL-safe");
       }

@@ -13,9 +13,9 @@ import java.util.function.IntConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One generation running in this process: the text so far, which part of it the store already
- * has, its readers, and the outcome. Shared by the worker (emit), the checkpointer (chunks) and
- * readers (subscribe); every mutable field is guarded by {@code this}.
+ * One generation running in this process: the text so far, which part of it the store already has,
+ * its readers, and the outcome. Shared by the worker (emit), the checkpointer (chunks) and readers
+ * (subscribe); every mutable field is guarded by {@code this}.
  */
 final class LiveGeneration implements ModelCall {
   final Generation pending;
@@ -116,7 +116,8 @@ final class LiveGeneration implements ModelCall {
       synchronized (this) {
         files.set(n, null);
       }
-      throw new BlobUploadException("could not store file " + n + " of generation " + id() + ": " + e.getMessage(), e);
+      throw new BlobUploadException(
+          "could not store file " + n + " of generation " + id() + ": " + e.getMessage(), e);
     }
     synchronized (this) {
       files.set(n, ref);
@@ -175,8 +176,8 @@ final class LiveGeneration implements ModelCall {
   }
 
   /**
-   * The chunks the store does not have yet: earlier unsaved ones (same sequence numbers, so a
-   * retry is idempotent) plus one new chunk with the text since the last checkpoint.
+   * The chunks the store does not have yet: earlier unsaved ones (same sequence numbers, so a retry
+   * is idempotent) plus one new chunk with the text since the last checkpoint.
    */
   synchronized List<Chunk> unsavedChunks() {
     if (text.length() > chunkedChars) {

@@ -4,9 +4,8 @@ import java.io.InputStream;
 
 /**
  * What a {@link ModelClient} gets for one generation: the request, the generation's ID, and where
- * to put the text and files as they arrive. Provided by the generator; safe to use from the
- * thread that runs {@link ModelClient#generate} (and, for {@link #emit}, from one other thread at a
- * time).
+ * to put the text and files as they arrive. Provided by the generator; safe to use from the thread
+ * that runs {@link ModelClient#generate} (and, for {@link #emit}, from one other thread at a time).
  */
 public interface ModelCall {
 
@@ -17,8 +16,8 @@ public interface ModelCall {
   GenerationRequest request();
 
   /**
-   * Delivers a piece of text as it arrives: it reaches the caller at once and the store at the
-   * next checkpoint. Empty pieces are ignored.
+   * Delivers a piece of text as it arrives: it reaches the caller at once and the store at the next
+   * checkpoint. Empty pieces are ignored.
    *
    * @throws GenvaultException with type {@link ErrorType#CANCELLED} if the generation was
    *     cancelled; let it propagate
@@ -26,9 +25,8 @@ public interface ModelCall {
   void emit(String delta);
 
   /**
-   * Streams a generated file straight into the blob store under {@code
-   * generations/{id}/{n}.{ext}} and records it on the generation. The stream is read to its end
-   * and not closed.
+   * Streams a generated file straight into the blob store under {@code generations/{id}/{n}.{ext}}
+   * and records it on the generation. The stream is read to its end and not closed.
    *
    * @return the stored file's reference
    */

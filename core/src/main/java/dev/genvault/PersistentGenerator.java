@@ -62,8 +62,16 @@ public final class PersistentGenerator implements AutoCloseable {
 
   private static final Set<String> NORMAL_FINISH =
       Set.of(
-          "stop", "end_turn", "stop_sequence", "tool_calls", "tool_use", "function_call",
-          "completed", "eos", "end", "finish");
+          "stop",
+          "end_turn",
+          "stop_sequence",
+          "tool_calls",
+          "tool_use",
+          "function_call",
+          "completed",
+          "eos",
+          "end",
+          "finish");
 
   private static final int MAX_ERROR_MESSAGE = 2000;
 
@@ -123,7 +131,8 @@ public final class PersistentGenerator implements AutoCloseable {
     this.sweeper = Executors.newSingleThreadScheduledExecutor(daemonThreads("genvault-sweeper"));
     long sweepMillis = b.sweepInterval.toMillis();
     if (sweepMillis > 0) {
-      sweeper.scheduleWithFixedDelay(this::sweepQuietly, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+      sweeper.scheduleWithFixedDelay(
+          this::sweepQuietly, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
     }
   }
 
@@ -156,8 +165,8 @@ public final class PersistentGenerator implements AutoCloseable {
   }
 
   /**
-   * Starts a generation in the background and returns its text as it arrives. The ID is known
-   * (and the pending row stored) before this returns.
+   * Starts a generation in the background and returns its text as it arrives. The ID is known (and
+   * the pending row stored) before this returns.
    *
    * @throws IllegalArgumentException if the request is over a limit (nothing stored, no call)
    * @throws PersistenceException if the pending row could not be inserted
@@ -204,8 +213,8 @@ public final class PersistentGenerator implements AutoCloseable {
 
   /**
    * The text of any generation, from any thread: what is stored so far, then new text as it
-   * arrives, until it ends. Works for generations running in this process, in another process
-   * (read from the store), and long finished ones.
+   * arrives, until it ends. Works for generations running in this process, in another process (read
+   * from the store), and long finished ones.
    *
    * @throws java.util.NoSuchElementException if no generation has this ID
    */
@@ -219,7 +228,9 @@ public final class PersistentGenerator implements AutoCloseable {
       return stream;
     }
     Generation stored =
-        store.find(id).orElseThrow(() -> new java.util.NoSuchElementException("no generation " + id));
+        store
+            .find(id)
+            .orElseThrow(() -> new java.util.NoSuchElementException("no generation " + id));
     if (stored.isTerminal()) {
       stream.delta(stored.text());
       stream.end(stored);
@@ -247,7 +258,9 @@ public final class PersistentGenerator implements AutoCloseable {
     return store.list(query);
   }
 
-  /** The generation's URL: {@code {base}/generate/{id}}, {@code /chat/{id}} or {@code /image/{id}}. */
+  /**
+   * The generation's URL: {@code {base}/generate/{id}}, {@code /chat/{id}} or {@code /image/{id}}.
+   */
   public String url(Generation generation) {
     String kind;
     if (generation.kind() == GenerationKind.IMAGE) {
@@ -352,16 +365,21 @@ public final class PersistentGenerator implements AutoCloseable {
     if (localLeader == null) {
       claimed = cacheClaim(fingerprint, id);
       if (!claimed) {
-        remoteLeader = cacheGet(inFlightKey(fingerprint)).filter(other -> !other.equals(id)).orElse(null);
+        remoteLeader =
+            cacheGet(inFlightKey(fingerprint)).filter(other -> !other.equals(id)).orElse(null);
       }
     }
     try {
       store.insert(pending);
     } catch (RuntimeException e) {
       releaseFlight(fingerprint, live, claimed);
-      boolean retryable = !(e instanceof GenvaultException) || ((GenvaultException) e).isRetryable();
+      boolean retryable =
+          !(e instanceof GenvaultException) || ((GenvaultException) e).isRetryable();
       throw new PersistenceException(
-          "could not insert the pending row of generation " + id + "; the model was not called: " + e.getMessage(),
+          "could not insert the pending row of generation "
+              + id
+              + "; the model was not called: "
+              + e.getMessage(),
           id,
           retryable,
           e);
@@ -399,7 +417,10 @@ public final class PersistentGenerator implements AutoCloseable {
       store.insertTerminal(copy);
     } catch (RuntimeException e) {
       throw new PersistenceException(
-          "could not insert generation " + id + " served from the cache: " + e.getMessage(), id, true, e);
+          "could not insert generation " + id + " served from the cache: " + e.getMessage(),
+          id,
+          true,
+          e);
     }
     listener.cacheHit(copy, original.id());
     return copy;
@@ -444,7 +465,8 @@ public final class PersistentGenerator implements AutoCloseable {
     try (InputStream in =
         blobs
             .open(ref.key())
-            .orElseThrow(() -> new PersistenceException("cached file " + ref.key() + " is gone", null))) {
+            .orElseThrow(
+                () -> new PersistenceException("cached file " + ref.key() + " is gone", null))) {
       return blobs.put(key, in, ref.contentType());
     } catch (IOException e) {
       throw new PersistenceException("could not copy cached file " + ref.key(), e);
@@ -458,7 +480,8 @@ public final class PersistentGenerator implements AutoCloseable {
       LiveGeneration live = admission.live;
       Generation failed = errorRecord(live, ErrorType.INTERRUPTED, "the executor refused the work");
       finishLive(live, persistTerminal(failed), admission.fingerprint, admission.claimed, e);
-      throw new GenvaultException("generation " + live.id() + " could not start: the executor refused", live.id(), e);
+      throw new GenvaultException(
+          "generation " + live.id() + " could not start: the executor refused", live.id(), e);
     }
   }
 
@@ -500,7 +523,8 @@ public final class PersistentGenerator implements AutoCloseable {
 
     Generation run() {
       if (localLeader != null || remoteLeader != null) {
-        return runJoiner(live, Objects.requireNonNull(client), localLeader, remoteLeader, fingerprint);
+        return runJoiner(
+            live, Objects.requireNonNull(client), localLeader, remoteLeader, fingerprint);
       }
       return runLeader(live, Objects.requireNonNull(client), fingerprint, claimed);
     }
@@ -525,7 +549,8 @@ public final class PersistentGenerator implements AutoCloseable {
     try {
       ModelResult result = client.generate(live);
       if (live.cancelReason() != null) {
-        throw new ProviderException(live.cancelReason(), "generation " + live.id() + " was stopped");
+        throw new ProviderException(
+            live.cancelReason(), "generation " + live.id() + " was stopped");
       }
       if (result == null) {
         throw new ProviderException(ErrorType.INVALID_RESPONSE, "the client returned no result");
@@ -534,7 +559,9 @@ public final class PersistentGenerator implements AutoCloseable {
     } catch (Throwable t) {
       failure = t;
       terminal = errorRecord(live, classify(live, t), describe(t));
-      if (t instanceof Error && !(t instanceof StackOverflowError) && !(t instanceof LinkageError)) {
+      if (t instanceof Error
+          && !(t instanceof StackOverflowError)
+          && !(t instanceof LinkageError)) {
         live.worker(null);
         finishLive(live, persistTerminal(terminal), fingerprint, claimed, t);
         throw (Error) t;
@@ -547,10 +574,12 @@ public final class PersistentGenerator implements AutoCloseable {
     }
     live.failure = failure;
     Generation stored = persistTerminal(terminal);
-    finishLive(live, stored, fingerprint, claimed, failure);
+    // Cache before the in-flight slot is released and readers see the end, so an identical
+    // request arriving right after always finds one or the other.
     if (stored.status() == GenerationStatus.COMPLETE && isNormalFinish(stored.finishReason())) {
       cachePut(fingerprint, stored.id());
     }
+    finishLive(live, stored, fingerprint, claimed, failure);
     return stored;
   }
 
@@ -563,10 +592,15 @@ public final class PersistentGenerator implements AutoCloseable {
     checkpointer.register(live); // for heartbeats while it waits
     Generation original = null;
     try {
-      original = localLeader != null ? localLeader.done.get() : awaitRemote(Objects.requireNonNull(remoteLeader));
+      original =
+          localLeader != null
+              ? localLeader.done.get()
+              : awaitRemote(Objects.requireNonNull(remoteLeader));
     } catch (InterruptedException e) {
       Thread.interrupted();
-      Generation failed = errorRecord(live, ErrorType.INTERRUPTED, "interrupted while waiting for an identical generation");
+      Generation failed =
+          errorRecord(
+              live, ErrorType.INTERRUPTED, "interrupted while waiting for an identical generation");
       finishLive(live, persistTerminal(failed), fingerprint, false, e);
       return failed;
     } catch (ExecutionException e) {
@@ -576,10 +610,11 @@ public final class PersistentGenerator implements AutoCloseable {
       Instant now = clock.instant();
       Generation copy;
       try {
-        copy = copyOf(original, live.id(), live.request(), client.provider(), fingerprint, now)
-            .toBuilder()
-            .createdAt(live.pending.createdAt())
-            .build();
+        copy =
+            copyOf(original, live.id(), live.request(), client.provider(), fingerprint, now)
+                .toBuilder()
+                .createdAt(live.pending.createdAt())
+                .build();
       } catch (RuntimeException e) {
         Generation failed = errorRecord(live, ErrorType.BLOB_UPLOAD_FAILED, describe(e));
         Generation stored = persistTerminal(failed);
@@ -697,7 +732,8 @@ public final class PersistentGenerator implements AutoCloseable {
         if (stored.isPresent() && stored.get().isTerminal()) {
           return stored.get();
         }
-        log.error("generation {} has no row to finish; its result was: {}", terminal.id(), terminal);
+        log.error(
+            "generation {} has no row to finish; its result was: {}", terminal.id(), terminal);
         return terminal;
       } catch (RuntimeException e) {
         if (System.nanoTime() >= deadline) {
@@ -716,7 +752,10 @@ public final class PersistentGenerator implements AutoCloseable {
           unpersisted.add(terminal);
           return terminal;
         }
-        backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(2)) > 0 ? Duration.ofSeconds(2) : backoff.multipliedBy(2);
+        backoff =
+            backoff.multipliedBy(2).compareTo(Duration.ofSeconds(2)) > 0
+                ? Duration.ofSeconds(2)
+                : backoff.multipliedBy(2);
       }
     }
   }
@@ -734,7 +773,12 @@ public final class PersistentGenerator implements AutoCloseable {
     if (terminal.status() == GenerationStatus.COMPLETE) {
       listener.completed(terminal);
     } else {
-      listener.failed(terminal, failure != null ? failure : new GenvaultException(String.valueOf(terminal.errorMessage()), terminal.id(), null));
+      listener.failed(
+          terminal,
+          failure != null
+              ? failure
+              : new GenvaultException(
+                  String.valueOf(terminal.errorMessage()), terminal.id(), null));
     }
   }
 
@@ -820,14 +864,17 @@ public final class PersistentGenerator implements AutoCloseable {
       Instant lastSeen = stale.heartbeatAt() != null ? stale.heartbeatAt() : stale.createdAt();
       Generation interrupted =
           stale.toBuilder()
-              .error(ErrorType.INTERRUPTED, "no heartbeat since " + lastSeen + ": the process working on it stopped")
+              .error(
+                  ErrorType.INTERRUPTED,
+                  "no heartbeat since " + lastSeen + ": the process working on it stopped")
               .completedAt(now)
               .updatedAt(now)
               .heartbeatAt(null)
               .build();
       if (store.finish(interrupted)) {
         ended++;
-        log.warn("generation {} had no heartbeat since {}; ended as interrupted", stale.id(), lastSeen);
+        log.warn(
+            "generation {} had no heartbeat since {}; ended as interrupted", stale.id(), lastSeen);
       }
     }
     return ended;
@@ -859,11 +906,13 @@ public final class PersistentGenerator implements AutoCloseable {
     long deadline = System.nanoTime() + drainTimeout.toNanos();
     waitForLives(deadline);
     if (!lives.isEmpty()) {
-      log.warn("{} generations still running after {}; interrupting them", lives.size(), drainTimeout);
+      log.warn(
+          "{} generations still running after {}; interrupting them", lives.size(), drainTimeout);
       lives.values().forEach(live -> live.cancel(ErrorType.INTERRUPTED));
       waitForLives(System.nanoTime() + TimeUnit.SECONDS.toNanos(2));
       for (LiveGeneration live : lives.values()) {
-        Generation interrupted = errorRecord(live, ErrorType.INTERRUPTED, "the generator was closed");
+        Generation interrupted =
+            errorRecord(live, ErrorType.INTERRUPTED, "the generator was closed");
         try {
           store.finish(interrupted);
         } catch (RuntimeException e) {
@@ -1067,7 +1116,9 @@ public final class PersistentGenerator implements AutoCloseable {
       return this;
     }
 
-    /** The base of generation URLs, e.g. {@code https://example.com/ai}; no trailing slash needed. */
+    /**
+     * The base of generation URLs, e.g. {@code https://example.com/ai}; no trailing slash needed.
+     */
     public Builder baseUrl(String baseUrl) {
       once("baseUrl");
       Objects.requireNonNull(baseUrl, "baseUrl");
@@ -1090,8 +1141,8 @@ public final class PersistentGenerator implements AutoCloseable {
     }
 
     /**
-     * How long a live row may go without a heartbeat before the sweeper ends it as interrupted;
-     * 60 s by default. Heartbeats are sent every quarter lease.
+     * How long a live row may go without a heartbeat before the sweeper ends it as interrupted; 60
+     * s by default. Heartbeats are sent every quarter lease.
      */
     public Builder lease(Duration lease) {
       once("lease");

@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
  * requested model name (then the provider-reported one).
  *
  * <p>Cost = (input − cache reads) × input price + cache reads × cached-input price + output ×
- * output price, divided by one million, exact. Reasoning tokens are part of output. A model with
- * no price, or usage without input or output counts, gets a null cost; an unknown model is warned
+ * output price, divided by one million, exact. Reasoning tokens are part of output. A model with no
+ * price, or usage without input or output counts, gets a null cost; an unknown model is warned
  * about once.
  *
  * <pre>{@code
@@ -92,7 +92,9 @@ public final class TokenPrices implements CostCalculator {
         BigDecimal cachedInputPerMillion,
         BigDecimal outputPerMillion) {
       Objects.requireNonNull(model, "model");
-      if (inputPerMillion.signum() < 0 || cachedInputPerMillion.signum() < 0 || outputPerMillion.signum() < 0) {
+      if (inputPerMillion.signum() < 0
+          || cachedInputPerMillion.signum() < 0
+          || outputPerMillion.signum() < 0) {
         throw new IllegalArgumentException("prices must not be negative for model " + model);
       }
       prices.put(model, new Price(inputPerMillion, cachedInputPerMillion, outputPerMillion));

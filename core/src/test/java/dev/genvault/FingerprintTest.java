@@ -9,7 +9,12 @@ import org.junit.jupiter.api.Test;
 
 class FingerprintTest {
   private static final GenerationRequest BASE =
-      GenerationRequest.builder().model("gpt-4o-mini").prompt("hello").tenantId("t1").userId("u1").build();
+      GenerationRequest.builder()
+          .model("gpt-4o-mini")
+          .prompt("hello")
+          .tenantId("t1")
+          .userId("u1")
+          .build();
 
   @Test
   void the_same_request_always_has_the_same_fingerprint() {
@@ -48,24 +53,36 @@ class FingerprintTest {
   }
 
   @Test
-  void metadata_and_the_user_do_not_change_it_under_tenant_scope_but_the_user_does_under_user_scope() {
+  void
+      metadata_and_the_user_do_not_change_it_under_tenant_scope_but_the_user_does_under_user_scope() {
     GenerationRequest other = BASE.toBuilder().userId("u2").metadata("trace", "abc").build();
-    assertThat(Fingerprint.of(other, CacheScope.TENANT)).isEqualTo(Fingerprint.of(BASE, CacheScope.TENANT));
-    assertThat(Fingerprint.of(other, CacheScope.USER)).isNotEqualTo(Fingerprint.of(BASE, CacheScope.USER));
+    assertThat(Fingerprint.of(other, CacheScope.TENANT))
+        .isEqualTo(Fingerprint.of(BASE, CacheScope.TENANT));
+    assertThat(Fingerprint.of(other, CacheScope.USER))
+        .isNotEqualTo(Fingerprint.of(BASE, CacheScope.USER));
   }
 
   @Test
   void the_encoding_is_unambiguous_where_plain_concatenation_would_collide() {
     GenerationRequest ab =
-        GenerationRequest.builder().model("m").messages(List.of(Message.user("ab"), Message.user("c"))).build();
+        GenerationRequest.builder()
+            .model("m")
+            .messages(List.of(Message.user("ab"), Message.user("c")))
+            .build();
     GenerationRequest a =
-        GenerationRequest.builder().model("m").messages(List.of(Message.user("a"), Message.user("bc"))).build();
+        GenerationRequest.builder()
+            .model("m")
+            .messages(List.of(Message.user("a"), Message.user("bc")))
+            .build();
     GenerationRequest stop1 = BASE.toBuilder().stop(List.of("a,b")).build();
     GenerationRequest stop2 = BASE.toBuilder().stop(List.of("a", "b")).build();
-    assertThat(Fingerprint.of(ab, CacheScope.TENANT)).isNotEqualTo(Fingerprint.of(a, CacheScope.TENANT));
-    assertThat(Fingerprint.of(stop1, CacheScope.TENANT)).isNotEqualTo(Fingerprint.of(stop2, CacheScope.TENANT));
+    assertThat(Fingerprint.of(ab, CacheScope.TENANT))
+        .isNotEqualTo(Fingerprint.of(a, CacheScope.TENANT));
+    assertThat(Fingerprint.of(stop1, CacheScope.TENANT))
+        .isNotEqualTo(Fingerprint.of(stop2, CacheScope.TENANT));
     GenerationRequest promptOnly = GenerationRequest.builder().model("m").prompt("x").build();
-    GenerationRequest userMessage = GenerationRequest.builder().model("m").messages(List.of(Message.user("x"))).build();
+    GenerationRequest userMessage =
+        GenerationRequest.builder().model("m").messages(List.of(Message.user("x"))).build();
     assertThat(Fingerprint.of(promptOnly, CacheScope.TENANT))
         .isNotEqualTo(Fingerprint.of(userMessage, CacheScope.TENANT));
   }

@@ -12,7 +12,9 @@ class GenerationRequestTest {
   }
 
   private static void rejected(GenerationRequest.Builder b, String field) {
-    assertThatThrownBy(b::build).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(field);
+    assertThatThrownBy(b::build)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(field);
   }
 
   @Test

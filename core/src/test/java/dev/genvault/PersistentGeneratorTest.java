@@ -30,7 +30,11 @@ import org.junit.jupiter.api.Test;
 class PersistentGeneratorTest {
   private static final CostCalculator PRICES =
       TokenPrices.builder()
-          .price("gpt-4o-mini", new BigDecimal("0.15"), new BigDecimal("0.075"), new BigDecimal("0.60"))
+          .price(
+              "gpt-4o-mini",
+              new BigDecimal("0.15"),
+              new BigDecimal("0.075"),
+              new BigDecimal("0.60"))
           .version("test-prices")
           .build();
 
@@ -67,7 +71,12 @@ class PersistentGeneratorTest {
   }
 
   private static GenerationRequest haiku() {
-    return GenerationRequest.builder().model("gpt-4o-mini").prompt("Write a haiku").userId("u1").tenantId("t1").build();
+    return GenerationRequest.builder()
+        .model("gpt-4o-mini")
+        .prompt("Write a haiku")
+        .userId("u1")
+        .tenantId("t1")
+        .build();
   }
 
   private static void await(String what, BooleanSupplier condition) throws InterruptedException {
@@ -121,14 +130,17 @@ class PersistentGeneratorTest {
       PersistentGenerator genvault = generator();
       Generation g =
           genvault.generate(
-              GenerationRequest.chat("gpt-4o-mini", List.of(Message.user("hi"))), ScriptedClient.emitting("hello"));
+              GenerationRequest.chat("gpt-4o-mini", List.of(Message.user("hi"))),
+              ScriptedClient.emitting("hello"));
       assertThat(genvault.url(g)).endsWith("/chat/" + g.id());
     }
 
     @Test
     void an_unknown_model_is_stored_with_a_null_cost() {
       PersistentGenerator genvault = generator();
-      Generation g = genvault.generate(GenerationRequest.prompt("my-finetune", "hi"), ScriptedClient.emitting("x"));
+      Generation g =
+          genvault.generate(
+              GenerationRequest.prompt("my-finetune", "hi"), ScriptedClient.emitting("x"));
       assertThat(g.usage()).isNotNull();
       assertThat(g.cost()).isNull();
     }
@@ -225,7 +237,8 @@ class PersistentGeneratorTest {
     void a_client_that_throws_leaves_an_error_row_with_its_message_and_the_text_so_far() {
       PersistentGenerator genvault = generator();
       ScriptedClient client =
-          ScriptedClient.failingAfter(new IllegalStateException("connection reset by peer"), "Half ", "a ");
+          ScriptedClient.failingAfter(
+              new IllegalStateException("connection reset by peer"), "Half ", "a ");
       GenerationFailedException e =
           (GenerationFailedException) catchThrowable(() -> genvault.generate(haiku(), client));
       assertThat(e.errorType()).isEqualTo(ErrorType.PROVIDER_ERROR);
@@ -243,11 +256,13 @@ class PersistentGeneratorTest {
     void a_classified_provider_failure_keeps_its_error_type() {
       PersistentGenerator genvault = generator();
       ScriptedClient client =
-          ScriptedClient.failingAfter(new ProviderException(ErrorType.RATE_LIMITED, "429 slow down"));
+          ScriptedClient.failingAfter(
+              new ProviderException(ErrorType.RATE_LIMITED, "429 slow down"));
       GenerationFailedException e =
           (GenerationFailedException) catchThrowable(() -> genvault.generate(haiku(), client));
       assertThat(e.errorType()).isEqualTo(ErrorType.RATE_LIMITED);
-      assertThat(store.find(e.generationId()).orElseThrow().errorType()).isEqualTo(ErrorType.RATE_LIMITED);
+      assertThat(store.find(e.generationId()).orElseThrow().errorType())
+          .isEqualTo(ErrorType.RATE_LIMITED);
     }
 
     @Test
@@ -258,16 +273,21 @@ class PersistentGeneratorTest {
       assertThatThrownBy(() -> genvault.generate(haiku(), client))
           .isInstanceOf(PersistenceException.class)
           .hasMessageContaining("not called");
-      assertThatThrownBy(() -> genvault.submit(haiku(), client)).isInstanceOf(PersistenceException.class);
-      assertThatThrownBy(() -> genvault.stream(haiku(), client)).isInstanceOf(PersistenceException.class);
+      assertThatThrownBy(() -> genvault.submit(haiku(), client))
+          .isInstanceOf(PersistenceException.class);
+      assertThatThrownBy(() -> genvault.stream(haiku(), client))
+          .isInstanceOf(PersistenceException.class);
       assertThat(client.calls).hasValue(0);
       assertThat(store.all()).isEmpty();
     }
 
     @Test
-    void text_written_during_a_store_outage_reaches_the_store_in_order_once_it_is_back() throws Exception {
-      PersistentGenerator genvault = track(builder(new CheckpointPolicy(Duration.ofHours(1), 1_000_000)).build());
-      ScriptedClient client = ScriptedClient.pausingAfter(4, "one ", "two ", "three ", "four ", "five");
+    void text_written_during_a_store_outage_reaches_the_store_in_order_once_it_is_back()
+        throws Exception {
+      PersistentGenerator genvault =
+          track(builder(new CheckpointPolicy(Duration.ofHours(1), 1_000_000)).build());
+      ScriptedClient client =
+          ScriptedClient.pausingAfter(4, "one ", "two ", "three ", "four ", "five");
       String id = genvault.submit(haiku(), client);
       assertThat(client.paused.await(10, TimeUnit.SECONDS)).isTrue();
 
@@ -305,9 +325,13 @@ class PersistentGeneratorTest {
       GenerationFailedException e =
           (GenerationFailedException)
               catchThrowable(
-                  () -> genvault.generate(GenerationRequest.image("demo", "a cat"), DemoModel.create(Duration.ZERO, 3)));
+                  () ->
+                      genvault.generate(
+                          GenerationRequest.image("demo", "a cat"),
+                          DemoModel.create(Duration.ZERO, 3)));
       assertThat(e.errorType()).isEqualTo(ErrorType.BLOB_UPLOAD_FAILED);
-      assertThat(store.find(e.generationId()).orElseThrow().errorMessage()).contains("no BlobStore");
+      assertThat(store.find(e.generationId()).orElseThrow().errorMessage())
+          .contains("no BlobStore");
     }
 
     @Test
@@ -335,7 +359,8 @@ class PersistentGeneratorTest {
             }
           };
       PersistentGenerator genvault = track(builder().cache(broken).build());
-      assertThat(genvault.generate(haiku(), ScriptedClient.emitting("fine")).text()).isEqualTo("fine");
+      assertThat(genvault.generate(haiku(), ScriptedClient.emitting("fine")).text())
+          .isEqualTo("fine");
     }
   }
 
@@ -356,6 +381,20 @@ class PersistentGeneratorTest {
       assertThat(second.cost().usd()).isEqualByComparingTo("0");
       assertThat(second.savedCost()).isEqualByComparingTo(first.cost().usd());
       assertThat(store.find(second.id())).contains(second);
+    }
+
+    @Test
+    void a_repeat_made_the_moment_a_stream_ends_is_served_from_the_cache() {
+      PersistentGenerator genvault = generator();
+      ScriptedClient client = ScriptedClient.emitting("a", "b");
+      for (int round = 0; round < 20; round++) {
+        GenerationRequest request = haiku().toBuilder().seed((long) round).build();
+        GenerationStream stream = genvault.stream(request, client);
+        stream.forEach(piece -> {});
+        Generation repeat = genvault.generate(request, client);
+        assertThat(repeat.cachedFrom()).as("round " + round).isEqualTo(stream.id());
+      }
+      assertThat(client.calls).hasValue(20);
     }
 
     @Test
@@ -388,7 +427,8 @@ class PersistentGeneratorTest {
     void an_error_is_never_cached() {
       PersistentGenerator genvault = generator();
       ScriptedClient failing = ScriptedClient.failingAfter(new IllegalStateException("boom"), "x");
-      assertThatThrownBy(() -> genvault.generate(haiku(), failing)).isInstanceOf(GenerationFailedException.class);
+      assertThatThrownBy(() -> genvault.generate(haiku(), failing))
+          .isInstanceOf(GenerationFailedException.class);
       ScriptedClient working = ScriptedClient.emitting("ok");
       Generation g = genvault.generate(haiku(), working);
       assertThat(working.calls).hasValue(1);
@@ -410,7 +450,8 @@ class PersistentGeneratorTest {
     }
 
     @Test
-    void two_identical_concurrent_requests_call_the_client_once_and_make_two_rows() throws Exception {
+    void two_identical_concurrent_requests_call_the_client_once_and_make_two_rows()
+        throws Exception {
       PersistentGenerator genvault = generator();
       ScriptedClient client = ScriptedClient.pausingAfter(1, "shared ", "answer");
       ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -434,7 +475,8 @@ class PersistentGeneratorTest {
     }
 
     @Test
-    void an_identical_request_in_flight_in_another_process_is_joined_through_the_shared_cache() throws Exception {
+    void an_identical_request_in_flight_in_another_process_is_joined_through_the_shared_cache()
+        throws Exception {
       DedupCache shared = DedupCache.caffeine(100);
       PersistentGenerator processA = track(builder().cache(shared).build());
       PersistentGenerator processB =
@@ -463,10 +505,13 @@ class PersistentGeneratorTest {
       Generation first = genvault.generate(cat, DemoModel.create(Duration.ZERO, 1));
       Generation second = genvault.generate(cat, DemoModel.create(Duration.ZERO, 1));
       assertThat(second.cachedFrom()).isEqualTo(first.id());
-      assertThat(second.blobs()).singleElement().satisfies(ref -> {
-        assertThat(ref.key()).isEqualTo("generations/" + second.id() + "/0.png");
-        assertThat(ref.sha256()).isEqualTo(first.blobs().get(0).sha256());
-      });
+      assertThat(second.blobs())
+          .singleElement()
+          .satisfies(
+              ref -> {
+                assertThat(ref.key()).isEqualTo("generations/" + second.id() + "/0.png");
+                assertThat(ref.sha256()).isEqualTo(first.blobs().get(0).sha256());
+              });
       assertThat(genvault.delete(first.id())).isTrue();
       assertThat(blobs.open(first.blobs().get(0).key())).isEmpty();
       assertThat(blobs.open(second.blobs().get(0).key())).isPresent();
@@ -495,7 +540,9 @@ class PersistentGeneratorTest {
     void a_failed_stream_ends_its_iteration_with_the_failure() {
       PersistentGenerator genvault = generator();
       GenerationStream stream =
-          genvault.stream(haiku(), ScriptedClient.failingAfter(new IllegalStateException("dropped"), "partial"));
+          genvault.stream(
+              haiku(),
+              ScriptedClient.failingAfter(new IllegalStateException("dropped"), "partial"));
       List<String> pieces = new ArrayList<>();
       assertThatThrownBy(() -> stream.forEach(pieces::add))
           .isInstanceOf(GenerationFailedException.class)
@@ -519,8 +566,10 @@ class PersistentGeneratorTest {
     }
 
     @Test
-    void with_the_cancel_policy_closing_early_ends_the_row_cancelled_with_the_text_so_far() throws Exception {
-      PersistentGenerator genvault = track(builder().streamClosePolicy(StreamClosePolicy.CANCEL).build());
+    void with_the_cancel_policy_closing_early_ends_the_row_cancelled_with_the_text_so_far()
+        throws Exception {
+      PersistentGenerator genvault =
+          track(builder().streamClosePolicy(StreamClosePolicy.CANCEL).build());
       ScriptedClient client = ScriptedClient.pausingAfter(1, "only this", " never");
       GenerationStream stream = genvault.stream(haiku(), client);
       assertThat(client.paused.await(10, TimeUnit.SECONDS)).isTrue();
@@ -538,7 +587,8 @@ class PersistentGeneratorTest {
       List<ScriptedClient> clients = new ArrayList<>();
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
-        ScriptedClient client = ScriptedClient.pausingAfter(2, "s" + i + "a ", "s" + i + "b ", "end");
+        ScriptedClient client =
+            ScriptedClient.pausingAfter(2, "s" + i + "a ", "s" + i + "b ", "end");
         clients.add(client);
         ids.add(genvault.submit(haiku().toBuilder().seed((long) i).build(), client));
       }
@@ -548,7 +598,10 @@ class PersistentGeneratorTest {
       genvault.checkpointNow();
       assertThat(store.chunkWrites).hasSize(1);
       assertThat(store.chunkWrites.get(0)).hasSize(3);
-      assertThat(store.chunkWrites.get(0).stream().map(Chunk::generationId).collect(Collectors.toSet()))
+      assertThat(
+              store.chunkWrites.get(0).stream()
+                  .map(Chunk::generationId)
+                  .collect(Collectors.toSet()))
           .isEqualTo(Set.copyOf(ids));
       genvault.checkpointNow();
       assertThat(store.chunkWrites).as("nothing new, nothing written").hasSize(1);
@@ -573,7 +626,8 @@ class PersistentGeneratorTest {
   @Nested
   class SubmitAndFollow {
     @Test
-    void submit_returns_the_id_of_a_stored_row_and_follow_replays_then_goes_live() throws Exception {
+    void submit_returns_the_id_of_a_stored_row_and_follow_replays_then_goes_live()
+        throws Exception {
       PersistentGenerator genvault = generator();
       ScriptedClient client = ScriptedClient.pausingAfter(2, "a", "b", "c", "d");
       String id = genvault.submit(haiku(), client);
@@ -601,7 +655,11 @@ class PersistentGeneratorTest {
     void follow_from_another_process_reads_the_store_until_the_end() throws Exception {
       PersistentGenerator processA = generator();
       PersistentGenerator processB =
-          track(PersistentGenerator.builder().store(store).checkpointPolicy(new CheckpointPolicy(Duration.ofMillis(10), 64)).build());
+          track(
+              PersistentGenerator.builder()
+                  .store(store)
+                  .checkpointPolicy(new CheckpointPolicy(Duration.ofMillis(10), 64))
+                  .build());
       ScriptedClient client = ScriptedClient.pausingAfter(2, "x", "y", "z");
       String id = processA.submit(haiku(), client);
       assertThat(client.paused.await(10, TimeUnit.SECONDS)).isTrue();
@@ -617,7 +675,8 @@ class PersistentGeneratorTest {
     @Test
     void follow_of_an_unknown_id_fails() {
       PersistentGenerator genvault = generator();
-      assertThatThrownBy(() -> genvault.follow("no-such-generation")).isInstanceOf(java.util.NoSuchElementException.class);
+      assertThatThrownBy(() -> genvault.follow("no-such-generation"))
+          .isInstanceOf(java.util.NoSuchElementException.class);
     }
   }
 
@@ -635,10 +694,17 @@ class PersistentGeneratorTest {
               .heartbeatAt(clock.instant())
               .build();
       shared.insert(orphan);
-      shared.appendChunks(List.of(new Chunk(orphan.id(), 0, "text before the crash", clock.instant())), clock.instant());
+      shared.appendChunks(
+          List.of(new Chunk(orphan.id(), 0, "text before the crash", clock.instant())),
+          clock.instant());
 
       PersistentGenerator genvault =
-          track(PersistentGenerator.builder().store(shared).clock(clock).lease(Duration.ofSeconds(60)).build());
+          track(
+              PersistentGenerator.builder()
+                  .store(shared)
+                  .clock(clock)
+                  .lease(Duration.ofSeconds(60))
+                  .build());
       clock.advance(Duration.ofSeconds(59));
       assertThat(genvault.sweep()).isZero();
       clock.advance(Duration.ofSeconds(2));
@@ -674,14 +740,16 @@ class PersistentGeneratorTest {
       ScriptedClient client = ScriptedClient.pausingAfter(1, "a", "b");
       String id = genvault.submit(haiku(), client);
       assertThat(client.paused.await(10, TimeUnit.SECONDS)).isTrue();
-      Thread opener = new Thread(() -> {
-        try {
-          Thread.sleep(50);
-        } catch (InterruptedException ignored) {
-          Thread.currentThread().interrupt();
-        }
-        client.gate.countDown();
-      });
+      Thread opener =
+          new Thread(
+              () -> {
+                try {
+                  Thread.sleep(50);
+                } catch (InterruptedException ignored) {
+                  Thread.currentThread().interrupt();
+                }
+                client.gate.countDown();
+              });
       opener.start();
       genvault.close();
       opener.join();
@@ -696,7 +764,8 @@ class PersistentGeneratorTest {
       PersistentGenerator genvault = generator();
       Generation g =
           genvault.generate(
-              GenerationRequest.image("demo", "a red square").toBuilder().n(2).build(), DemoModel.create(Duration.ZERO, 1));
+              GenerationRequest.image("demo", "a red square").toBuilder().n(2).build(),
+              DemoModel.create(Duration.ZERO, 1));
       assertThat(g.blobs()).hasSize(2);
       for (int n = 0; n < 2; n++) {
         BlobRef ref = g.blobs().get(n);
@@ -717,9 +786,13 @@ class PersistentGeneratorTest {
     void deleting_a_user_removes_their_rows_and_files() {
       PersistentGenerator genvault = generator();
       Generation img =
-          genvault.generate(GenerationRequest.image("demo", "x").toBuilder().userId("gone").build(), DemoModel.create(Duration.ZERO, 1));
+          genvault.generate(
+              GenerationRequest.image("demo", "x").toBuilder().userId("gone").build(),
+              DemoModel.create(Duration.ZERO, 1));
       genvault.generate(haiku().toBuilder().userId("gone").build(), ScriptedClient.emitting("t"));
-      Generation kept = genvault.generate(haiku().toBuilder().userId("stays").seed(3L).build(), ScriptedClient.emitting("k"));
+      Generation kept =
+          genvault.generate(
+              haiku().toBuilder().userId("stays").seed(3L).build(), ScriptedClient.emitting("k"));
       assertThat(genvault.deleteUser("gone")).isEqualTo(2);
       assertThat(blobs.open(img.blobs().get(0).key())).isEmpty();
       assertThat(store.all()).extracting(Generation::id).containsExactly(kept.id());

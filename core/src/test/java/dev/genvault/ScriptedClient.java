@@ -19,7 +19,11 @@ final class ScriptedClient implements ModelClient {
   private final @Nullable RuntimeException failure;
   private final String finishReason;
 
-  private ScriptedClient(List<String> pieces, int pauseAfter, @Nullable RuntimeException failure, String finishReason) {
+  private ScriptedClient(
+      List<String> pieces,
+      int pauseAfter,
+      @Nullable RuntimeException failure,
+      String finishReason) {
     this.pieces = pieces;
     this.pauseAfter = pauseAfter;
     this.failure = failure;

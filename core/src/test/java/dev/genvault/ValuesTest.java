@@ -19,7 +19,8 @@ class ValuesTest {
     assertThat(u.totalTokens()).isNull();
     assertThat(Usage.of(0, 0).totalTokens()).isZero();
     assertThat(u.toBuilder().build()).isEqualTo(u);
-    assertThatThrownBy(() -> Usage.builder().outputTokens(-1L)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Usage.builder().outputTokens(-1L))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -28,16 +29,26 @@ class ValuesTest {
     assertThat(c.usd()).isEqualByComparingTo("0.000123456789");
     assertThat(c.toCents()).isEqualByComparingTo("0.01");
     assertThat(new Cost(new BigDecimal("1.23456"), "v").toCents()).isEqualByComparingTo("123.46");
-    assertThatThrownBy(() -> new Cost(new BigDecimal("-0.01"), "v")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Cost(new BigDecimal("-0.01"), "v"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void a_generation_checks_its_error_fields_against_its_status() {
     Generation.Builder b =
-        Generation.builder().id("id-0000000000000001").request(GenerationRequest.prompt("m", "p")).createdAt(Instant.EPOCH);
+        Generation.builder()
+            .id("id-0000000000000001")
+            .request(GenerationRequest.prompt("m", "p"))
+            .createdAt(Instant.EPOCH);
     assertThat(b.build().status()).isEqualTo(GenerationStatus.PENDING);
-    assertThatThrownBy(() -> b.status(GenerationStatus.ERROR).build()).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Generation.builder().request(GenerationRequest.prompt("m", "p")).createdAt(Instant.EPOCH).build())
+    assertThatThrownBy(() -> b.status(GenerationStatus.ERROR).build())
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                Generation.builder()
+                    .request(GenerationRequest.prompt("m", "p"))
+                    .createdAt(Instant.EPOCH)
+                    .build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("id");
   }
@@ -53,20 +64,24 @@ class ValuesTest {
     }
     assertThat(IdGenerator.nanoid(16).newId()).hasSize(16);
     assertThatThrownBy(() -> IdGenerator.nanoid(15)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> IdGenerator.check("has/slash-0000000000")).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> IdGenerator.check("has/slash-0000000000"))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   @Test
   void generation_file_keys_use_only_the_id_and_an_allow_listed_extension() {
     assertThat(BlobKeys.forGeneration("abc", 0, "image/png")).isEqualTo("generations/abc/0.png");
-    assertThat(BlobKeys.forGeneration("abc", 3, "image/jpeg; charset=x")).isEqualTo("generations/abc/3.jpg");
+    assertThat(BlobKeys.forGeneration("abc", 3, "image/jpeg; charset=x"))
+        .isEqualTo("generations/abc/3.jpg");
     assertThat(BlobKeys.forGeneration("abc", 1, "text/html")).isEqualTo("generations/abc/1.bin");
     assertThat(BlobKeys.forGeneration("abc", 1, "../../evil")).isEqualTo("generations/abc/1.bin");
   }
 
   @Test
   void a_checkpoint_policy_must_be_positive() {
-    assertThatThrownBy(() -> new CheckpointPolicy(Duration.ZERO, 1)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new CheckpointPolicy(Duration.ofMillis(1), 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new CheckpointPolicy(Duration.ZERO, 1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new CheckpointPolicy(Duration.ofMillis(1), 0))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -37,7 +37,8 @@ public final class BlobKeys {
       throw new IllegalArgumentException("blob key must not be empty");
     }
     if (key.length() > MAX_KEY_LENGTH) {
-      throw new IllegalArgumentException("blob key is longer than " + MAX_KEY_LENGTH + " characters");
+      throw new IllegalArgumentException(
+          "blob key is longer than " + MAX_KEY_LENGTH + " characters");
     }
     int start = 0;
     while (true) {
@@ -53,10 +54,12 @@ public final class BlobKeys {
 
   private static void checkSegment(String key, String segment) {
     if (segment.isEmpty() || segment.length() > 128) {
-      throw new IllegalArgumentException("blob key has an empty or over-long segment: '" + printable(key) + "'");
+      throw new IllegalArgumentException(
+          "blob key has an empty or over-long segment: '" + printable(key) + "'");
     }
     if (segment.equals(".") || segment.equals("..")) {
-      throw new IllegalArgumentException("blob key must not contain '.' or '..' segments: '" + printable(key) + "'");
+      throw new IllegalArgumentException(
+          "blob key must not contain '.' or '..' segments: '" + printable(key) + "'");
     }
     for (int i = 0; i < segment.length(); i++) {
       char c = segment.charAt(i);

@@ -97,6 +97,8 @@ final class CaffeineDedupCache implements DedupCache {
 
   @Override
   public String toString() {
-    return "DedupCache.caffeine(" + cache.policy().eviction().map(e -> e.getMaximum()).orElse(-1L) + ")";
+    return "DedupCache.caffeine("
+        + cache.policy().eviction().map(e -> e.getMaximum()).orElse(-1L)
+        + ")";
   }
 }

@@ -12,9 +12,9 @@ import java.util.Optional;
  * backends, many processes) at once. {@link #putIfAbsent} is atomic: of many concurrent callers on
  * one absent key exactly one wins.
  *
- * <p><b>Failing open:</b> a cache is an optimisation. Implementations bound every call with a
- * short timeout and report an outage by throwing a {@link RuntimeException}; the generator treats
- * any such exception as a miss and goes on, so a cache outage never fails a generation.
+ * <p><b>Failing open:</b> a cache is an optimisation. Implementations bound every call with a short
+ * timeout and report an outage by throwing a {@link RuntimeException}; the generator treats any
+ * such exception as a miss and goes on, so a cache outage never fails a generation.
  *
  * <p>The contract is tested by {@code dev.genvault.tck.DedupCacheContract}.
  */

@@ -48,7 +48,8 @@ final class FileBlobStore implements BlobStore {
     Path parent = path.getParent();
     try {
       if (Files.exists(parent) && !parent.toRealPath().startsWith(root)) {
-        throw new IllegalArgumentException("blob key escapes the blob folder through a link: " + key);
+        throw new IllegalArgumentException(
+            "blob key escapes the blob folder through a link: " + key);
       }
     } catch (IOException e) {
       throw new PersistenceException("could not resolve blob " + key, e);
@@ -71,7 +72,8 @@ final class FileBlobStore implements BlobStore {
     try {
       Files.createDirectories(target.getParent());
       if (!target.getParent().toRealPath().startsWith(root)) {
-        throw new IllegalArgumentException("blob key escapes the blob folder through a link: " + key);
+        throw new IllegalArgumentException(
+            "blob key escapes the blob folder through a link: " + key);
       }
       temp = Files.createTempFile(target.getParent(), ".upload-", ".tmp");
       MessageDigest digest = Hashing.sha256();
@@ -83,7 +85,8 @@ final class FileBlobStore implements BlobStore {
         channel.force(true);
       }
       try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
       }

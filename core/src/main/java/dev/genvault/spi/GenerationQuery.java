@@ -130,7 +130,8 @@ public final class GenerationQuery {
     /** The page size, 1 to {@link #MAX_LIMIT}. */
     public Builder limit(int limit) {
       if (limit < 1 || limit > MAX_LIMIT) {
-        throw new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT + ": " + limit);
+        throw new IllegalArgumentException(
+            "limit must be between 1 and " + MAX_LIMIT + ": " + limit);
       }
       this.limit = limit;
       return this;

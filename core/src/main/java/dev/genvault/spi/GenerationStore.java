@@ -31,8 +31,8 @@ public interface GenerationStore {
   }
 
   /**
-   * Inserts a new live row ({@link GenerationStatus#PENDING} or {@link GenerationStatus#STREAMING}).
-   * When this returns, the row is durable.
+   * Inserts a new live row ({@link GenerationStatus#PENDING} or {@link
+   * GenerationStatus#STREAMING}). When this returns, the row is durable.
    *
    * @throws dev.genvault.DuplicateGenerationException if a row with this ID exists (the existing
    *     row is unchanged)
@@ -51,10 +51,10 @@ public interface GenerationStore {
   /**
    * Appends chunks of any number of generations in one atomic write (one transaction where the
    * backend has them). Idempotent: a chunk whose {@code (generationId, seq)} is already stored is
-   * skipped. Chunks of unknown or terminal generations are ignored. A live generation that
-   * receives a chunk moves from {@code pending} to {@code streaming}, gets {@code firstTokenAt}
-   * (the earliest chunk's {@code createdAt}) if it had none, and its heartbeat and {@code
-   * updatedAt} are set to {@code at}.
+   * skipped. Chunks of unknown or terminal generations are ignored. A live generation that receives
+   * a chunk moves from {@code pending} to {@code streaming}, gets {@code firstTokenAt} (the
+   * earliest chunk's {@code createdAt}) if it had none, and its heartbeat and {@code updatedAt} are
+   * set to {@code at}.
    */
   void appendChunks(List<Chunk> chunks, Instant at);
 

@@ -38,7 +38,8 @@ final class InMemoryGenerationStore implements GenerationStore {
   @Override
   public synchronized void insertTerminal(Generation generation) {
     if (!generation.isTerminal()) {
-      throw new IllegalArgumentException("insertTerminal takes a terminal generation: " + generation);
+      throw new IllegalArgumentException(
+          "insertTerminal takes a terminal generation: " + generation);
     }
     put(generation.toBuilder().heartbeatAt(null).build());
   }
@@ -59,7 +60,8 @@ final class InMemoryGenerationStore implements GenerationStore {
       if (row == null || row.isTerminal()) {
         continue;
       }
-      TreeMap<Integer, Chunk> stored = chunks.computeIfAbsent(chunk.generationId(), k -> new TreeMap<>());
+      TreeMap<Integer, Chunk> stored =
+          chunks.computeIfAbsent(chunk.generationId(), k -> new TreeMap<>());
       stored.putIfAbsent(chunk.seq(), chunk);
       firstSeen.merge(chunk.generationId(), chunk.createdAt(), (a, b) -> a.isBefore(b) ? a : b);
     }
@@ -116,7 +118,8 @@ final class InMemoryGenerationStore implements GenerationStore {
             .providerResponseId(terminal.providerResponseId())
             .cachedFrom(terminal.cachedFrom())
             .savedCost(terminal.savedCost())
-            .firstTokenAt(terminal.firstTokenAt() != null ? terminal.firstTokenAt() : row.firstTokenAt())
+            .firstTokenAt(
+                terminal.firstTokenAt() != null ? terminal.firstTokenAt() : row.firstTokenAt())
             .completedAt(terminal.completedAt())
             .heartbeatAt(null)
             .updatedAt(terminal.updatedAt())
@@ -245,7 +248,13 @@ final class InMemoryGenerationStore implements GenerationStore {
           long[] c = counts.get(key);
           result.add(
               new SpendRow(
-                  k.userId(), k.model(), k.day(), c[0], c[1], c[2], costs.getOrDefault(key, BigDecimal.ZERO)));
+                  k.userId(),
+                  k.model(),
+                  k.day(),
+                  c[0],
+                  c[1],
+                  c[2],
+                  costs.getOrDefault(key, BigDecimal.ZERO)));
         });
     return result;
   }
@@ -267,7 +276,8 @@ final class InMemoryGenerationStore implements GenerationStore {
       }
     }
     stale.sort(
-        Comparator.comparing((Generation g) -> g.heartbeatAt() != null ? g.heartbeatAt() : g.createdAt())
+        Comparator.comparing(
+                (Generation g) -> g.heartbeatAt() != null ? g.heartbeatAt() : g.createdAt())
             .thenComparing(Generation::id));
     List<Generation> result = new ArrayList<>();
     for (Generation g : stale.subList(0, Math.min(limit, stale.size()))) {

@@ -23,7 +23,9 @@ public record PageCursor(Instant createdAt, String id) {
   /** The opaque, URL-safe form. */
   public String encode() {
     String raw = createdAt.getEpochSecond() + "." + createdAt.getNano() + "." + id;
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(raw.getBytes(StandardCharsets.UTF_8));
   }
 
   /**

@@ -28,8 +28,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The contract every {@link BlobStore} keeps. Extend it and implement {@link #createBlobStore()}
- * (a new, empty store per test).
+ * The contract every {@link BlobStore} keeps. Extend it and implement {@link #createBlobStore()} (a
+ * new, empty store per test).
  */
 public abstract class BlobStoreContract {
 
@@ -111,7 +111,11 @@ public abstract class BlobStoreContract {
     void a_stream_is_stored_like_bytes() throws Exception {
       byte[] content = new byte[70_000];
       new SplittableRandom(7).nextBytes(content);
-      BlobRef ref = blobs.put("generations/abc/1.bin", new ByteArrayInputStream(content), "application/octet-stream");
+      BlobRef ref =
+          blobs.put(
+              "generations/abc/1.bin",
+              new ByteArrayInputStream(content),
+              "application/octet-stream");
       assertThat(ref.size()).isEqualTo(content.length);
       assertThat(ref.sha256()).isEqualTo(sha256(content));
       assertThat(read("generations/abc/1.bin")).isEqualTo(content);
@@ -128,7 +132,8 @@ public abstract class BlobStoreContract {
     @Test
     void a_large_file_of_9_mib_streams_through_intact() throws Exception {
       long size = 9L * 1024 * 1024;
-      BlobRef ref = blobs.put("generations/big/0.bin", randomStream(size, 42), "application/octet-stream");
+      BlobRef ref =
+          blobs.put("generations/big/0.bin", randomStream(size, 42), "application/octet-stream");
       MessageDigest expected = MessageDigest.getInstance("SHA-256");
       try (InputStream in = randomStream(size, 42)) {
         in.transferTo(new java.security.DigestOutputStream(OutputStreams.NULL, expected));
@@ -137,7 +142,8 @@ public abstract class BlobStoreContract {
       assertThat(ref.sha256()).isEqualTo(HexFormat.of().formatHex(expected.digest()));
       MessageDigest actual = MessageDigest.getInstance("SHA-256");
       long read;
-      try (InputStream in = new DigestInputStream(blobs.open("generations/big/0.bin").orElseThrow(), actual)) {
+      try (InputStream in =
+          new DigestInputStream(blobs.open("generations/big/0.bin").orElseThrow(), actual)) {
         read = in.transferTo(OutputStreams.NULL);
       }
       assertThat(read).isEqualTo(size);
@@ -164,7 +170,12 @@ public abstract class BlobStoreContract {
         for (int i = 0; i < 8; i++) {
           int n = i;
           futures.add(
-              pool.submit(() -> blobs.put("generations/par/" + n + ".txt", ("file " + n).getBytes(StandardCharsets.UTF_8), "text/plain")));
+              pool.submit(
+                  () ->
+                      blobs.put(
+                          "generations/par/" + n + ".txt",
+                          ("file " + n).getBytes(StandardCharsets.UTF_8),
+                          "text/plain")));
         }
         for (Future<BlobRef> f : futures) {
           f.get(30, TimeUnit.SECONDS);
@@ -173,7 +184,9 @@ public abstract class BlobStoreContract {
         pool.shutdownNow();
       }
       for (int i = 0; i < 8; i++) {
-        assertThat(read("generations/par/" + i + ".txt")).asString(StandardCharsets.UTF_8).isEqualTo("file " + i);
+        assertThat(read("generations/par/" + i + ".txt"))
+            .asString(StandardCharsets.UTF_8)
+            .isEqualTo("file " + i);
       }
     }
   }
@@ -212,7 +225,8 @@ public abstract class BlobStoreContract {
         })
     void are_rejected_before_any_io(String key) {
       byte[] one = {1};
-      assertThatThrownBy(() -> blobs.put(key, one, "image/png")).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> blobs.put(key, one, "image/png"))
+          .isInstanceOf(IllegalArgumentException.class);
       assertThatThrownBy(() -> blobs.put(key, new ByteArrayInputStream(one), "image/png"))
           .isInstanceOf(IllegalArgumentException.class);
       assertThatThrownBy(() -> blobs.open(key)).isInstanceOf(IllegalArgumentException.class);
@@ -222,7 +236,8 @@ public abstract class BlobStoreContract {
     @Test
     void an_over_long_key_is_rejected() {
       String key = "generations/" + "a/".repeat(300) + "x.png";
-      assertThatThrownBy(() -> blobs.put(key, new byte[] {1}, "image/png")).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> blobs.put(key, new byte[] {1}, "image/png"))
+          .isInstanceOf(IllegalArgumentException.class);
     }
   }
 }

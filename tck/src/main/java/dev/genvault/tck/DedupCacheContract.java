@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The contract every {@link DedupCache} keeps. Extend it and implement {@link
- * #createCache(MutableClock)}. Expiry is tested by {@link #elapse(Duration)}, which moves the clock;
- * a backend whose time cannot be moved (a server's own TTL) overrides it to wait for real, and is
- * only ever asked for short TTLs.
+ * #createCache(MutableClock)}. Expiry is tested by {@link #elapse(Duration)}, which moves the
+ * clock; a backend whose time cannot be moved (a server's own TTL) overrides it to wait for real,
+ * and is only ever asked for short TTLs.
  */
 public abstract class DedupCacheContract {
 
@@ -128,7 +128,8 @@ public abstract class DedupCacheContract {
 
     @Test
     void a_ttl_that_is_not_positive_is_rejected() {
-      assertThatThrownBy(() -> cache.put(key("zero"), "v", Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> cache.put(key("zero"), "v", Duration.ZERO))
+          .isInstanceOf(IllegalArgumentException.class);
       assertThatThrownBy(() -> cache.putIfAbsent(key("neg"), "v", Duration.ofSeconds(-1)))
           .isInstanceOf(IllegalArgumentException.class);
     }
@@ -183,8 +184,10 @@ public abstract class DedupCacheContract {
     @Test
     void are_rejected() {
       assertThatThrownBy(() -> cache.get(null)).isInstanceOf(NullPointerException.class);
-      assertThatThrownBy(() -> cache.put(null, "v", Duration.ofMinutes(1))).isInstanceOf(NullPointerException.class);
-      assertThatThrownBy(() -> cache.put(key("k"), null, Duration.ofMinutes(1))).isInstanceOf(NullPointerException.class);
+      assertThatThrownBy(() -> cache.put(null, "v", Duration.ofMinutes(1)))
+          .isInstanceOf(NullPointerException.class);
+      assertThatThrownBy(() -> cache.put(key("k"), null, Duration.ofMinutes(1)))
+          .isInstanceOf(NullPointerException.class);
     }
   }
 }

@@ -14,7 +14,9 @@ import java.time.Instant;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
-/** Sample records for contract tests. Instants are whole microseconds, as every store keeps them. */
+/**
+ * Sample records for contract tests. Instants are whole microseconds, as every store keeps them.
+ */
 public final class Fixtures {
   /** A fixed start time for tests. */
   public static final Instant T0 = Instant.parse("2026-03-01T10:00:00.123456Z");
@@ -30,9 +32,18 @@ public final class Fixtures {
 
   /** A pending text generation. */
   public static Generation pending(
-      String id, @Nullable String userId, @Nullable String tenantId, String model, Instant createdAt) {
+      String id,
+      @Nullable String userId,
+      @Nullable String tenantId,
+      String model,
+      Instant createdAt) {
     GenerationRequest request =
-        GenerationRequest.builder().model(model).prompt("Say hello to " + id).userId(userId).tenantId(tenantId).build();
+        GenerationRequest.builder()
+            .model(model)
+            .prompt("Say hello to " + id)
+            .userId(userId)
+            .tenantId(tenantId)
+            .build();
     return Generation.builder()
         .id(id)
         .request(request)

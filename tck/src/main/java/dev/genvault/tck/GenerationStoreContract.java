@@ -66,7 +66,8 @@ public abstract class GenerationStoreContract {
     return g;
   }
 
-  private static List<Generation> runConcurrently(int threads, Callable<Generation> task) throws Exception {
+  private static List<Generation> runConcurrently(int threads, Callable<Generation> task)
+      throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       List<Future<Generation>> futures = new ArrayList<>();
@@ -105,8 +106,10 @@ public abstract class GenerationStoreContract {
     @Test
     void a_duplicate_id_is_rejected_and_the_first_row_is_kept() {
       Generation first = insertPending(T0);
-      Generation second = Fixtures.pending(first.id(), "other-user", null, "other-model", T0.plusSeconds(5));
-      assertThatThrownBy(() -> store.insert(second)).isInstanceOf(DuplicateGenerationException.class);
+      Generation second =
+          Fixtures.pending(first.id(), "other-user", null, "other-model", T0.plusSeconds(5));
+      assertThatThrownBy(() -> store.insert(second))
+          .isInstanceOf(DuplicateGenerationException.class);
       assertThat(store.find(first.id()).orElseThrow().userId()).isEqualTo("u1");
     }
 
@@ -115,15 +118,19 @@ public abstract class GenerationStoreContract {
       Generation live = Fixtures.pending(Fixtures.newId(), T0);
       assertThatThrownBy(() -> store.insert(Fixtures.complete(live, T0, "x")))
           .isInstanceOf(IllegalArgumentException.class);
-      assertThatThrownBy(() -> store.insertTerminal(live)).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> store.insertTerminal(live))
+          .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void every_field_of_a_rich_request_and_result_round_trips() {
       Generation pending =
-          Fixtures.pending(Fixtures.newId(), T0).toBuilder().request(Fixtures.richRequest()).build();
+          Fixtures.pending(Fixtures.newId(), T0).toBuilder()
+              .request(Fixtures.richRequest())
+              .build();
       store.insert(pending);
-      Generation complete = Fixtures.complete(pending, T0.plusSeconds(3), "Answer with 🧪 and 中文 and \"quotes\"");
+      Generation complete =
+          Fixtures.complete(pending, T0.plusSeconds(3), "Answer with 🧪 and 中文 and \"quotes\"");
       assertThat(store.finish(complete)).isTrue();
       Generation found = store.find(pending.id()).orElseThrow();
       assertThat(found.request()).isEqualTo(pending.request());
@@ -146,7 +153,8 @@ public abstract class GenerationStoreContract {
     void a_cache_copy_is_inserted_terminal_with_its_origin_and_saved_cost() {
       Generation original = insertPending(T0);
       Generation copy =
-          Fixtures.complete(Fixtures.pending(Fixtures.newId(), T0.plusSeconds(1)), T0.plusSeconds(1), "hi")
+          Fixtures.complete(
+                  Fixtures.pending(Fixtures.newId(), T0.plusSeconds(1)), T0.plusSeconds(1), "hi")
               .toBuilder()
               .cachedFrom(original.id())
               .savedCost(new BigDecimal("0.0042"))
@@ -160,7 +168,8 @@ public abstract class GenerationStoreContract {
       assertThat(found.savedCost()).isEqualByComparingTo("0.0042");
       assertThat(found.cost().usd()).isEqualByComparingTo("0");
       assertThat(found.usage()).as("unknown usage stays null, never 0").isNull();
-      assertThatThrownBy(() -> store.insertTerminal(copy)).isInstanceOf(DuplicateGenerationException.class);
+      assertThatThrownBy(() -> store.insertTerminal(copy))
+          .isInstanceOf(DuplicateGenerationException.class);
     }
   }
 
@@ -179,7 +188,8 @@ public abstract class GenerationStoreContract {
     @Test
     void writing_the_same_chunk_again_is_a_no_op() {
       Generation g = insertPending(T0);
-      List<Chunk> batch = List.of(new Chunk(g.id(), 0, "Hello", T0), new Chunk(g.id(), 1, ", world", T0));
+      List<Chunk> batch =
+          List.of(new Chunk(g.id(), 0, "Hello", T0), new Chunk(g.id(), 1, ", world", T0));
       store.appendChunks(batch, T0);
       store.appendChunks(batch, T0.plusSeconds(1));
       store.appendChunks(List.of(new Chunk(g.id(), 1, "DIFFERENT", T0)), T0.plusSeconds(2));
@@ -218,7 +228,8 @@ public abstract class GenerationStoreContract {
       Generation g = insertPending(T0);
       store.finish(Fixtures.failed(g, T0.plusSeconds(1), "final"));
       store.appendChunks(
-          List.of(new Chunk(g.id(), 0, "late", T0), new Chunk("unknown-generation-id", 0, "x", T0)), T0);
+          List.of(new Chunk(g.id(), 0, "late", T0), new Chunk("unknown-generation-id", 0, "x", T0)),
+          T0);
       assertThat(store.find(g.id()).orElseThrow().text()).isEqualTo("final");
       assertThat(store.find("unknown-generation-id")).isEmpty();
     }
@@ -341,7 +352,9 @@ public abstract class GenerationStoreContract {
           runConcurrently(
               8,
               () -> {
-                Generation mine = Fixtures.complete(g, T0.plusSeconds(1), "winner " + Thread.currentThread().getName());
+                Generation mine =
+                    Fixtures.complete(
+                        g, T0.plusSeconds(1), "winner " + Thread.currentThread().getName());
                 start.await();
                 applied.add(store.finish(mine));
                 return mine;
@@ -368,8 +381,10 @@ public abstract class GenerationStoreContract {
     @Test
     void every_filter_narrows_the_list() {
       Generation a = Fixtures.pending(Fixtures.newId(), "alice", "acme", "gpt-4o", T0);
-      Generation b = Fixtures.pending(Fixtures.newId(), "bob", "acme", "gpt-4o-mini", T0.plusSeconds(10));
-      Generation c = Fixtures.pending(Fixtures.newId(), "alice", "globex", "gpt-4o-mini", T0.plusSeconds(20));
+      Generation b =
+          Fixtures.pending(Fixtures.newId(), "bob", "acme", "gpt-4o-mini", T0.plusSeconds(10));
+      Generation c =
+          Fixtures.pending(Fixtures.newId(), "alice", "globex", "gpt-4o-mini", T0.plusSeconds(20));
       store.insert(a);
       store.insert(b);
       store.insert(c);
@@ -377,11 +392,18 @@ public abstract class GenerationStoreContract {
 
       assertThat(ids(GenerationQuery.builder().userId("alice"))).containsExactly(c.id(), a.id());
       assertThat(ids(GenerationQuery.builder().tenantId("acme"))).containsExactly(b.id(), a.id());
-      assertThat(ids(GenerationQuery.builder().model("gpt-4o-mini"))).containsExactly(c.id(), b.id());
-      assertThat(ids(GenerationQuery.builder().status(GenerationStatus.COMPLETE))).containsExactly(b.id());
-      assertThat(ids(GenerationQuery.builder().createdFrom(T0.plusSeconds(10)).createdBefore(T0.plusSeconds(20))))
+      assertThat(ids(GenerationQuery.builder().model("gpt-4o-mini")))
+          .containsExactly(c.id(), b.id());
+      assertThat(ids(GenerationQuery.builder().status(GenerationStatus.COMPLETE)))
           .containsExactly(b.id());
-      assertThat(ids(GenerationQuery.builder().userId("alice").tenantId("globex"))).containsExactly(c.id());
+      assertThat(
+              ids(
+                  GenerationQuery.builder()
+                      .createdFrom(T0.plusSeconds(10))
+                      .createdBefore(T0.plusSeconds(20))))
+          .containsExactly(b.id());
+      assertThat(ids(GenerationQuery.builder().userId("alice").tenantId("globex")))
+          .containsExactly(c.id());
       assertThat(ids(GenerationQuery.builder().userId("nobody"))).isEmpty();
     }
 
@@ -399,7 +421,8 @@ public abstract class GenerationStoreContract {
     void pages_cover_every_row_once_newest_first_even_with_equal_times() {
       Set<String> inserted = new HashSet<>();
       for (int i = 0; i < 23; i++) {
-        Generation g = Fixtures.pending(Fixtures.newId(), T0.plusSeconds(i / 3)); // three rows per second
+        Generation g =
+            Fixtures.pending(Fixtures.newId(), T0.plusSeconds(i / 3)); // three rows per second
         store.insert(g);
         inserted.add(g.id());
       }
@@ -407,7 +430,8 @@ public abstract class GenerationStoreContract {
       String cursor = null;
       int pages = 0;
       do {
-        Page<Generation> page = store.list(GenerationQuery.builder().limit(5).cursor(cursor).build());
+        Page<Generation> page =
+            store.list(GenerationQuery.builder().limit(5).cursor(cursor).build());
         assertThat(page.items().size()).isLessThanOrEqualTo(5);
         seen.addAll(page.items());
         cursor = page.nextCursor();
@@ -433,7 +457,10 @@ public abstract class GenerationStoreContract {
       Page<Generation> first = store.list(GenerationQuery.builder().limit(4).build());
       assertThat(first.items()).hasSize(4);
       if (first.nextCursor() != null) {
-        assertThat(store.list(GenerationQuery.builder().limit(4).cursor(first.nextCursor()).build()).items())
+        assertThat(
+                store
+                    .list(GenerationQuery.builder().limit(4).cursor(first.nextCursor()).build())
+                    .items())
             .isEmpty();
       }
     }
@@ -448,18 +475,22 @@ public abstract class GenerationStoreContract {
     void a_live_row_in_a_list_carries_its_stored_text() {
       Generation g = insertPending(T0);
       store.appendChunks(List.of(new Chunk(g.id(), 0, "so far", T0)), T0);
-      assertThat(store.list(GenerationQuery.builder().build()).items().get(0).text()).isEqualTo("so far");
+      assertThat(store.list(GenerationQuery.builder().build()).items().get(0).text())
+          .isEqualTo("so far");
     }
 
     private List<String> ids(GenerationQuery.Builder query) {
-      return store.list(query.build()).items().stream().map(Generation::id).collect(Collectors.toList());
+      return store.list(query.build()).items().stream()
+          .map(Generation::id)
+          .collect(Collectors.toList());
     }
   }
 
   @Nested
   @DisplayName("spend")
   class Spend {
-    private Generation finished(String user, String model, Instant at, String cost, long in, long out) {
+    private Generation finished(
+        String user, String model, Instant at, String cost, long in, long out) {
       Generation g = Fixtures.pending(Fixtures.newId(), user, "t1", model, at);
       store.insert(g);
       store.finish(
@@ -479,7 +510,9 @@ public abstract class GenerationStoreContract {
       finished("alice", "gpt-4o-mini", day2, "0.2", 30, 3);
       finished("bob", "gpt-4o", day2, null, 40, 4);
 
-      SpendQuery range = SpendQuery.between(Instant.parse("2026-03-01T00:00:00Z"), Instant.parse("2026-03-03T00:00:00Z"));
+      SpendQuery range =
+          SpendQuery.between(
+              Instant.parse("2026-03-01T00:00:00Z"), Instant.parse("2026-03-03T00:00:00Z"));
       List<SpendRow> total = store.spend(range);
       assertThat(total).hasSize(1);
       assertThat(total.get(0).generations()).isEqualTo(4);
@@ -490,26 +523,32 @@ public abstract class GenerationStoreContract {
       List<SpendRow> byUser =
           store.spend(SpendQuery.between(range.from(), range.to(), SpendQuery.Dimension.USER));
       assertThat(byUser).hasSize(2);
-      SpendRow alice = byUser.stream().filter(r -> "alice".equals(r.userId())).findFirst().orElseThrow();
+      SpendRow alice =
+          byUser.stream().filter(r -> "alice".equals(r.userId())).findFirst().orElseThrow();
       assertThat(alice.generations()).isEqualTo(3);
       assertThat(alice.costUsd()).isEqualByComparingTo("0.300000000000000001");
-      SpendRow bob = byUser.stream().filter(r -> "bob".equals(r.userId())).findFirst().orElseThrow();
+      SpendRow bob =
+          byUser.stream().filter(r -> "bob".equals(r.userId())).findFirst().orElseThrow();
       assertThat(bob.costUsd()).as("an unknown cost adds nothing").isEqualByComparingTo("0");
       assertThat(bob.model()).isNull();
 
       List<SpendRow> byModelAndDay =
           store.spend(
-              SpendQuery.between(range.from(), range.to(), SpendQuery.Dimension.MODEL, SpendQuery.Dimension.DAY));
+              SpendQuery.between(
+                  range.from(), range.to(), SpendQuery.Dimension.MODEL, SpendQuery.Dimension.DAY));
       assertThat(byModelAndDay).hasSize(3);
       SpendRow gpt4oDay1 =
           byModelAndDay.stream()
-              .filter(r -> "gpt-4o".equals(r.model()) && LocalDate.parse("2026-03-01").equals(r.day()))
+              .filter(
+                  r -> "gpt-4o".equals(r.model()) && LocalDate.parse("2026-03-01").equals(r.day()))
               .findFirst()
               .orElseThrow();
       assertThat(gpt4oDay1.generations()).isEqualTo(2);
       assertThat(gpt4oDay1.inputTokens()).isEqualTo(30);
 
-      assertThat(store.spend(range.forUser("bob"))).singleElement().satisfies(r -> assertThat(r.generations()).isEqualTo(1));
+      assertThat(store.spend(range.forUser("bob")))
+          .singleElement()
+          .satisfies(r -> assertThat(r.generations()).isEqualTo(1));
       assertThat(store.spend(range.forTenant("nobody"))).isEmpty();
     }
 
@@ -518,7 +557,9 @@ public abstract class GenerationStoreContract {
       finished("alice", "m", T0, "1", 1, 1);
       finished("alice", "m", T0.plusSeconds(60), "2", 1, 1);
       List<SpendRow> rows = store.spend(SpendQuery.between(T0, T0.plusSeconds(60)));
-      assertThat(rows).singleElement().satisfies(r -> assertThat(r.costUsd()).isEqualByComparingTo("1"));
+      assertThat(rows)
+          .singleElement()
+          .satisfies(r -> assertThat(r.costUsd()).isEqualByComparingTo("1"));
     }
   }
 
@@ -536,7 +577,9 @@ public abstract class GenerationStoreContract {
 
       List<Generation> stale = store.findStale(T0.plusSeconds(50), 10);
       assertThat(stale).extracting(Generation::id).containsExactly(older.id(), old.id());
-      assertThat(store.findStale(T0.plusSeconds(50), 1)).extracting(Generation::id).containsExactly(older.id());
+      assertThat(store.findStale(T0.plusSeconds(50), 1))
+          .extracting(Generation::id)
+          .containsExactly(older.id());
       assertThat(store.findStale(T0.minusSeconds(60), 10)).isEmpty();
     }
 
@@ -544,7 +587,8 @@ public abstract class GenerationStoreContract {
     void a_stale_row_carries_the_text_stored_so_far() {
       Generation g = insertPending(T0);
       store.appendChunks(List.of(new Chunk(g.id(), 0, "kept", T0)), T0);
-      assertThat(store.findStale(T0.plus(Duration.ofMinutes(5)), 10)).singleElement()
+      assertThat(store.findStale(T0.plus(Duration.ofMinutes(5)), 10))
+          .singleElement()
           .satisfies(s -> assertThat(s.text()).isEqualTo("kept"));
     }
   }

@@ -22,7 +22,8 @@ class FileBlobStoreTest extends BlobStoreContract {
   @Test
   void files_land_below_the_root_and_no_temporary_file_is_left() throws Exception {
     blobs.put("generations/abc/0.png", new byte[] {1, 2}, "image/png");
-    assertThat(Files.readAllBytes(root.resolve("blobs/generations/abc/0.png"))).containsExactly(1, 2);
+    assertThat(Files.readAllBytes(root.resolve("blobs/generations/abc/0.png")))
+        .containsExactly(1, 2);
     try (Stream<Path> files = Files.walk(root)) {
       assertThat(files.filter(p -> p.getFileName().toString().endsWith(".tmp"))).isEmpty();
     }
@@ -39,8 +40,10 @@ class FileBlobStoreTest extends BlobStoreContract {
       assertThat(files).isEmpty();
     }
     Files.write(outside.resolve("secret.txt"), new byte[] {7});
-    assertThatThrownBy(() -> blobs.open("generations/link/secret.txt")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> blobs.delete("generations/link/secret.txt")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> blobs.open("generations/link/secret.txt"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> blobs.delete("generations/link/secret.txt"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
