@@ -926,6 +926,14 @@ public final class PersistentGenerator implements AutoCloseable {
     if (ownedExecutor != null) {
       ownedExecutor.shutdownNow();
     }
+    try {
+      sweeper.awaitTermination(5, TimeUnit.SECONDS);
+      if (ownedExecutor != null) {
+        ownedExecutor.awaitTermination(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void waitForLives(long deadlineNanos) {

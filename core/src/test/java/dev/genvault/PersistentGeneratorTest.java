@@ -66,8 +66,14 @@ class PersistentGeneratorTest {
   }
 
   @AfterEach
-  void closeGenerators() {
+  void closeGeneratorsAndCheckForStrayThreads() throws InterruptedException {
     generators.forEach(PersistentGenerator::close);
+    // Threads still alive after close() would be a leak: checkpointer, sweeper, workers.
+    await(
+        "no genvault thread left after close()",
+        () ->
+            Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.isAlive() && t.getName().startsWith("genvault-")));
   }
 
   private static GenerationRequest haiku() {
