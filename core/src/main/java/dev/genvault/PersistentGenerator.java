@@ -590,6 +590,7 @@ public final class PersistentGenerator implements AutoCloseable {
       @Nullable String remoteLeader,
       String fingerprint) {
     checkpointer.register(live); // for heartbeats while it waits
+    live.worker(Thread.currentThread()); // so that close() can interrupt the wait
     Generation original = null;
     try {
       original =
@@ -597,6 +598,7 @@ public final class PersistentGenerator implements AutoCloseable {
               ? localLeader.done.get()
               : awaitRemote(Objects.requireNonNull(remoteLeader));
     } catch (InterruptedException e) {
+      live.worker(null);
       Thread.interrupted();
       Generation failed =
           errorRecord(
@@ -605,6 +607,16 @@ public final class PersistentGenerator implements AutoCloseable {
       return failed;
     } catch (ExecutionException e) {
       original = null;
+    }
+    live.worker(null);
+    if (live.cancelReason() != null) {
+      Thread.interrupted();
+      Generation stopped =
+          errorRecord(
+              live, live.cancelReason(), "stopped while waiting for an identical generation");
+      Generation stored = persistTerminal(stopped);
+      finishLive(live, stored, fingerprint, false, null);
+      return stored;
     }
     if (original != null && original.status() == GenerationStatus.COMPLETE) {
       Instant now = clock.instant();
@@ -730,7 +742,20 @@ public final class PersistentGenerator implements AutoCloseable {
         }
         Optional<Generation> stored = store.find(terminal.id());
         if (stored.isPresent() && stored.get().isTerminal()) {
-          return stored.get();
+          Generation winner = stored.get();
+          if (winner.status() != terminal.status()
+              || winner.text().length() != terminal.text().length()) {
+            log.warn(
+                "generation {} was already ended as {} (by a sweeper or shutdown, e.g. during a"
+                    + " store outage); its own outcome, {} with {} characters, was not written",
+                terminal.id(),
+                winner.errorType() == null
+                    ? winner.status().wireName()
+                    : winner.errorType().wireName(),
+                terminal.status().wireName(),
+                terminal.text().length());
+          }
+          return winner;
         }
         log.error(
             "generation {} has no row to finish; its result was: {}", terminal.id(), terminal);
