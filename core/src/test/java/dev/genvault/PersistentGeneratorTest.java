@@ -741,6 +741,22 @@ class PersistentGeneratorTest {
     }
 
     @Test
+    void close_also_ends_a_request_waiting_on_an_identical_stuck_one() throws Exception {
+      PersistentGenerator genvault = track(builder().drainTimeout(Duration.ofMillis(100)).build());
+      ScriptedClient stuck = ScriptedClient.pausingAfter(1, "leader ", "never");
+      String leader = genvault.submit(haiku(), stuck);
+      assertThat(stuck.paused.await(10, TimeUnit.SECONDS)).isTrue();
+      String joiner = genvault.submit(haiku(), stuck);
+      await("the joiner's row", () -> store.find(joiner).isPresent());
+
+      genvault.close();
+
+      assertThat(store.find(leader).orElseThrow().errorType()).isEqualTo(ErrorType.INTERRUPTED);
+      assertThat(store.find(joiner).orElseThrow().errorType()).isEqualTo(ErrorType.INTERRUPTED);
+      assertThat(stuck.calls).hasValue(1);
+    }
+
+    @Test
     void close_waits_for_work_that_finishes_within_the_drain_timeout() throws Exception {
       PersistentGenerator genvault = track(builder().drainTimeout(Duration.ofSeconds(20)).build());
       ScriptedClient client = ScriptedClient.pausingAfter(1, "a", "b");
