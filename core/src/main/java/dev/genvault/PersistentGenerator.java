@@ -1,5 +1,6 @@
 package dev.genvault;
 
+import dev.genvault.cost.Pricing;
 import dev.genvault.spi.BlobKeys;
 import dev.genvault.spi.BlobStore;
 import dev.genvault.spi.DedupCache;
@@ -1047,7 +1048,7 @@ public final class PersistentGenerator implements AutoCloseable {
     private @Nullable Executor executor;
     private CheckpointPolicy checkpointPolicy = CheckpointPolicy.DEFAULT;
     private GenerationListener listener = GenerationListener.NONE;
-    private CostCalculator costs = CostCalculator.NONE;
+    private CostCalculator costs = Pricing.bundled();
     private String baseUrl = "http://localhost:8080";
     private CacheScope cacheScope = CacheScope.TENANT;
     private Duration dedupTtl = Duration.ofDays(1);
@@ -1142,7 +1143,11 @@ public final class PersistentGenerator implements AutoCloseable {
       return this;
     }
 
-    /** Prices generations; without one every cost is unknown (null). */
+    /**
+     * Prices generations; {@link Pricing#bundled()} (the bundled price table) by default. Use
+     * {@link Pricing#builder()} to add your own prices, or {@link CostCalculator#NONE} to price
+     * nothing.
+     */
     public Builder costCalculator(CostCalculator costs) {
       once("costCalculator");
       this.costs = Objects.requireNonNull(costs, "costs");

@@ -1,6 +1,9 @@
 package dev.genvault;
 
+import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,6 +28,7 @@ public final class Usage {
   private final @Nullable Long imageOutputTokens;
   private final @Nullable Long audioInputTokens;
   private final @Nullable Long audioOutputTokens;
+  private final Map<String, Long> raw;
 
   private Usage(Builder b) {
     this.inputTokens = b.inputTokens;
@@ -36,6 +40,7 @@ public final class Usage {
     this.imageOutputTokens = b.imageOutputTokens;
     this.audioInputTokens = b.audioInputTokens;
     this.audioOutputTokens = b.audioOutputTokens;
+    this.raw = Collections.unmodifiableMap(new TreeMap<>(b.raw));
   }
 
   /** A new builder with every count unknown. */
@@ -59,7 +64,8 @@ public final class Usage {
         .imageInputTokens(imageInputTokens)
         .imageOutputTokens(imageOutputTokens)
         .audioInputTokens(audioInputTokens)
-        .audioOutputTokens(audioOutputTokens);
+        .audioOutputTokens(audioOutputTokens)
+        .raw(raw);
   }
 
   /** All input tokens, cached and image/audio ones included; null if not reported. */
@@ -107,6 +113,14 @@ public final class Usage {
     return audioOutputTokens;
   }
 
+  /**
+   * The provider's own usage report, flattened to dotted paths (e.g. {@code
+   * prompt_tokens_details.cached_tokens}); empty when the client kept none.
+   */
+  public Map<String, Long> raw() {
+    return raw;
+  }
+
   /** Input plus output tokens, or null if either is unknown. */
   public @Nullable Long totalTokens() {
     return inputTokens == null || outputTokens == null ? null : inputTokens + outputTokens;
@@ -129,7 +143,8 @@ public final class Usage {
         && Objects.equals(imageInputTokens, u.imageInputTokens)
         && Objects.equals(imageOutputTokens, u.imageOutputTokens)
         && Objects.equals(audioInputTokens, u.audioInputTokens)
-        && Objects.equals(audioOutputTokens, u.audioOutputTokens);
+        && Objects.equals(audioOutputTokens, u.audioOutputTokens)
+        && raw.equals(u.raw);
   }
 
   @Override
@@ -181,6 +196,7 @@ public final class Usage {
     private @Nullable Long imageOutputTokens;
     private @Nullable Long audioInputTokens;
     private @Nullable Long audioOutputTokens;
+    private final Map<String, Long> raw = new TreeMap<>();
 
     private Builder() {}
 
@@ -235,6 +251,16 @@ public final class Usage {
     /** Sets {@link Usage#audioOutputTokens()}. */
     public Builder audioOutputTokens(@Nullable Long v) {
       this.audioOutputTokens = check("audioOutputTokens", v);
+      return this;
+    }
+
+    /** Replaces {@link Usage#raw()}: the provider's report flattened to dotted paths. */
+    public Builder raw(Map<String, Long> raw) {
+      this.raw.clear();
+      raw.forEach(
+          (k, v) ->
+              this.raw.put(
+                  Objects.requireNonNull(k, "raw key"), Objects.requireNonNull(v, "raw value")));
       return this;
     }
 

@@ -3,13 +3,13 @@ package dev.genvault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.genvault.cost.Pricing;
 import dev.genvault.spi.BlobStore;
 import dev.genvault.spi.Chunk;
 import dev.genvault.spi.DedupCache;
 import dev.genvault.spi.GenerationStore;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,16 +28,6 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 class PersistentGeneratorTest {
-  private static final CostCalculator PRICES =
-      TokenPrices.builder()
-          .price(
-              "gpt-4o-mini",
-              new BigDecimal("0.15"),
-              new BigDecimal("0.075"),
-              new BigDecimal("0.60"))
-          .version("test-prices")
-          .build();
-
   private final FlakyStore store = new FlakyStore();
   private final BlobStore blobs = BlobStore.inMemory();
   private final List<PersistentGenerator> generators = new ArrayList<>();
@@ -50,7 +40,6 @@ class PersistentGeneratorTest {
     return PersistentGenerator.builder()
         .store(store)
         .blobs(blobs)
-        .costCalculator(PRICES)
         .baseUrl("https://app.example.test/ai/")
         .checkpointPolicy(policy)
         .persistTimeout(Duration.ofSeconds(10));
@@ -112,7 +101,9 @@ class PersistentGeneratorTest {
       assertThat(g.usage()).isEqualTo(Usage.of(10, 3));
       // 10 input x $0.15/M + 3 output x $0.60/M = (1.5 + 1.8) / 1e6 = 0.0000033
       assertThat(g.cost().usd()).isEqualByComparingTo("0.0000033");
-      assertThat(g.cost().priceTable()).isEqualTo("test-prices");
+      assertThat(g.cost().priceTable())
+          .as("the bundled table is the default")
+          .isEqualTo(Pricing.bundledVersion());
       assertThat(g.firstTokenAt()).isNotNull();
       assertThat(g.completedAt()).isNotNull();
       assertThat(g.fingerprint()).hasSize(64);

@@ -7,13 +7,13 @@ import dev.genvault.GenerationRequest;
 import dev.genvault.GenerationStream;
 import dev.genvault.ModelClient;
 import dev.genvault.PersistentGenerator;
-import dev.genvault.TokenPrices;
 import dev.genvault.Usage;
+import dev.genvault.cost.ModelPrice;
+import dev.genvault.cost.Pricing;
 import dev.genvault.spi.BlobStore;
 import dev.genvault.spi.DedupCache;
 import dev.genvault.spi.GenerationStore;
 import java.io.PrintStream;
-import java.math.BigDecimal;
 import java.nio.file.Path;
 
 /**
@@ -40,12 +40,9 @@ public final class Quickstart {
     String modelName = DemoModel.MODEL;
     out.println("Model: offline demo model (" + modelName + "), no API key needed");
 
+    // The bundled price table prices real models; the demo model gets a price of its own.
     CostCalculator prices =
-        TokenPrices.builder()
-            .price(
-                modelName, new BigDecimal("0.15"), new BigDecimal("0.075"), new BigDecimal("0.60"))
-            .version("demo-prices")
-            .build();
+        Pricing.builder().override(DemoModel.MODEL, ModelPrice.of("0.15", "0.60")).build();
 
     try (PersistentGenerator genvault =
         PersistentGenerator.builder()

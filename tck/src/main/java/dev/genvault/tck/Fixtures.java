@@ -107,6 +107,9 @@ public final class Fixtures {
                 .imageOutputTokens(20L)
                 .audioInputTokens(3L)
                 .audioOutputTokens(4L)
+                .raw(
+                    java.util.Map.of(
+                        "prompt_tokens", 1200L, "prompt_tokens_details.cached_tokens", 1024L))
                 .build())
         .cost(new Cost(new BigDecimal("0.000123456789012345"), "2026-01-01"))
         .blobs(
