@@ -107,7 +107,8 @@ public final class PersistentGenerator implements AutoCloseable {
     this.blobs = b.blobs == null ? NoBlobStore.INSTANCE : b.blobs;
     this.cache = b.cache == null ? DedupCache.caffeine(10_000) : b.cache;
     this.ids = b.ids == null ? IdGenerator.nanoid() : b.ids;
-    this.clock = b.clock == null ? Clock.systemUTC() : b.clock;
+    // Whole microseconds everywhere: the precision every store keeps, so records round-trip.
+    this.clock = Clock.tick(b.clock == null ? Clock.systemUTC() : b.clock, Duration.ofNanos(1000));
     this.sleeper = b.sleeper == null ? Sleeper.SYSTEM : b.sleeper;
     if (b.executor == null) {
       this.ownedExecutor = Executors.newCachedThreadPool(daemonThreads("genvault-worker"));
@@ -339,7 +340,7 @@ public final class PersistentGenerator implements AutoCloseable {
     }
     String fingerprint = Fingerprint.of(request, cacheScope);
     String id = IdGenerator.check(ids.newId());
-    Instant now = clock.instant();
+    Instant now = now();
 
     Generation hit = serveFromCache(request, client, fingerprint, id, now);
     if (hit != null) {
@@ -620,7 +621,7 @@ public final class PersistentGenerator implements AutoCloseable {
       return stored;
     }
     if (original != null && original.status() == GenerationStatus.COMPLETE) {
-      Instant now = clock.instant();
+      Instant now = now();
       Generation copy;
       try {
         copy =
@@ -668,7 +669,7 @@ public final class PersistentGenerator implements AutoCloseable {
     for (ModelResult.GeneratedFile file : result.files()) {
       live.storeFile(file.contentType(), new ByteArrayInputStream(file.content()));
     }
-    Instant now = clock.instant();
+    Instant now = now();
     Generation complete =
         live.pending.toBuilder()
             .status(GenerationStatus.COMPLETE)
@@ -693,7 +694,7 @@ public final class PersistentGenerator implements AutoCloseable {
   }
 
   private Generation errorRecord(LiveGeneration live, ErrorType type, String message) {
-    Instant now = clock.instant();
+    Instant now = now();
     return live.pending.toBuilder()
         .error(type, message)
         .text(live.text())
@@ -881,7 +882,7 @@ public final class PersistentGenerator implements AutoCloseable {
         unpersisted.add(terminal);
       }
     }
-    Instant now = clock.instant();
+    Instant now = now();
     int ended = 0;
     for (Generation stale : store.findStale(now.minus(lease), 100)) {
       if (lives.containsKey(stale.id())) {
@@ -904,6 +905,10 @@ public final class PersistentGenerator implements AutoCloseable {
       }
     }
     return ended;
+  }
+
+  private Instant now() {
+    return clock.instant();
   }
 
   /** Runs one checkpoint tick now, on the calling thread (tests). */

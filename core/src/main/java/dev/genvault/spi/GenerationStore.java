@@ -84,7 +84,10 @@ public interface GenerationStore {
   /** Generations matching the query, newest first, one page at a time. */
   Page<Generation> list(GenerationQuery query);
 
-  /** Counts, token sums and exact cost sums, grouped as the query says, in no particular order. */
+  /**
+   * Counts, token sums and exact cost sums, grouped as the query says, in no particular order. A
+   * group without generations is not listed: no match, no rows.
+   */
   List<SpendRow> spend(SpendQuery query);
 
   /**

@@ -1,0 +1,8 @@
+/**
+ * {@link dev.genvault.spi.GenerationStore} on PostgreSQL, SQLite and H2 through Jdbi 3 and
+ * HikariCP: {@link dev.genvault.jdbc.JdbcGenerationStore}.
+ */
+@NullMarked
+package dev.genvault.jdbc;
+
+import org.jspecify.annotations.NullMarked;
