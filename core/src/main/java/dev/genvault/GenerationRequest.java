@@ -507,6 +507,14 @@ public final class GenerationRequest {
       if (n != null && (n < 1 || n > 128)) {
         throw new IllegalArgumentException("n must be between 1 and 128: " + n);
       }
+      noNul("prompt", prompt);
+      noNul("system", system);
+      for (Message m : messages) {
+        noNul("message content", m.content());
+      }
+      for (Map.Entry<String, String> e : metadata.entrySet()) {
+        noNul("metadata", e.getKey() + e.getValue());
+      }
       checkId("userId", userId);
       checkId("tenantId", tenantId);
       if (metadata.size() > MAX_METADATA_ENTRIES) {
@@ -533,6 +541,14 @@ public final class GenerationRequest {
         }
       }
       return new GenerationRequest(this);
+    }
+
+    /** U+0000 cannot be stored by PostgreSQL text or JSON: refuse it before anything is sent. */
+    private static void noNul(String field, @Nullable String value) {
+      if (value != null && value.indexOf('\0') >= 0) {
+        throw new IllegalArgumentException(
+            field + " contains a NUL character (U+0000), which databases cannot store");
+      }
     }
 
     private static void checkId(String field, @Nullable String value) {

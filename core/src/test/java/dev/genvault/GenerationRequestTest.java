@@ -36,6 +36,15 @@ class GenerationRequestTest {
   }
 
   @Test
+  void a_nul_character_in_any_input_is_refused_by_name() {
+    rejected(GenerationRequest.builder().model("m").prompt("a\0b"), "prompt contains a NUL");
+    rejected(valid().system("\0"), "system contains a NUL");
+    rejected(
+        GenerationRequest.builder().model("m").message(Message.user("x\0")), "message content");
+    rejected(valid().metadata("k", "v\0"), "metadata contains a NUL");
+  }
+
+  @Test
   void blank_user_and_tenant_ids_are_refused() {
     rejected(valid().userId(""), "userId");
     rejected(valid().tenantId(" "), "tenantId");

@@ -1,0 +1,375 @@
+package dev.genvault.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.genvault.DemoModel;
+import dev.genvault.Generation;
+import dev.genvault.GenerationRequest;
+import dev.genvault.GenerationStatus;
+import dev.genvault.GenerationStream;
+import dev.genvault.ModelClient;
+import dev.genvault.ModelResult;
+import dev.genvault.PersistenceException;
+import dev.genvault.PersistentGenerator;
+import dev.genvault.spi.Chunk;
+import dev.genvault.spi.GenerationQuery;
+import dev.genvault.spi.SpendQuery;
+import dev.genvault.tck.Fixtures;
+import java.io.PrintWriter;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the contract does not cover: concurrency on SQLite, big and odd text, hostile input. */
+class JdbcStoreTest {
+  @TempDir java.nio.file.Path dir;
+
+  private JdbcGenerationStore sqlite() {
+    return JdbcGenerationStore.sqlite(dir.resolve("genvault.db"));
+  }
+
+  private JdbcGenerationStore h2() {
+    return JdbcGenerationStore.builder()
+        .jdbcUrl("jdbc:h2:file:" + dir.resolve("h2").toAbsolutePath())
+        .build();
+  }
+
+  private static JdbcGenerationStore postgres() {
+    JdbcGenerationStore store = JdbcGenerationStore.create(Postgres.pool());
+    store
+        .jdbi()
+        .useHandle(h -> h.execute("TRUNCATE generations, generation_chunks, generation_blobs"));
+    return store;
+  }
+
+  @Test
+  void eight_concurrent_streams_on_sqlite_all_complete_without_busy_errors() throws Exception {
+    try (JdbcGenerationStore store = sqlite();
+        PersistentGenerator genvault =
+            PersistentGenerator.builder()
+                .store(store)
+                .checkpointPolicy(new dev.genvault.CheckpointPolicy(Duration.ofMillis(5), 4))
+                .build()) {
+      ExecutorService pool = Executors.newFixedThreadPool(8);
+      try {
+        List<Future<Generation>> futures = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+          GenerationRequest r =
+              GenerationRequest.builder()
+                  .model("demo")
+                  .prompt("stream number " + i)
+                  .userId("u" + i)
+                  .build();
+          futures.add(
+              pool.submit(
+                  () -> {
+                    try (GenerationStream s =
+                        genvault.stream(r, DemoModel.create(Duration.ofMillis(2), 40))) {
+                      s.forEach(piece -> {});
+                      return s.result();
+                    }
+                  }));
+        }
+        for (Future<Generation> f : futures) {
+          Generation g = f.get(60, TimeUnit.SECONDS);
+          assertThat(g.status()).isEqualTo(GenerationStatus.COMPLETE);
+          Generation stored = store.find(g.id()).orElseThrow();
+          assertThat(stored.status()).isEqualTo(GenerationStatus.COMPLETE);
+          assertThat(stored.text()).isEqualTo(g.text()).isNotEmpty();
+          assertThat(stored.usage()).isEqualTo(g.usage());
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void a_one_megabyte_streamed_result_is_assembled_exactly_on_every_database() throws Exception {
+    StringBuilder expected = new StringBuilder();
+    List<String> pieces = new ArrayList<>();
+    for (int i = 0; expected.length() < 1_048_576; i++) {
+      String piece = "token " + i + " 🧪 ünï 中文 ";
+      pieces.add(piece);
+      expected.append(piece);
+    }
+    ModelClient big =
+        ModelClient.of(
+            "test",
+            call -> {
+              pieces.forEach(call::emit);
+              return ModelResult.builder().finishReason("stop").build();
+            });
+    for (JdbcGenerationStore store : List.of(sqlite(), h2(), postgres())) {
+      try (store;
+          PersistentGenerator genvault =
+              PersistentGenerator.builder()
+                  .store(store)
+                  .checkpointPolicy(new dev.genvault.CheckpointPolicy(Duration.ofMillis(5), 500))
+                  .build()) {
+        Generation g = genvault.generate(GenerationRequest.prompt("m", "write a lot"), big);
+        assertThat(store.find(g.id()).orElseThrow().text())
+            .as(store.toString())
+            .isEqualTo(expected.toString());
+      }
+    }
+  }
+
+  @Test
+  void four_byte_utf8_round_trips_and_a_nul_in_a_result_follows_the_documented_rule() {
+    String result = "nul:\0 end, clef 𝄞, emoji 🧪";
+    for (JdbcGenerationStore store : List.of(sqlite(), h2(), postgres())) {
+      try (store) {
+        Generation pending =
+            Fixtures.pending(Fixtures.newId(), Fixtures.T0).toBuilder()
+                .request(GenerationRequest.prompt("m", "𝄞 and 🧪 in the prompt"))
+                .build();
+        store.insert(pending);
+        store.appendChunks(List.of(new Chunk(pending.id(), 0, result, Fixtures.T0)), Fixtures.T0);
+        String live = store.find(pending.id()).orElseThrow().text();
+        store.finish(Fixtures.complete(pending, Fixtures.T0.plusSeconds(1), result));
+        Generation done = store.find(pending.id()).orElseThrow();
+        assertThat(done.request().prompt()).isEqualTo("𝄞 and 🧪 in the prompt");
+        if (store.dialect() == Dialect.POSTGRESQL) {
+          // PostgreSQL text cannot hold U+0000: it is replaced by U+FFFD, never dropped.
+          assertThat(live).isEqualTo(result.replace('\0', '\uFFFD'));
+          assertThat(done.text()).isEqualTo(result.replace('\0', '\uFFFD'));
+        } else {
+          assertThat(live).as(store.toString()).isEqualTo(result);
+          assertThat(done.text()).as(store.toString()).isEqualTo(result);
+        }
+      }
+    }
+  }
+
+  @Test
+  void injection_payloads_in_every_filter_match_nothing_and_change_no_schema() {
+    List<String> payloads =
+        List.of(
+            "' OR '1'='1",
+            "x'; DROP TABLE generations; --",
+            "%",
+            "_",
+            "\\",
+            "\" OR 1=1 --",
+            "u1' UNION SELECT * FROM generation_chunks --");
+    for (JdbcGenerationStore store : List.of(sqlite(), h2(), postgres())) {
+      try (store) {
+        store.insert(Fixtures.pending(Fixtures.newId(), "u1", "t1", "m1", Fixtures.T0));
+        for (String p : payloads) {
+          assertThat(store.list(GenerationQuery.builder().userId(p).build()).items()).isEmpty();
+          assertThat(store.list(GenerationQuery.builder().tenantId(p).build()).items()).isEmpty();
+          assertThat(store.list(GenerationQuery.builder().model(p).build()).items()).isEmpty();
+          assertThat(
+                  store.spend(
+                      SpendQuery.between(Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"))
+                          .forUser(p)))
+              .isEmpty();
+          assertThat(store.find(p)).isEmpty();
+          assertThat(store.delete(p)).isFalse();
+          assertThat(store.deleteByUser(p)).isZero();
+        }
+        assertThat(store.list(GenerationQuery.builder().build()).items()).hasSize(1);
+        Integer versions =
+            store
+                .jdbi()
+                .withHandle(
+                    h ->
+                        h.createQuery("SELECT COUNT(*) FROM genvault_schema")
+                            .mapTo(Integer.class)
+                            .one());
+        assertThat(versions).isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
+  void on_postgresql_the_history_and_sweeper_queries_use_their_indexes() {
+    try (JdbcGenerationStore store = postgres()) {
+      store
+          .jdbi()
+          .useHandle(
+              h -> {
+                h.execute(
+                    "INSERT INTO generations (id, kind, user_id, tenant_id, model, request, status, created_at,"
+                        + " updated_at, heartbeat_at) SELECT 'g' || i, 'text', 'user-' || (i % 500), 'tenant-' || (i % 20),"
+                        + " 'm', '{\"kind\":\"text\",\"model\":\"m\",\"prompt\":\"p\"}', CASE WHEN i % 100 = 0 THEN"
+                        + " 'streaming' ELSE 'complete' END, now() - i * interval '1 second', now(),"
+                        + " CASE WHEN i % 100 = 0 THEN now() - i * interval '1 second' END"
+                        + " FROM generate_series(1, 50000) AS i");
+                h.execute("ANALYZE generations");
+              });
+      String history =
+          plan(
+              store,
+              "EXPLAIN SELECT id FROM generations WHERE 1 = 1 AND user_id = 'user-7'"
+                  + " ORDER BY created_at DESC, id DESC LIMIT 51");
+      assertThat(history).contains("generations_user_history");
+      String sweeper =
+          plan(
+              store,
+              "EXPLAIN SELECT id FROM generations WHERE status IN ('pending', 'streaming')"
+                  + " AND heartbeat_at < now() - interval '1 hour' ORDER BY heartbeat_at, id LIMIT 100");
+      assertThat(sweeper).contains("generations_live_heartbeat");
+    }
+  }
+
+  private static String plan(JdbcGenerationStore store, String sql) {
+    List<String> lines =
+        store.jdbi().withHandle(h -> h.createQuery(sql).mapTo(String.class).list());
+    return String.join("\n", lines);
+  }
+
+  @Test
+  void an_unsupported_database_is_refused_at_build_never_guessed() {
+    DataSource oracle = new FakeDataSource("Oracle");
+    assertThatThrownBy(() -> JdbcGenerationStore.create(oracle))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("does not support the database 'Oracle'");
+  }
+
+  @Test
+  void an_unreachable_database_is_reported_as_such_at_start() {
+    assertThatThrownBy(
+            () ->
+                JdbcGenerationStore.builder()
+                    .jdbcUrl("jdbc:postgresql://127.0.0.1:1/none")
+                    .credentials("u", "secret-password")
+                    .build())
+        .isInstanceOf(PersistenceException.class)
+        .hasMessageContaining("cannot connect")
+        .hasMessageNotContaining("secret-password");
+  }
+
+  @Test
+  void verify_mode_refuses_a_database_without_the_schema() {
+    assertThatThrownBy(
+            () ->
+                JdbcGenerationStore.builder()
+                    .jdbcUrl("jdbc:h2:file:" + dir.resolve("empty").toAbsolutePath())
+                    .schema(SchemaMode.VERIFY)
+                    .build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("schema is missing");
+    try (JdbcGenerationStore created = h2()) {
+      assertThat(created.dialect()).isEqualTo(Dialect.H2);
+    }
+    try (JdbcGenerationStore verified =
+        JdbcGenerationStore.builder()
+            .jdbcUrl("jdbc:h2:file:" + dir.resolve("h2").toAbsolutePath())
+            .schema(SchemaMode.VERIFY)
+            .build()) {
+      assertThat(verified.dialect()).isEqualTo(Dialect.H2);
+    }
+  }
+
+  @Test
+  void the_durability_settings_are_right_by_default() {
+    try (JdbcGenerationStore store = sqlite()) {
+      store
+          .jdbi()
+          .useHandle(
+              h -> {
+                assertThat(h.createQuery("PRAGMA journal_mode").mapTo(String.class).one())
+                    .isEqualToIgnoringCase("wal");
+                assertThat(h.createQuery("PRAGMA synchronous").mapTo(Integer.class).one())
+                    .isEqualTo(2); // FULL
+                assertThat(h.createQuery("PRAGMA busy_timeout").mapTo(Integer.class).one())
+                    .isGreaterThanOrEqualTo(5000);
+              });
+    }
+    try (JdbcGenerationStore store = h2()) {
+      // H2 lists the setting at two scopes; without WRITE_DELAY=0 one of them is 500 ms.
+      List<Integer> delays =
+          store
+              .jdbi()
+              .withHandle(
+                  h ->
+                      h.createQuery(
+                              "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
+                                  + " WHERE SETTING_NAME = 'WRITE_DELAY'")
+                          .mapTo(Integer.class)
+                          .list());
+      assertThat(delays).isNotEmpty().containsOnly(0);
+    }
+  }
+
+  /** A DataSource whose connections claim to be some other database. */
+  private static final class FakeDataSource implements DataSource {
+    private final String product;
+
+    FakeDataSource(String product) {
+      this.product = product;
+    }
+
+    @Override
+    public Connection getConnection() {
+      DatabaseMetaData meta =
+          (DatabaseMetaData)
+              Proxy.newProxyInstance(
+                  getClass().getClassLoader(),
+                  new Class<?>[] {DatabaseMetaData.class},
+                  (p, m, a) -> m.getName().equals("getDatabaseProductName") ? product : null);
+      return (Connection)
+          Proxy.newProxyInstance(
+              getClass().getClassLoader(),
+              new Class<?>[] {Connection.class},
+              (p, m, a) ->
+                  switch (m.getName()) {
+                    case "getMetaData" -> meta;
+                    case "getAutoCommit", "isClosed" -> m.getName().equals("getAutoCommit");
+                    case "isValid" -> true;
+                    default -> null;
+                  });
+    }
+
+    @Override
+    public Connection getConnection(String u, String p) {
+      return getConnection();
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+      return null;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {}
+
+    @Override
+    public void setLoginTimeout(int seconds) {}
+
+    @Override
+    public int getLoginTimeout() {
+      return 0;
+    }
+
+    @Override
+    public Logger getParentLogger() {
+      return Logger.getGlobal();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) {
+      throw new UnsupportedOperationException("unwrap");
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) {
+      return false;
+    }
+  }
+}
