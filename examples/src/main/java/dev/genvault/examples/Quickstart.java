@@ -10,9 +10,9 @@ import dev.genvault.PersistentGenerator;
 import dev.genvault.Usage;
 import dev.genvault.cost.ModelPrice;
 import dev.genvault.cost.Pricing;
+import dev.genvault.jdbc.JdbcGenerationStore;
 import dev.genvault.spi.BlobStore;
 import dev.genvault.spi.DedupCache;
-import dev.genvault.spi.GenerationStore;
 import java.io.PrintStream;
 import java.nio.file.Path;
 
@@ -20,9 +20,10 @@ import java.nio.file.Path;
  * The quick start: one streamed generation, persisted and priced, then the same request again,
  * served from the dedup cache at no cost.
  *
- * <p>Runs on embedded defaults: generations in memory, files in {@code ./genvault-data/blobs}, an
- * in-process cache, and the offline {@link DemoModel}. Set {@code GENVAULT_BASE_URL} to change the
- * printed URLs.
+ * <p>Runs on embedded defaults: generations in a SQLite file ({@code ./genvault.db}), files in
+ * {@code ./genvault-data/blobs}, an in-process cache, and the offline {@link DemoModel}. Set {@code
+ * GENVAULT_DB} to use another SQLite file, {@code GENVAULT_DATA} for another blob folder and {@code
+ * GENVAULT_BASE_URL} to change the printed URLs.
  */
 public final class Quickstart {
   private Quickstart() {}
@@ -36,6 +37,7 @@ public final class Quickstart {
   static Generation[] run(PrintStream out, java.util.Map<String, String> env) {
     String baseUrl = env.getOrDefault("GENVAULT_BASE_URL", "http://localhost:8080");
     Path data = Path.of(env.getOrDefault("GENVAULT_DATA", "genvault-data"));
+    Path database = Path.of(env.getOrDefault("GENVAULT_DB", "genvault.db"));
     ModelClient model = DemoModel.create();
     String modelName = DemoModel.MODEL;
     out.println("Model: offline demo model (" + modelName + "), no API key needed");
@@ -44,14 +46,15 @@ public final class Quickstart {
     CostCalculator prices =
         Pricing.builder().override(DemoModel.MODEL, ModelPrice.of("0.15", "0.60")).build();
 
-    try (PersistentGenerator genvault =
-        PersistentGenerator.builder()
-            .store(GenerationStore.inMemory())
-            .blobs(BlobStore.filesystem(data.resolve("blobs")))
-            .cache(DedupCache.caffeine(10_000))
-            .costCalculator(prices)
-            .baseUrl(baseUrl)
-            .build()) {
+    try (JdbcGenerationStore store = JdbcGenerationStore.sqlite(database);
+        PersistentGenerator genvault =
+            PersistentGenerator.builder()
+                .store(store)
+                .blobs(BlobStore.filesystem(data.resolve("blobs")))
+                .cache(DedupCache.caffeine(10_000))
+                .costCalculator(prices)
+                .baseUrl(baseUrl)
+                .build()) {
 
       GenerationRequest request =
           GenerationRequest.builder()
@@ -98,6 +101,13 @@ public final class Quickstart {
               + ", saved $"
               + (second.savedCost() == null ? "unknown" : second.savedCost().toPlainString()));
       out.println("Text:   " + second.text());
+      out.println();
+      out.println(
+          "Both rows are in "
+              + database
+              + " (sqlite3 "
+              + database
+              + " 'SELECT id, status, cost_usd, cached_from FROM generations')");
       return new Generation[] {first, second};
     }
   }

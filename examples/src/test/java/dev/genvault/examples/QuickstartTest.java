@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.genvault.Generation;
 import dev.genvault.GenerationStatus;
+import dev.genvault.jdbc.JdbcGenerationStore;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,11 @@ class QuickstartTest {
     PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
     Generation[] result =
         Quickstart.run(
-            out, Map.of("GENVAULT_DATA", data.toString(), "GENVAULT_BASE_URL", "https://x.test"));
+            out,
+            Map.of(
+                "GENVAULT_DATA", data.toString(),
+                "GENVAULT_DB", data.resolve("genvault.db").toString(),
+                "GENVAULT_BASE_URL", "https://x.test"));
     String printed = bytes.toString(StandardCharsets.UTF_8);
 
     Generation first = result[0];
@@ -36,5 +41,10 @@ class QuickstartTest {
         .contains("copied from " + first.id())
         .contains("saved $" + first.cost().usd().toPlainString());
     assertThat(second.cachedFrom()).isEqualTo(first.id());
+    // Both rows are in the SQLite file, readable by a new store after the generator closed.
+    try (JdbcGenerationStore reopened = JdbcGenerationStore.sqlite(data.resolve("genvault.db"))) {
+      assertThat(reopened.find(first.id()).orElseThrow().text()).isEqualTo(first.text());
+      assertThat(reopened.find(second.id()).orElseThrow().cachedFrom()).isEqualTo(first.id());
+    }
   }
 }
