@@ -169,14 +169,12 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
     if (g.isTerminal()) {
       throw new IllegalArgumentException("insert takes a live generation: " + g);
     }
-    write(
-        g.id(),
-        h ->
-            insertRow(
-                h,
-                g.toBuilder()
-                    .heartbeatAt(g.heartbeatAt() != null ? g.heartbeatAt() : g.createdAt())
-                    .build()));
+    Generation row =
+        g.toBuilder()
+            .heartbeatAt(g.heartbeatAt() != null ? g.heartbeatAt() : g.createdAt())
+            .build();
+    // One statement: autocommit, one round trip.
+    writeOne(g.id(), h -> insertRow(h, row));
   }
 
   @Override
@@ -338,6 +336,22 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
     if (!terminal.isTerminal()) {
       throw new IllegalArgumentException("finish takes a terminal generation: " + terminal);
     }
+    if (dialect == Dialect.POSTGRESQL && terminal.blobs().isEmpty()) {
+      // One statement, one round trip: update the live row and, if it was, drop its chunks (the
+      // whole text is on the row now; the chunks were only its progress).
+      return writeOne(
+          terminal.id(),
+          h -> {
+            var query =
+                h.createQuery(
+                    "WITH done AS ("
+                        + finishSql
+                        + " RETURNING id), gone AS (DELETE FROM generation_chunks WHERE generation_id"
+                        + " IN (SELECT id FROM done)) SELECT COUNT(*) FROM done");
+            bindRecord(query, terminal);
+            return query.mapTo(Integer.class).one() == 1;
+          });
+    }
     return write(
         terminal.id(),
         h -> {
@@ -347,7 +361,6 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
             return false;
           }
           insertBlobs(h, terminal);
-          // The whole text is on the row now; the chunks were only its progress.
           h.createUpdate("DELETE FROM generation_chunks WHERE generation_id = :id")
               .bind("id", terminal.id())
               .execute();
@@ -716,6 +729,15 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
   private <T> T write(@Nullable String id, Work<T> work) {
     try {
       return jdbi.inTransaction(work::run);
+    } catch (JdbiException | SQLException e) {
+      throw translate(e, id);
+    }
+  }
+
+  /** One statement in autocommit: no explicit COMMIT round trip. */
+  private <T> T writeOne(@Nullable String id, Work<T> work) {
+    try {
+      return jdbi.withHandle(work::run);
     } catch (JdbiException | SQLException e) {
       throw translate(e, id);
     }
