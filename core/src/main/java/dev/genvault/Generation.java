@@ -24,6 +24,8 @@ public final class Generation {
   private final String text;
   private final @Nullable String finishReason;
   private final List<BlobRef> blobs;
+  private final @Nullable String toolCalls;
+  private final Map<String, String> attributes;
   private final @Nullable Usage usage;
   private final @Nullable Cost cost;
   private final GenerationStatus status;
@@ -47,6 +49,8 @@ public final class Generation {
     this.text = b.text;
     this.finishReason = b.finishReason;
     this.blobs = List.copyOf(b.blobs);
+    this.toolCalls = b.toolCalls;
+    this.attributes = Map.copyOf(b.attributes);
     this.usage = b.usage;
     this.cost = b.cost;
     this.status = b.status;
@@ -91,6 +95,8 @@ public final class Generation {
     b.text = text;
     b.finishReason = finishReason;
     b.blobs.addAll(blobs);
+    b.toolCalls = toolCalls;
+    b.attributes.putAll(attributes);
     b.usage = usage;
     b.cost = cost;
     b.status = status;
@@ -170,6 +176,16 @@ public final class Generation {
   /** Stored files in order: image 0, image 1, ... */
   public List<BlobRef> blobs() {
     return blobs;
+  }
+
+  /** The tool calls the model made, as a JSON array, or null. */
+  public @Nullable String toolCalls() {
+    return toolCalls;
+  }
+
+  /** Facts the provider reported about the result, e.g. the billed image size and quality. */
+  public Map<String, String> attributes() {
+    return attributes;
   }
 
   /** Token usage; null when the provider reported none. */
@@ -262,6 +278,8 @@ public final class Generation {
         && text.equals(g.text)
         && Objects.equals(finishReason, g.finishReason)
         && blobs.equals(g.blobs)
+        && Objects.equals(toolCalls, g.toolCalls)
+        && attributes.equals(g.attributes)
         && Objects.equals(usage, g.usage)
         && Objects.equals(cost, g.cost)
         && status == g.status
@@ -308,6 +326,8 @@ public final class Generation {
     private String text = "";
     private @Nullable String finishReason;
     private final List<BlobRef> blobs = new ArrayList<>();
+    private @Nullable String toolCalls;
+    private final Map<String, String> attributes = new java.util.TreeMap<>();
     private @Nullable Usage usage;
     private @Nullable Cost cost;
     private GenerationStatus status = GenerationStatus.PENDING;
@@ -370,6 +390,19 @@ public final class Generation {
     public Builder blobs(List<BlobRef> blobs) {
       this.blobs.clear();
       this.blobs.addAll(blobs);
+      return this;
+    }
+
+    /** Sets {@link Generation#toolCalls()}: a JSON array. */
+    public Builder toolCalls(@Nullable String toolCalls) {
+      this.toolCalls = toolCalls;
+      return this;
+    }
+
+    /** Replaces {@link Generation#attributes()}. */
+    public Builder attributes(Map<String, String> attributes) {
+      this.attributes.clear();
+      this.attributes.putAll(attributes);
       return this;
     }
 

@@ -2,6 +2,7 @@ package dev.genvault;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -19,6 +20,8 @@ public final class ModelResult {
   private final @Nullable String providerModel;
   private final @Nullable String providerResponseId;
   private final List<GeneratedFile> files;
+  private final @Nullable String toolCalls;
+  private final Map<String, String> attributes;
 
   /**
    * A generated file returned whole.
@@ -41,6 +44,8 @@ public final class ModelResult {
     this.providerModel = b.providerModel;
     this.providerResponseId = b.providerResponseId;
     this.files = List.copyOf(b.files);
+    this.toolCalls = b.toolCalls;
+    this.attributes = Map.copyOf(b.attributes);
   }
 
   /** A new, empty builder. */
@@ -83,6 +88,16 @@ public final class ModelResult {
     return files;
   }
 
+  /** The tool calls the model made, as a JSON array, or null. */
+  public @Nullable String toolCalls() {
+    return toolCalls;
+  }
+
+  /** Facts the provider reported about the result, e.g. the billed image size and quality. */
+  public Map<String, String> attributes() {
+    return attributes;
+  }
+
   /** Builds a {@link ModelResult}. */
   public static final class Builder {
     private @Nullable String text;
@@ -91,8 +106,22 @@ public final class ModelResult {
     private @Nullable String providerModel;
     private @Nullable String providerResponseId;
     private final List<GeneratedFile> files = new ArrayList<>();
+    private @Nullable String toolCalls;
+    private final Map<String, String> attributes = new java.util.TreeMap<>();
 
     private Builder() {}
+
+    /** Sets {@link ModelResult#toolCalls()}: a JSON array. */
+    public Builder toolCalls(@Nullable String toolCallsJson) {
+      this.toolCalls = toolCallsJson;
+      return this;
+    }
+
+    /** Adds one of {@link ModelResult#attributes()}. */
+    public Builder attribute(String name, String value) {
+      attributes.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
 
     /** Sets {@link ModelResult#text()}. */
     public Builder text(@Nullable String text) {

@@ -63,8 +63,9 @@ public interface GenerationStore {
 
   /**
    * Makes a live row terminal with the given record's result fields (status, error, text, finish
-   * reason, usage, cost, blobs, provider fields, {@code cachedFrom}, {@code savedCost}, {@code
-   * firstTokenAt}, {@code completedAt}, {@code updatedAt}). The heartbeat is cleared.
+   * reason, tool calls, attributes, usage, cost, blobs, provider fields, {@code cachedFrom}, {@code
+   * savedCost}, {@code firstTokenAt}, {@code completedAt}, {@code updatedAt}). The heartbeat is
+   * cleared.
    *
    * @return true if the row was live and is now terminal; false if it was already terminal (it is
    *     left unchanged) or does not exist

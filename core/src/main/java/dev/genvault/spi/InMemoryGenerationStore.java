@@ -113,6 +113,8 @@ final class InMemoryGenerationStore implements GenerationStore {
             .usage(terminal.usage())
             .cost(terminal.cost())
             .blobs(terminal.blobs())
+            .toolCalls(terminal.toolCalls())
+            .attributes(terminal.attributes())
             .provider(terminal.provider())
             .providerModel(terminal.providerModel())
             .providerResponseId(terminal.providerResponseId())

@@ -223,6 +223,11 @@ public final class RecordJson {
         });
   }
 
+  /** Reads a string map written by {@link #stringMap(Map)}. */
+  public static Map<String, String> stringMap(String json) {
+    return read(json, RecordJson::readStringMap);
+  }
+
   private interface Writing {
     void write(JsonWriter w) throws IOException;
   }

@@ -59,9 +59,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Tables: {@code generations} (one row per generation; usage and the request as JSON, cost as an
  * exact decimal), {@code generation_chunks} (streamed text, unique on {@code (generation_id, seq)},
- * removed when the generation ends and its whole text is on the row) and {@code generation_blobs}.
- * The DDL is in {@code schema-postgresql.sql}, {@code schema-sqlite.sql} and {@code schema-h2.sql}
- * beside this class.
+ * removed when a generation that streamed text ends with its whole text on the row) and {@code
+ * generation_blobs}. The DDL is in {@code schema-postgresql.sql}, {@code schema-sqlite.sql} and
+ * {@code schema-h2.sql} beside this class.
  *
  * <p>Every write is idempotent and every batch is one transaction; a connection is borrowed only
  * for the length of one write or read, never while a model is thinking. Only bind parameters reach
@@ -77,7 +77,8 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
 
   private static final String COLUMNS =
       "id, kind, user_id, tenant_id, model, provider, provider_model, provider_response_id,"
-          + " request, metadata, text, finish_reason, usage, input_tokens, output_tokens, cost_usd,"
+          + " request, metadata, text, finish_reason, tool_calls, attributes, usage, input_tokens,"
+          + " output_tokens, cost_usd,"
           + " cost_table, saved_cost_usd, status, error_type, error_message, cached_from,"
           + " fingerprint, created_at, first_token_at, completed_at, updated_at, heartbeat_at";
 
@@ -101,12 +102,18 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
             + ", "
             + dialect.json(":metadata")
             + ", :text, :finishReason, "
+            + ":toolCalls, "
+            + dialect.json(":attributes")
+            + ", "
             + dialect.json(":usage")
             + ", :inputTokens, :outputTokens, :costUsd, :costTable, :savedCostUsd, :status,"
             + " :errorType, :errorMessage, :cachedFrom, :fingerprint, :createdAt, :firstTokenAt,"
             + " :completedAt, :updatedAt, :heartbeatAt)";
     this.finishSql =
-        "UPDATE generations SET text = :text, finish_reason = :finishReason, usage = "
+        "UPDATE generations SET text = :text, finish_reason = :finishReason,"
+            + " tool_calls = :toolCalls, attributes = "
+            + dialect.json(":attributes")
+            + ", usage = "
             + dialect.json(":usage")
             + ", input_tokens = :inputTokens, output_tokens = :outputTokens, cost_usd = :costUsd,"
             + " cost_table = :costTable, saved_cost_usd = :savedCostUsd, status = :status,"
@@ -218,6 +225,8 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
         .bind("providerResponseId", g.providerResponseId())
         .bind("text", dialect.text(g.text()))
         .bind("finishReason", g.finishReason())
+        .bind("toolCalls", g.toolCalls())
+        .bind("attributes", g.attributes().isEmpty() ? null : RecordJson.stringMap(g.attributes()))
         .bind("usage", usage == null ? null : RecordJson.usage(usage))
         .bind("inputTokens", usage == null ? null : usage.inputTokens())
         .bind("outputTokens", usage == null ? null : usage.outputTokens())
@@ -335,6 +344,16 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
     Objects.requireNonNull(terminal, "terminal");
     if (!terminal.isTerminal()) {
       throw new IllegalArgumentException("finish takes a terminal generation: " + terminal);
+    }
+    if (terminal.firstTokenAt() == null && terminal.blobs().isEmpty()) {
+      // No text ever streamed, so there are no chunks to drop: one plain UPDATE.
+      return writeOne(
+          terminal.id(),
+          h -> {
+            var update = h.createUpdate(finishSql);
+            bindRecord(update, terminal);
+            return update.execute() == 1;
+          });
     }
     if (dialect == Dialect.POSTGRESQL && terminal.blobs().isEmpty()) {
       // One statement, one round trip: update the live row and, if it was, drop its chunks (the
@@ -635,6 +654,11 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
             .completedAt(dialect.getTime(rs, "completed_at"))
             .updatedAt(dialect.getTime(rs, "updated_at"))
             .heartbeatAt(dialect.getTime(rs, "heartbeat_at"));
+    b.toolCalls(rs.getString("tool_calls"));
+    String attributes = rs.getString("attributes");
+    if (attributes != null) {
+      b.attributes(RecordJson.stringMap(attributes));
+    }
     String usage = rs.getString("usage");
     if (usage != null) {
       b.usage(RecordJson.usage(usage));

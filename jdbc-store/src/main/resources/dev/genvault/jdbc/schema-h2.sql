@@ -16,6 +16,8 @@ CREATE TABLE IF NOT EXISTS generations (
   metadata             CHARACTER VARYING,
   text                 CHARACTER VARYING NOT NULL DEFAULT '',
   finish_reason        VARCHAR(64),
+  tool_calls           CHARACTER VARYING,
+  attributes           CHARACTER VARYING,
   usage                CHARACTER VARYING,
   input_tokens         BIGINT,
   output_tokens        BIGINT,

@@ -16,6 +16,8 @@ CREATE TABLE IF NOT EXISTS generations (
   metadata             JSONB,
   text                 TEXT         NOT NULL DEFAULT '',
   finish_reason        VARCHAR(64),
+  tool_calls           TEXT, -- the model's JSON exactly as it came (JSONB would reformat it)
+  attributes           JSONB,
   usage                JSONB,
   input_tokens         BIGINT,
   output_tokens        BIGINT,

@@ -16,6 +16,8 @@ CREATE TABLE IF NOT EXISTS generations (
   metadata             TEXT,
   text                 TEXT         NOT NULL DEFAULT '',
   finish_reason        TEXT,
+  tool_calls           TEXT,
+  attributes           TEXT,
   usage                TEXT,
   input_tokens         INTEGER,
   output_tokens        INTEGER,

@@ -129,6 +129,36 @@ class JdbcStoreTest {
   }
 
   @Test
+  void a_finished_streamed_generation_keeps_its_text_on_the_row_and_drops_its_chunks() {
+    for (JdbcGenerationStore store : List.of(sqlite(), h2(), postgres())) {
+      try (store) {
+        Generation pending = Fixtures.pending(Fixtures.newId(), Fixtures.T0);
+        store.insert(pending);
+        store.appendChunks(
+            List.of(
+                new Chunk(pending.id(), 0, "a", Fixtures.T0),
+                new Chunk(pending.id(), 1, "b", Fixtures.T0)),
+            Fixtures.T0);
+        assertThat(store.chunks(pending.id(), -1)).hasSize(2);
+        assertThat(store.finish(Fixtures.complete(pending, Fixtures.T0.plusSeconds(1), "ab")))
+            .isTrue();
+        assertThat(store.chunks(pending.id(), -1)).as(store.toString()).isEmpty();
+        assertThat(store.find(pending.id()).orElseThrow().text()).isEqualTo("ab");
+        // a generation that never streamed is finished by a plain update
+        Generation quiet = Fixtures.pending(Fixtures.newId(), Fixtures.T0);
+        store.insert(quiet);
+        Generation whole =
+            Fixtures.complete(quiet, Fixtures.T0.plusSeconds(1), "whole").toBuilder()
+                .firstTokenAt(null)
+                .build();
+        assertThat(store.finish(whole)).isTrue();
+        assertThat(store.finish(whole)).isFalse();
+        assertThat(store.find(quiet.id()).orElseThrow().text()).isEqualTo("whole");
+      }
+    }
+  }
+
+  @Test
   void four_byte_utf8_round_trips_and_a_nul_in_a_result_follows_the_documented_rule() {
     String result = "nul:\0 end, clef 𝄞, emoji 🧪";
     for (JdbcGenerationStore store : List.of(sqlite(), h2(), postgres())) {

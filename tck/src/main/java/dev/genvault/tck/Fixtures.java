@@ -93,7 +93,11 @@ public final class Fixtures {
     return pending.toBuilder()
         .status(GenerationStatus.COMPLETE)
         .text(text)
-        .finishReason("stop")
+        .finishReason("tool_calls")
+        .toolCalls(
+            "[{\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"f\","
+                + "\"arguments\":\"{\\\"x\\\":1}\"}}]")
+        .attributes(java.util.Map.of("size", "1024x1024", "quality", "high"))
         .providerModel("gpt-4o-mini-2024-07-18")
         .providerResponseId("chatcmpl-123")
         .usage(

@@ -21,6 +21,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
@@ -139,7 +140,9 @@ public abstract class GenerationStoreContract {
       assertThat(found.cost().usd()).isEqualByComparingTo(complete.cost().usd());
       assertThat(found.cost().priceTable()).isEqualTo("2026-01-01");
       assertThat(found.blobs()).isEqualTo(complete.blobs());
-      assertThat(found.finishReason()).isEqualTo("stop");
+      assertThat(found.finishReason()).isEqualTo("tool_calls");
+      assertThat(found.toolCalls()).isEqualTo(complete.toolCalls());
+      assertThat(found.attributes()).isEqualTo(Map.of("size", "1024x1024", "quality", "high"));
       assertThat(found.provider()).isEqualTo("test");
       assertThat(found.providerModel()).isEqualTo("gpt-4o-mini-2024-07-18");
       assertThat(found.providerResponseId()).isEqualTo("chatcmpl-123");
