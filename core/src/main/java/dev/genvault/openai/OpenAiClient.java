@@ -1155,7 +1155,11 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
   private static void read(BufferedSource source, String where, Parse parse) throws IOException {
     try (JsonReader reader = JsonReader.of(source)) {
       parse.parse(reader);
-    } catch (JsonEncodingException | JsonDataException | IllegalStateException e) {
+    } catch (JsonEncodingException
+        | JsonDataException
+        | IllegalStateException
+        | java.io.EOFException e) {
+      // EOFException: the JSON stopped in the middle (a truncated event or body).
       throw new ProviderException(
           ErrorType.INVALID_RESPONSE,
           "malformed JSON in " + where + ": " + e.getMessage(),
