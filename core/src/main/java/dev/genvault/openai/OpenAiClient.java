@@ -741,10 +741,21 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
               switch (r.nextName()) {
                 case "b64_json" -> {
                   // Decoded while it is read: the base64 text is never held whole in memory.
-                  try (BufferedSource value = r.nextSource();
-                      InputStream decoded =
-                          Base64.getDecoder().wrap(new JsonStringInputStream(value))) {
-                    call.storeFile(contentType(format[0]), decoded);
+                  try (BufferedSource value = r.nextSource()) {
+                    JsonStringInputStream text = new JsonStringInputStream(value);
+                    try (InputStream decoded = Base64.getDecoder().wrap(text)) {
+                      call.storeFile(contentType(format[0]), decoded);
+                    } catch (RuntimeException e) {
+                      // The store reports any failure; if the response was at fault, say so.
+                      if (text.failure != null) {
+                        throw new ProviderException(
+                            ErrorType.INVALID_RESPONSE,
+                            "the image data could not be read: " + text.failure.getMessage(),
+                            false,
+                            text.failure);
+                      }
+                      throw e;
+                    }
                   }
                 }
                 case "url" -> {
@@ -801,6 +812,7 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
     private final BufferedSource source;
     private boolean started;
     private boolean ended;
+    @Nullable IOException failure;
 
     JsonStringInputStream(BufferedSource source) {
       this.source = source;
@@ -808,6 +820,15 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
 
     @Override
     public int read() throws IOException {
+      try {
+        return readByte();
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
+    }
+
+    private int readByte() throws IOException {
       while (!ended) {
         if (source.exhausted()) {
           ended = true;
@@ -841,6 +862,15 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return readBytes(b, off, len);
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
+    }
+
+    private int readBytes(byte[] b, int off, int len) throws IOException {
       if (len == 0) {
         return 0;
       }
@@ -856,7 +886,7 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
             continue;
           }
         }
-        int c = read();
+        int c = readByte();
         if (c < 0) {
           break;
         }

@@ -365,6 +365,46 @@ class OpenAiClientTest {
     }
 
     @Test
+    void the_whole_call_cap_ends_a_slow_but_never_idle_stream() throws Exception {
+      StringBuilder body = new StringBuilder();
+      for (int i = 0; i < 200; i++) {
+        body.append(
+            chunk(
+                "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"t\"},\"finish_reason\":null}]}"));
+      }
+      body.append("data: [DONE]\n\n");
+      // about one event every 10 ms: never idle for long, but 2 s in all
+      server.enqueue(
+          new MockResponse.Builder()
+              .code(200)
+              .setHeader("Content-Type", "text/event-stream")
+              .body(body.toString())
+              .throttleBody(80, 10, TimeUnit.MILLISECONDS)
+              .build());
+      try (OpenAiClient openai =
+          client().idleTimeout(Duration.ofSeconds(5)).callTimeout(Duration.ofMillis(500)).build()) {
+        GenerationFailedException e =
+            (GenerationFailedException) failure(() -> genvault.generate(haiku(), openai));
+        assertThat(e.errorType()).isEqualTo(ErrorType.TIMEOUT);
+        assertThat(store.find(e.generationId()).orElseThrow().text()).isNotEmpty();
+      }
+    }
+
+    @Test
+    void unknown_fields_and_finish_reasons_are_kept_as_they_came() throws Exception {
+      server.enqueue(
+          sse(
+              chunk(
+                      "{\"id\":\"x\",\"brand_new\":[1,{\"a\":null}],\"choices\":[{\"index\":0,\"delta\":{\"content\":\"ok\",\"audio\":{\"id\":\"a\"}},\"finish_reason\":\"a_new_reason\"}]}")
+                  + "data: [DONE]\n\n"));
+      try (OpenAiClient openai = client().build()) {
+        Generation g = genvault.generate(haiku(), openai);
+        assertThat(g.finishReason()).isEqualTo("a_new_reason");
+        assertThat(g.text()).isEqualTo("ok");
+      }
+    }
+
+    @Test
     void an_oversized_body_or_event_line_is_an_invalid_response() throws Exception {
       server.enqueue(
           json(
@@ -585,6 +625,20 @@ class OpenAiClientTest {
       assertThat(body)
           .contains("\"model\":\"gpt-image-1\"", "\"size\":\"1024x1024\"", "\"quality\":\"high\"")
           .doesNotContain("response_format");
+    }
+
+    @Test
+    void an_image_body_over_the_cap_is_an_invalid_response_not_a_store_failure() throws Exception {
+      server.enqueue(
+          json(200, "{\"created\":1,\"data\":[{\"b64_json\":\"" + "QUJD".repeat(2000) + "\"}]}"));
+      try (OpenAiClient openai = client().maxBodyBytes(1024).build()) {
+        GenerationFailedException e =
+            (GenerationFailedException)
+                failure(
+                    () -> genvault.generate(GenerationRequest.image("gpt-image-1", "x"), openai));
+        assertThat(e.errorType()).isEqualTo(ErrorType.INVALID_RESPONSE);
+        assertThat(e).hasMessageContaining("larger than 1024 bytes");
+      }
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.genvault.Usage;
 import dev.genvault.cost.ModelPrice;
 import dev.genvault.cost.Pricing;
 import dev.genvault.jdbc.JdbcGenerationStore;
+import dev.genvault.openai.OpenAiClient;
 import dev.genvault.spi.BlobStore;
 import dev.genvault.spi.DedupCache;
 import java.io.PrintStream;
@@ -38,9 +39,26 @@ public final class Quickstart {
     String baseUrl = env.getOrDefault("GENVAULT_BASE_URL", "http://localhost:8080");
     Path data = Path.of(env.getOrDefault("GENVAULT_DATA", "genvault-data"));
     Path database = Path.of(env.getOrDefault("GENVAULT_DB", "genvault.db"));
-    ModelClient model = DemoModel.create();
-    String modelName = DemoModel.MODEL;
-    out.println("Model: offline demo model (" + modelName + "), no API key needed");
+    ModelClient model;
+    String modelName;
+    OpenAiClient openAiClient = null;
+    String apiKey = env.get("OPENAI_API_KEY");
+    if (apiKey != null && !apiKey.isBlank()) {
+      // A real model: OPENAI_BASE_URL (if set) points at any OpenAI-compatible server.
+      OpenAiClient.Builder openai = OpenAiClient.builder().apiKey(apiKey);
+      String openAiBaseUrl = env.get("OPENAI_BASE_URL");
+      if (openAiBaseUrl != null && !openAiBaseUrl.isBlank()) {
+        openai.baseUrl(openAiBaseUrl);
+      }
+      openAiClient = openai.build();
+      model = openAiClient;
+      modelName = env.getOrDefault("GENVAULT_MODEL", "gpt-4o-mini");
+      out.println("Model: " + modelName + " at " + openAiClient.baseUrl());
+    } else {
+      model = DemoModel.create();
+      modelName = DemoModel.MODEL;
+      out.println("Model: offline demo model (" + modelName + "), no API key needed");
+    }
 
     // The bundled price table prices real models; the demo model gets a price of its own.
     CostCalculator prices =
@@ -109,6 +127,10 @@ public final class Quickstart {
               + database
               + " 'SELECT id, status, cost_usd, cached_from FROM generations')");
       return new Generation[] {first, second};
+    } finally {
+      if (openAiClient != null) {
+        openAiClient.close();
+      }
     }
   }
 

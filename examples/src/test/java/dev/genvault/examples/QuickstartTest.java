@@ -47,4 +47,38 @@ class QuickstartTest {
       assertThat(reopened.find(second.id()).orElseThrow().cachedFrom()).isEqualTo(first.id());
     }
   }
+
+  @Test
+  void with_an_api_key_the_quick_start_calls_the_openai_compatible_server_once() throws Exception {
+    try (mockwebserver3.MockWebServer server = new mockwebserver3.MockWebServer()) {
+      server.start(java.net.InetAddress.getLoopbackAddress(), 0);
+      server.enqueue(
+          new mockwebserver3.MockResponse.Builder()
+              .code(200)
+              .setHeader("Content-Type", "text/event-stream")
+              .body(
+                  "data: {\"id\":\"c1\",\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Disks spin, rows rest.\"},\"finish_reason\":\"stop\"}]}\n\n"
+                      + "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":20,\"completion_tokens\":6}}\n\n"
+                      + "data: [DONE]\n\n")
+              .build());
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      Generation[] result =
+          Quickstart.run(
+              new PrintStream(bytes, true, StandardCharsets.UTF_8),
+              Map.of(
+                  "OPENAI_API_KEY", "sk-test-key",
+                  "OPENAI_BASE_URL", server.url("/v1").toString(),
+                  "GENVAULT_DATA", data.toString(),
+                  "GENVAULT_DB", data.resolve("openai.db").toString()));
+      String printed = bytes.toString(StandardCharsets.UTF_8);
+      assertThat(printed)
+          .contains("Model: gpt-4o-mini at " + server.url("/v1").toString().replaceAll("/$", ""));
+      assertThat(result[0].text()).isEqualTo("Disks spin, rows rest.");
+      // 20 x $0.15 + 6 x $0.60 = 3.0 + 3.6 = 6.6 per million, from the bundled table
+      assertThat(result[0].cost().usd()).isEqualByComparingTo("0.0000066");
+      assertThat(result[1].cachedFrom()).isEqualTo(result[0].id());
+      assertThat(server.getRequestCount()).as("the repeat is served from the cache").isEqualTo(1);
+      assertThat(printed).doesNotContain("sk-test-key");
+    }
+  }
 }
