@@ -224,12 +224,28 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
   }
 
   private ModelResult chatStream(ModelCall call, Response response) throws IOException {
-    SseReader events = new SseReader(body(response).source(), maxLineBytes);
     ChatState state = new ChatState();
+    int events = readEvents(response, state, reader -> parseChatObject(reader, state, call, true));
+    if (!state.done && state.finishReason == null) {
+      throw new ProviderException(
+          ErrorType.STREAM_INCOMPLETE,
+          "the stream ended without [DONE] or a finish reason after " + events + " events");
+    }
+    return state.result();
+  }
+
+  /**
+   * Reads an event stream until {@code [DONE]}, the end, or {@code state.done}, handing each
+   * event's JSON to the parser and stopping at the first error the parser records.
+   *
+   * @return how many events were parsed
+   */
+  private int readEvents(Response response, ChatState state, Parse parser) throws IOException {
+    SseReader events = new SseReader(body(response).source(), maxLineBytes);
     int index = 0;
     try {
       SseReader.Event event;
-      while ((event = events.next()) != null) {
+      while (!state.done && (event = events.next()) != null) {
         if (event.data().equals("[DONE]")) {
           state.done = true;
           break;
@@ -237,15 +253,12 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
         if (event.data().isEmpty()) {
           continue;
         }
-        int n = index++;
-        read(
-            new Buffer().writeUtf8(event.data()),
-            "event " + n,
-            reader -> parseChatObject(reader, state, call, true));
+        read(new Buffer().writeUtf8(event.data()), "event " + index++, parser);
         if (state.error != null) {
           throw state.error;
         }
       }
+      return index;
     } catch (SseReader.LineTooLongException e) {
       throw new ProviderException(ErrorType.INVALID_RESPONSE, e.getMessage(), false, e);
     } catch (InterruptedIOException e) {
@@ -257,12 +270,6 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
           false,
           e);
     }
-    if (!state.done && state.finishReason == null) {
-      throw new ProviderException(
-          ErrorType.STREAM_INCOMPLETE,
-          "the stream ended without [DONE] or a finish reason after " + index + " events");
-    }
-    return state.result();
   }
 
   /** What a chat completion has said so far. */
@@ -496,42 +503,11 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
         }
         return state.result();
       }
-      SseReader events = new SseReader(body(response).source(), maxLineBytes);
-      int index = 0;
-      try {
-        SseReader.Event event;
-        while ((event = events.next()) != null) {
-          if (event.data().equals("[DONE]")) {
-            state.done = true;
-            break;
-          }
-          int n = index++;
-          read(
-              new Buffer().writeUtf8(event.data()),
-              "event " + n,
-              reader -> parseResponseEvent(reader, state, call));
-          if (state.error != null) {
-            throw state.error;
-          }
-          if (state.done) {
-            break;
-          }
-        }
-      } catch (SseReader.LineTooLongException e) {
-        throw new ProviderException(ErrorType.INVALID_RESPONSE, e.getMessage(), false, e);
-      } catch (InterruptedIOException e) {
-        throw timeout("between stream events", e);
-      } catch (IOException e) {
-        throw new ProviderException(
-            ErrorType.STREAM_INCOMPLETE,
-            "the stream broke after " + index + " events: " + e,
-            false,
-            e);
-      }
+      int events = readEvents(response, state, reader -> parseResponseEvent(reader, state, call));
       if (!state.done) {
         throw new ProviderException(
             ErrorType.STREAM_INCOMPLETE,
-            "the stream ended without response.completed after " + index + " events");
+            "the stream ended without response.completed after " + events + " events");
       }
       return state.result();
     }
