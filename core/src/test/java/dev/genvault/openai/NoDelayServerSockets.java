@@ -11,10 +11,6 @@ import javax.net.ServerSocketFactory;
  * MockWebServer waits 44 ms for Nagle and delayed ACK.
  */
 final class NoDelayServerSockets extends ServerSocketFactory {
-  private static ServerSocket wrap(ServerSocket s) {
-    return s;
-  }
-
   private static final class NoDelay extends ServerSocket {
     NoDelay() throws IOException {
       super();
@@ -30,7 +26,7 @@ final class NoDelayServerSockets extends ServerSocketFactory {
 
   @Override
   public ServerSocket createServerSocket() throws IOException {
-    return wrap(new NoDelay());
+    return new NoDelay();
   }
 
   @Override
