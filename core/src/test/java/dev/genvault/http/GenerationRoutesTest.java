@@ -1,0 +1,218 @@
+package dev.genvault.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.genvault.DemoModel;
+import dev.genvault.Generation;
+import dev.genvault.GenerationRequest;
+import dev.genvault.GenerationStatus;
+import dev.genvault.ModelClient;
+import dev.genvault.ModelResult;
+import dev.genvault.PersistentGenerator;
+import dev.genvault.spi.BlobStore;
+import dev.genvault.spi.DedupCache;
+import dev.genvault.spi.GenerationStore;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class GenerationRoutesTest {
+  private final GenerationStore store = GenerationStore.inMemory();
+  private final BlobStore blobs = BlobStore.inMemory();
+  private PersistentGenerator genvault;
+  private GenerationRoutes routes;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private String base;
+
+  @BeforeEach
+  void start() throws Exception {
+    genvault =
+        PersistentGenerator.builder().store(store).blobs(blobs).cache(DedupCache.none()).build();
+    routes =
+        GenerationRoutes.builder()
+            .generator(genvault)
+            .blobs(blobs)
+            .authorizer(
+                (exchange, g) ->
+                    !"secret".equals(g.userId())
+                        || "letmein".equals(exchange.getRequestHeaders().getFirst("X-Test-User")))
+            .start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    base = "http://127.0.0.1:" + routes.address().orElseThrow().getPort();
+  }
+
+  @AfterEach
+  void stop() {
+    routes.close();
+    genvault.close();
+  }
+
+  private HttpResponse<String> get(String path, String... headers) throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<byte[]> getBytes(String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(base + path)).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  @Test
+  void a_generation_is_served_as_json_with_safe_headers() throws Exception {
+    Generation g =
+        genvault.generate(
+            GenerationRequest.prompt("demo", "Hello there"), DemoModel.create(Duration.ZERO, 8));
+    HttpResponse<String> r = get("/generate/" + g.id());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+    assertThat(r.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+    assertThat(r.headers().firstValue("Content-Security-Policy"))
+        .hasValueSatisfying(v -> assertThat(v).contains("default-src 'none'"));
+    assertThat(r.body())
+        .contains("\"id\":\"" + g.id() + "\"")
+        .contains("\"status\":\"complete\"")
+        .contains("\"text\":\"" + g.text() + "\"")
+        .contains("\"prompt\":\"Hello there\"")
+        .contains("\"usage\":{");
+  }
+
+  @Test
+  void unknown_unauthorized_and_malformed_paths_are_all_404_and_other_methods_405()
+      throws Exception {
+    Generation secret =
+        genvault.generate(
+            GenerationRequest.builder().model("demo").prompt("x").userId("secret").build(),
+            DemoModel.create(Duration.ZERO, 3));
+    assertThat(get("/generate/" + secret.id()).statusCode()).isEqualTo(404);
+    assertThat(get("/generate/" + secret.id(), "X-Test-User", "letmein").statusCode())
+        .isEqualTo(200);
+    assertThat(get("/generate/no-such-generation-0001").statusCode()).isEqualTo(404);
+    assertThat(get("/generate/../../etc/passwd").statusCode()).isEqualTo(404);
+    assertThat(get("/generate/%2e%2e%2fsecret").statusCode()).isEqualTo(404);
+    assertThat(get("/elsewhere/" + secret.id()).statusCode()).isEqualTo(404);
+    HttpResponse<String> post =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/generate/" + secret.id()))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(post.statusCode()).isEqualTo(405);
+  }
+
+  @Test
+  void a_live_generation_streams_as_server_sent_events_until_its_end() throws Exception {
+    CountDownLatch gate = new CountDownLatch(1);
+    CountDownLatch started = new CountDownLatch(1);
+    ModelClient slow =
+        ModelClient.of(
+            "test",
+            call -> {
+              call.emit("first ");
+              started.countDown();
+              gate.await(10, TimeUnit.SECONDS);
+              call.emit("second");
+              return ModelResult.builder().finishReason("stop").build();
+            });
+    String id = genvault.submit(GenerationRequest.prompt("m", "stream it"), slow);
+    assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+    Thread opener =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(200);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              gate.countDown();
+            });
+    opener.start();
+    HttpResponse<String> r = get("/generate/" + id, "Accept", "text/event-stream");
+    opener.join();
+    assertThat(r.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
+    assertThat(r.body())
+        .contains("event: delta\ndata: {\"text\":\"first \"}")
+        .contains("event: delta\ndata: {\"text\":\"second\"}")
+        .contains("event: end\ndata: {");
+    assertThat(r.body().indexOf("second")).isLessThan(r.body().indexOf("event: end"));
+    // a finished one replays whole on /events
+    assertThat(genvault.follow(id).result().status()).isEqualTo(GenerationStatus.COMPLETE);
+    assertThat(get("/generate/" + id + "/events").body())
+        .contains("first second")
+        .contains("event: end");
+  }
+
+  @Test
+  void a_failed_generation_ends_its_stream_with_an_error_event() throws Exception {
+    ModelClient failing =
+        ModelClient.of(
+            "test",
+            call -> {
+              call.emit("partial");
+              throw new IllegalStateException("upstream broke");
+            });
+    String id = genvault.submit(GenerationRequest.prompt("m", "fail"), failing);
+    assertThat(genvault.follow(id).result().status()).isEqualTo(GenerationStatus.ERROR);
+    String body = get("/generate/" + id + "/events").body();
+    assertThat(body)
+        .contains("{\"text\":\"partial\"}")
+        .contains("event: error")
+        .contains("upstream broke");
+  }
+
+  @Test
+  void images_are_served_inline_with_their_sniffed_type_and_other_files_as_attachments()
+      throws Exception {
+    Generation g =
+        genvault.generate(
+            GenerationRequest.image("demo", "a square"), DemoModel.create(Duration.ZERO, 1));
+    HttpResponse<byte[]> png = getBytes("/image/" + g.id() + "/0");
+    assertThat(png.statusCode()).isEqualTo(200);
+    assertThat(png.headers().firstValue("Content-Type")).contains("image/png");
+    assertThat(png.headers().firstValue("Content-Disposition")).contains("inline");
+    assertThat(png.body()).hasSize((int) g.blobs().get(0).size()).startsWith(0x89, 'P', 'N', 'G');
+    assertThat(get("/image/" + g.id()).body()).contains("\"url\":\"/image/" + g.id() + "/0\"");
+    assertThat(getBytes("/image/" + g.id() + "/1").statusCode()).isEqualTo(404);
+
+    ModelClient html =
+        ModelClient.of(
+            "test",
+            call ->
+                ModelResult.builder()
+                    .finishReason("stop")
+                    .file("image/png", "<script>alert(1)</script>".getBytes())
+                    .build());
+    Generation disguised =
+        genvault.generate(GenerationRequest.image("m", "not really an image"), html);
+    HttpResponse<byte[]> attachment = getBytes("/image/" + disguised.id() + "/0");
+    assertThat(attachment.headers().firstValue("Content-Type"))
+        .contains("application/octet-stream");
+    assertThat(attachment.headers().firstValue("Content-Disposition"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("attachment"));
+    assertThat(attachment.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+  }
+
+  @Test
+  void magic_bytes_decide_the_type() {
+    assertThat(GenerationRoutes.sniff(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 0}, 4))
+        .isEqualTo("image/jpeg");
+    assertThat(GenerationRoutes.sniff("GIF89a".getBytes(), 6)).isEqualTo("image/gif");
+    assertThat(GenerationRoutes.sniff("RIFF\0\0\0\0WEBP".getBytes(), 12)).isEqualTo("image/webp");
+    assertThat(GenerationRoutes.sniff("<svg>".getBytes(), 5)).isNull();
+  }
+}
