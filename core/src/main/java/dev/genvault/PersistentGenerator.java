@@ -100,6 +100,10 @@ public final class PersistentGenerator implements AutoCloseable {
   private final ConcurrentHashMap<String, LiveGeneration> lives = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, LiveGeneration> inFlight = new ConcurrentHashMap<>();
   private final Queue<Generation> unpersisted = new ConcurrentLinkedQueue<>();
+
+  /** In-flight claims this process holds in the shared cache: fingerprint to generation ID. */
+  private final ConcurrentHashMap<String, String> claims = new ConcurrentHashMap<>();
+
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private PersistentGenerator(Builder b) {
@@ -136,6 +140,22 @@ public final class PersistentGenerator implements AutoCloseable {
       sweeper.scheduleWithFixedDelay(
           this::sweepQuietly, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
     }
+    // A claim lives one lease; renew it while its generation runs, so that a generation longer
+    // than the lease is still joined, not started again, by other processes.
+    long renewMillis = Math.max(10, heartbeat.toMillis());
+    sweeper.scheduleWithFixedDelay(
+        this::renewClaims, renewMillis, renewMillis, TimeUnit.MILLISECONDS);
+  }
+
+  private void renewClaims() {
+    claims.forEach(
+        (fingerprint, id) -> {
+          try {
+            cache.put(inFlightKey(fingerprint), id, lease);
+          } catch (RuntimeException e) {
+            log.debug("renewing the in-flight claim of {} failed: {}", id, e.toString());
+          }
+        });
   }
 
   /** A new builder; only {@link Builder#store} is required. */
@@ -366,6 +386,9 @@ public final class PersistentGenerator implements AutoCloseable {
     boolean claimed = false;
     if (localLeader == null) {
       claimed = cacheClaim(fingerprint, id);
+      if (claimed) {
+        claims.put(fingerprint, id);
+      }
       if (!claimed) {
         remoteLeader =
             cacheGet(inFlightKey(fingerprint)).filter(other -> !other.equals(id)).orElse(null);
@@ -861,6 +884,7 @@ public final class PersistentGenerator implements AutoCloseable {
   private void releaseFlight(String fingerprint, LiveGeneration live, boolean claimed) {
     inFlight.remove(fingerprint, live);
     if (claimed) {
+      claims.remove(fingerprint, live.id());
       cacheInvalidate(inFlightKey(fingerprint));
     }
   }

@@ -496,6 +496,36 @@ class PersistentGeneratorTest {
     }
 
     @Test
+    void a_generation_longer_than_the_lease_is_still_joined_by_another_process() throws Exception {
+      DedupCache shared = DedupCache.caffeine(100);
+      PersistentGenerator processA =
+          track(
+              PersistentGenerator.builder()
+                  .store(store)
+                  .cache(shared)
+                  .lease(Duration.ofMillis(200))
+                  .checkpointPolicy(new CheckpointPolicy(Duration.ofMillis(20), 64))
+                  .build());
+      PersistentGenerator processB =
+          track(
+              PersistentGenerator.builder()
+                  .store(store)
+                  .cache(shared)
+                  .lease(Duration.ofSeconds(5))
+                  .checkpointPolicy(new CheckpointPolicy(Duration.ofMillis(20), 64))
+                  .build());
+      ScriptedClient client = ScriptedClient.pausingAfter(1, "long ", "answer");
+      String leader = processA.submit(haiku(), client);
+      assertThat(client.paused.await(10, TimeUnit.SECONDS)).isTrue();
+      Thread.sleep(600); // three leases: the claim survives only if it is renewed
+      GenerationStream joined = processB.stream(haiku(), client);
+      client.gate.countDown();
+      Generation copy = joined.result();
+      assertThat(client.calls).as("joined, not started twice").hasValue(1);
+      assertThat(copy.cachedFrom()).isEqualTo(leader);
+    }
+
+    @Test
     void an_image_served_from_the_cache_owns_a_copy_of_its_files() throws Exception {
       PersistentGenerator genvault = generator();
       GenerationRequest cat = GenerationRequest.image("demo", "a cat");
