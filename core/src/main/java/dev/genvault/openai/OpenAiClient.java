@@ -586,7 +586,7 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
         case "output" -> {
           r.beginArray();
           while (r.hasNext()) {
-            outputItem(r, text);
+            outputItem(r, text, s);
           }
           r.endArray();
         }
@@ -606,33 +606,50 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
     }
   }
 
-  private static void outputItem(JsonReader r, StringBuilder text) throws IOException {
+  /** One item of a response's output: message text, or a function call kept as a tool call. */
+  private static void outputItem(JsonReader r, StringBuilder text, ChatState s) throws IOException {
+    String itemType = null;
+    String callId = null;
+    String name = null;
+    String arguments = null;
     r.beginObject();
     while (r.hasNext()) {
-      if (!r.nextName().equals("content") || r.peek() != JsonReader.Token.BEGIN_ARRAY) {
-        r.skipValue();
-        continue;
-      }
-      r.beginArray();
-      while (r.hasNext()) {
-        String type = null;
-        String value = null;
-        r.beginObject();
-        while (r.hasNext()) {
-          switch (r.nextName()) {
-            case "type" -> type = string(r);
-            case "text" -> value = string(r);
-            default -> r.skipValue();
+      switch (r.nextName()) {
+        case "type" -> itemType = string(r);
+        case "call_id" -> callId = string(r);
+        case "name" -> name = string(r);
+        case "arguments" -> arguments = string(r);
+        case "content" -> {
+          if (r.peek() != JsonReader.Token.BEGIN_ARRAY) {
+            r.skipValue();
+            break;
           }
+          r.beginArray();
+          while (r.hasNext()) {
+            String type = null;
+            String value = null;
+            r.beginObject();
+            while (r.hasNext()) {
+              switch (r.nextName()) {
+                case "type" -> type = string(r);
+                case "text" -> value = string(r);
+                default -> r.skipValue();
+              }
+            }
+            r.endObject();
+            if ("output_text".equals(type) && value != null) {
+              text.append(value);
+            }
+          }
+          r.endArray();
         }
-        r.endObject();
-        if ("output_text".equals(type) && value != null) {
-          text.append(value);
-        }
+        default -> r.skipValue();
       }
-      r.endArray();
     }
     r.endObject();
+    if ("function_call".equals(itemType)) {
+      s.toolCalls.put(s.toolCalls.size(), new String[] {callId, "function", name, arguments});
+    }
   }
 
   // ---------------------------------------------------------------- images

@@ -696,6 +696,23 @@ class OpenAiClientTest {
     }
 
     @Test
+    void function_calls_in_a_response_are_kept_as_tool_calls() throws Exception {
+      server.enqueue(
+          json(
+              200,
+              "{\"id\":\"resp_3\",\"model\":\"gpt-4o-mini\",\"status\":\"completed\",\"output\":[{\"type\":\"function_call\",\"id\":\"fc_1\","
+                  + "\"call_id\":\"call_7\",\"name\":\"get_weather\",\"arguments\":\"{\\\"city\\\":\\\"Oslo\\\"}\",\"status\":\"completed\"}],"
+                  + "\"usage\":{\"input_tokens\":5,\"output_tokens\":2}}"));
+      try (OpenAiClient openai =
+          client().api(OpenAiClient.Api.RESPONSES).streaming(false).build()) {
+        Generation g = genvault.generate(haiku(), openai);
+        assertThat(g.toolCalls())
+            .isEqualTo(
+                "[{\"id\":\"call_7\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"{\\\"city\\\":\\\"Oslo\\\"}\"}}]");
+      }
+    }
+
+    @Test
     void a_plain_response_gives_its_output_text() throws Exception {
       server.enqueue(
           json(
