@@ -121,6 +121,8 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
   private final Sleeper sleeper;
   private final AttemptListener listener;
   private final String provider;
+  private final @Nullable String apiKeyHeader;
+  private final Map<String, String> queryParameters;
 
   private OpenAiClient(Builder b, String apiKey, String baseUrl) {
     this.apiKey = apiKey;
@@ -147,6 +149,8 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
     this.sleeper = b.sleeper;
     this.listener = b.listener;
     this.provider = b.provider;
+    this.apiKeyHeader = b.apiKeyHeader;
+    this.queryParameters = Map.copyOf(b.queryParameters);
   }
 
   /** A builder reading {@code OPENAI_API_KEY} and {@code OPENAI_BASE_URL} unless told otherwise. */
@@ -895,12 +899,16 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
   private Response execute(String path, String json) throws IOException {
     Request.Builder request =
         new Request.Builder()
-            .url(baseUrl + path)
-            .header("Authorization", "Bearer " + apiKey)
+            .url(url(path))
             .header(
                 "Accept",
                 streaming && !path.startsWith("/images") ? "text/event-stream" : "application/json")
             .post(RequestBody.create(json, JSON));
+    if (apiKeyHeader == null) {
+      request.header("Authorization", "Bearer " + apiKey);
+    } else {
+      request.header(apiKeyHeader, apiKey);
+    }
     if (organization != null) {
       request.header("OpenAI-Organization", organization);
     }
@@ -959,6 +967,16 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
       }
       sleep(wait);
     }
+  }
+
+  private okhttp3.HttpUrl url(String path) {
+    okhttp3.HttpUrl parsed = okhttp3.HttpUrl.get(baseUrl + path);
+    if (queryParameters.isEmpty()) {
+      return parsed;
+    }
+    okhttp3.HttpUrl.Builder b = parsed.newBuilder();
+    queryParameters.forEach(b::addQueryParameter);
+    return b.build();
   }
 
   private static boolean shouldRetry(int status, @Nullable String code, Headers headers) {
@@ -1361,6 +1379,8 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
     private Sleeper sleeper = Sleeper.SYSTEM;
     private AttemptListener listener = AttemptListener.NONE;
     private String provider = "openai";
+    private @Nullable String apiKeyHeader;
+    private final Map<String, String> queryParameters = new TreeMap<>();
     private Function<String, @Nullable String> environment = System::getenv;
 
     private Builder() {}
@@ -1470,6 +1490,22 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
     /** Sees each HTTP attempt. */
     public Builder attemptListener(AttemptListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Sends the key in this header, as is, instead of {@code Authorization: Bearer} (Azure OpenAI:
+     * {@code api-key}).
+     */
+    public Builder apiKeyHeader(String headerName) {
+      this.apiKeyHeader = Objects.requireNonNull(headerName, "headerName");
+      return this;
+    }
+
+    /** Adds a query parameter to every request (Azure OpenAI: {@code api-version}). */
+    public Builder queryParameter(String name, String value) {
+      queryParameters.put(
+          Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
       return this;
     }
 

@@ -157,6 +157,24 @@ class OpenAiClientTest {
     }
 
     @Test
+    void an_azure_style_server_gets_its_key_header_and_api_version() throws Exception {
+      server.enqueue(sse(STREAM));
+      try (OpenAiClient azure =
+          client()
+              .provider("azure")
+              .apiKeyHeader("api-key")
+              .queryParameter("api-version", "2024-10-21")
+              .build()) {
+        assertThat(genvault.generate(haiku(), azure).provider()).isEqualTo("azure");
+      }
+      RecordedRequest request = server.takeRequest();
+      assertThat(request.getHeaders().get("api-key")).isEqualTo(KEY);
+      assertThat(request.getHeaders().get("Authorization")).isNull();
+      assertThat(request.getUrl().queryParameter("api-version")).isEqualTo("2024-10-21");
+      assertThat(request.getUrl().encodedPath()).isEqualTo("/v1/chat/completions");
+    }
+
+    @Test
     void every_parameter_is_sent_and_raw_json_parameters_are_checked_first() throws Exception {
       server.enqueue(sse(STREAM));
       GenerationRequest r =
