@@ -607,6 +607,10 @@ public final class PersistentGenerator implements AutoCloseable {
       cachePut(fingerprint, stored.id());
     }
     finishLive(live, stored, fingerprint, claimed, failure);
+    if (failure instanceof InterruptedException && live.cancelReason() == null) {
+      // The caller's thread was interrupted: the row is written, now keep the interrupt visible.
+      Thread.currentThread().interrupt();
+    }
     return stored;
   }
 

@@ -263,6 +263,23 @@ class PersistentGeneratorTest {
     }
 
     @Test
+    void an_interrupted_caller_gets_an_interrupted_row_and_keeps_its_interrupt() {
+      PersistentGenerator genvault = generator();
+      ModelClient interrupted =
+          ModelClient.of(
+              "test",
+              call -> {
+                call.emit("so far");
+                throw new InterruptedException("caller interrupted");
+              });
+      GenerationFailedException e =
+          (GenerationFailedException) catchThrowable(() -> genvault.generate(haiku(), interrupted));
+      assertThat(Thread.interrupted()).as("the interrupt is restored (and cleared here)").isTrue();
+      assertThat(e.errorType()).isEqualTo(ErrorType.INTERRUPTED);
+      assertThat(store.find(e.generationId()).orElseThrow().text()).isEqualTo("so far");
+    }
+
+    @Test
     void when_the_insert_fails_the_client_is_never_called() {
       PersistentGenerator genvault = generator();
       store.insertDown.set(true);
