@@ -1045,12 +1045,14 @@ public final class PersistentGenerator implements AutoCloseable {
             delivered += chunk.text().length();
             lastSeq = chunk.seq();
           }
-          Optional<Generation> g = store.find(id);
-          if (g.isEmpty()) {
+          Optional<GenerationStatus> status = store.status(id);
+          if (status.isEmpty()) {
             stream.fail(new java.util.NoSuchElementException("generation " + id + " was deleted"));
             return;
           }
-          if (g.get().isTerminal()) {
+          // The whole record (and its text) is read once, at the end.
+          Optional<Generation> g = status.get().isTerminal() ? store.find(id) : Optional.empty();
+          if (g.isPresent()) {
             String text = g.get().text();
             if (text.length() > delivered) {
               stream.delta(text.substring((int) delivered));

@@ -79,6 +79,14 @@ public interface GenerationStore {
    */
   Optional<Generation> find(String id);
 
+  /**
+   * The status of a generation, without its text: what a follower polls. The default reads the
+   * whole record; stores override it with a cheaper read.
+   */
+  default Optional<GenerationStatus> status(String id) {
+    return find(id).map(Generation::status);
+  }
+
   /** The stored chunks of a generation with {@code seq > afterSeq}, in order; empty if none. */
   List<Chunk> chunks(String id, int afterSeq);
 

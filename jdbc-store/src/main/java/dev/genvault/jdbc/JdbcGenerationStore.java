@@ -406,6 +406,18 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
   }
 
   @Override
+  public Optional<GenerationStatus> status(String id) {
+    Objects.requireNonNull(id, "id");
+    return read(
+        h ->
+            h.createQuery("SELECT status FROM generations WHERE id = :id")
+                .bind("id", id)
+                .mapTo(String.class)
+                .findOne()
+                .map(GenerationStatus::fromWireName));
+  }
+
+  @Override
   public List<Chunk> chunks(String id, int afterSeq) {
     Objects.requireNonNull(id, "id");
     return read(

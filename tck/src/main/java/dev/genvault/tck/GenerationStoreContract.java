@@ -102,6 +102,17 @@ public abstract class GenerationStoreContract {
     @Test
     void an_unknown_id_finds_nothing() {
       assertThat(store.find("no-such-generation-id")).isEmpty();
+      assertThat(store.status("no-such-generation-id")).isEmpty();
+    }
+
+    @Test
+    void status_follows_a_row_from_pending_to_terminal() {
+      Generation g = insertPending(T0);
+      assertThat(store.status(g.id())).contains(GenerationStatus.PENDING);
+      store.appendChunks(List.of(new Chunk(g.id(), 0, "x", T0)), T0);
+      assertThat(store.status(g.id())).contains(GenerationStatus.STREAMING);
+      store.finish(Fixtures.failed(g, T0.plusSeconds(1), "x"));
+      assertThat(store.status(g.id())).contains(GenerationStatus.ERROR);
     }
 
     @Test
