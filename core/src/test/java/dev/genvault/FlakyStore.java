@@ -1,25 +1,25 @@
 package dev.genvault;
 
 import dev.genvault.spi.Chunk;
+import dev.genvault.spi.ForwardingGenerationStore;
 import dev.genvault.spi.GenerationQuery;
 import dev.genvault.spi.GenerationStore;
-import dev.genvault.spi.Page;
-import dev.genvault.spi.SpendQuery;
-import dev.genvault.spi.SpendRow;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** An in-memory store that can be made to fail, and that records its chunk writes. */
-final class FlakyStore implements GenerationStore {
-  final GenerationStore delegate = GenerationStore.inMemory();
+final class FlakyStore extends ForwardingGenerationStore {
   final AtomicBoolean insertDown = new AtomicBoolean();
   final AtomicBoolean chunksDown = new AtomicBoolean();
   final AtomicInteger finishFailures = new AtomicInteger();
+
+  FlakyStore() {
+    super(GenerationStore.inMemory());
+  }
+
   final List<List<Chunk>> chunkWrites = new CopyOnWriteArrayList<>();
   final AtomicInteger failedChunkWrites = new AtomicInteger();
 
@@ -32,7 +32,7 @@ final class FlakyStore implements GenerationStore {
     if (insertDown.get()) {
       throw outage("insert");
     }
-    delegate.insert(generation);
+    delegate().insert(generation);
   }
 
   @Override
@@ -40,7 +40,7 @@ final class FlakyStore implements GenerationStore {
     if (insertDown.get()) {
       throw outage("insert");
     }
-    delegate.insertTerminal(generation);
+    delegate().insertTerminal(generation);
   }
 
   @Override
@@ -50,12 +50,7 @@ final class FlakyStore implements GenerationStore {
       throw outage("chunks");
     }
     chunkWrites.add(List.copyOf(chunks));
-    delegate.appendChunks(chunks, at);
-  }
-
-  @Override
-  public void heartbeat(Collection<String> ids, Instant at) {
-    delegate.heartbeat(ids, at);
+    delegate().appendChunks(chunks, at);
   }
 
   @Override
@@ -63,45 +58,10 @@ final class FlakyStore implements GenerationStore {
     if (finishFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       throw outage("finish");
     }
-    return delegate.finish(terminal);
-  }
-
-  @Override
-  public Optional<Generation> find(String id) {
-    return delegate.find(id);
-  }
-
-  @Override
-  public List<Chunk> chunks(String id, int afterSeq) {
-    return delegate.chunks(id, afterSeq);
-  }
-
-  @Override
-  public Page<Generation> list(GenerationQuery query) {
-    return delegate.list(query);
-  }
-
-  @Override
-  public List<SpendRow> spend(SpendQuery query) {
-    return delegate.spend(query);
-  }
-
-  @Override
-  public List<Generation> findStale(Instant heartbeatBefore, int limit) {
-    return delegate.findStale(heartbeatBefore, limit);
-  }
-
-  @Override
-  public boolean delete(String id) {
-    return delegate.delete(id);
-  }
-
-  @Override
-  public int deleteByUser(String userId) {
-    return delegate.deleteByUser(userId);
+    return delegate().finish(terminal);
   }
 
   List<Generation> all() {
-    return delegate.list(GenerationQuery.builder().limit(1000).build()).items();
+    return list(GenerationQuery.builder().limit(1000).build()).items();
   }
 }

@@ -9,11 +9,8 @@ import dev.genvault.PersistentGenerator;
 import dev.genvault.Usage;
 import dev.genvault.jdbc.JdbcGenerationStore;
 import dev.genvault.spi.Chunk;
-import dev.genvault.spi.GenerationQuery;
+import dev.genvault.spi.ForwardingGenerationStore;
 import dev.genvault.spi.GenerationStore;
-import dev.genvault.spi.Page;
-import dev.genvault.spi.SpendQuery;
-import dev.genvault.spi.SpendRow;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -21,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -41,8 +37,7 @@ public final class StreamLoad {
   private StreamLoad() {}
 
   /** Counts what reaches the real store. */
-  static final class CountingStore implements GenerationStore {
-    final GenerationStore delegate;
+  static final class CountingStore extends ForwardingGenerationStore {
     final AtomicLong chunkWrites = new AtomicLong();
     final AtomicLong heartbeatWrites = new AtomicLong();
     final AtomicLong otherWrites = new AtomicLong();
@@ -50,19 +45,19 @@ public final class StreamLoad {
     final Map<String, Long> finalBytes = new ConcurrentHashMap<>();
 
     CountingStore(GenerationStore delegate) {
-      this.delegate = delegate;
+      super(delegate);
     }
 
     @Override
     public void insert(Generation g) {
       otherWrites.incrementAndGet();
-      delegate.insert(g);
+      delegate().insert(g);
     }
 
     @Override
     public void insertTerminal(Generation g) {
       otherWrites.incrementAndGet();
-      delegate.insertTerminal(g);
+      delegate().insertTerminal(g);
     }
 
     @Override
@@ -73,55 +68,20 @@ public final class StreamLoad {
             .computeIfAbsent(c.generationId(), k -> new LongAdder())
             .add(c.text().getBytes(StandardCharsets.UTF_8).length);
       }
-      delegate.appendChunks(chunks, at);
+      delegate().appendChunks(chunks, at);
     }
 
     @Override
     public void heartbeat(Collection<String> ids, Instant at) {
       heartbeatWrites.incrementAndGet();
-      delegate.heartbeat(ids, at);
+      delegate().heartbeat(ids, at);
     }
 
     @Override
     public boolean finish(Generation terminal) {
       otherWrites.incrementAndGet();
       finalBytes.put(terminal.id(), (long) terminal.text().getBytes(StandardCharsets.UTF_8).length);
-      return delegate.finish(terminal);
-    }
-
-    @Override
-    public Optional<Generation> find(String id) {
-      return delegate.find(id);
-    }
-
-    @Override
-    public List<Chunk> chunks(String id, int afterSeq) {
-      return delegate.chunks(id, afterSeq);
-    }
-
-    @Override
-    public Page<Generation> list(GenerationQuery query) {
-      return delegate.list(query);
-    }
-
-    @Override
-    public List<SpendRow> spend(SpendQuery query) {
-      return delegate.spend(query);
-    }
-
-    @Override
-    public List<Generation> findStale(Instant heartbeatBefore, int limit) {
-      return delegate.findStale(heartbeatBefore, limit);
-    }
-
-    @Override
-    public boolean delete(String id) {
-      return delegate.delete(id);
-    }
-
-    @Override
-    public int deleteByUser(String userId) {
-      return delegate.deleteByUser(userId);
+      return delegate().finish(terminal);
     }
   }
 

@@ -190,7 +190,11 @@ public final class Pricing implements CostCalculator {
     if (usage == null) {
       return null;
     }
-    Priced priced = priced(model, provider, at);
+    return cost(model, priced(model, provider, at), usage);
+  }
+
+  /** Prices usage at an already resolved price (null: the model has none). */
+  private @Nullable Cost cost(String model, @Nullable Priced priced, Usage usage) {
     if (priced == null) {
       warnOnce(model, "no price for model '{}': its cost is recorded as unknown");
       return null;
@@ -219,12 +223,16 @@ public final class Pricing implements CostCalculator {
       return null;
     }
     Instant at = generation.createdAt();
-    if (priced(generation.model(), generation.provider(), at) == null
-        && generation.providerModel() != null
-        && priced(generation.providerModel(), generation.provider(), at) != null) {
-      return cost(generation.providerModel(), generation.provider(), usage, at);
+    String model = generation.model();
+    Priced priced = priced(model, generation.provider(), at);
+    if (priced == null && generation.providerModel() != null) {
+      Priced reported = priced(generation.providerModel(), generation.provider(), at);
+      if (reported != null) {
+        model = generation.providerModel();
+        priced = reported;
+      }
     }
-    return cost(generation.model(), generation.provider(), usage, at);
+    return cost(model, priced, usage);
   }
 
   private void warnOnce(String model, String message) {

@@ -308,9 +308,13 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
               return null;
             });
         return;
-      } catch (DuplicateGenerationException e) {
+      } catch (PersistenceException e) {
         // H2 has no ON CONFLICT: a concurrent writer inserted the same chunk first. The retry's
         // NOT EXISTS skips it, which is what an idempotent append means.
+        SQLException sql = findSql(e);
+        if (sql == null || !isUniqueViolation(sql)) {
+          throw e;
+        }
         if (attempt >= attempts) {
           throw new PersistenceException(
               "chunks kept colliding with a concurrent writer", null, true, e);
@@ -791,9 +795,6 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
     SQLException sql = findSql(e);
     if (sql != null && isUniqueViolation(sql) && id != null) {
       return new DuplicateGenerationException(id);
-    }
-    if (sql != null && isUniqueViolation(sql)) {
-      return new DuplicateGenerationException("(batch)");
     }
     boolean retryable =
         sql == null || sql instanceof SQLTransientException || isConnectionProblem(sql);
