@@ -22,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * CheckpointPolicy#maxPieces()} pieces. A failed write keeps its chunks for the next tick, so an
  * outage delays text but never loses or reorders it. Also sends the heartbeats of live generations
  * that had no new text.
+ *
+ * <p>Ticks run at a fixed rate on a monotonic clock: each is due one interval after the previous
+ * one was due, not one interval after the previous write ended, so the time a write takes never
+ * stretches the interval. A write that overruns an interval is followed by the next tick at once.
  */
 final class Checkpointer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Checkpointer.class);
@@ -34,6 +38,7 @@ final class Checkpointer implements AutoCloseable {
   private final Set<LiveGeneration> live = ConcurrentHashMap.newKeySet();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wake = lock.newCondition();
+  private final Timer timer;
   private final Thread thread;
   private boolean wakeRequested;
   private volatile boolean running = true;
@@ -46,7 +51,20 @@ final class Checkpointer implements AutoCloseable {
       CheckpointPolicy policy,
       Duration heartbeatInterval,
       Listeners listener) {
+    this(store, clock, policy, heartbeatInterval, listener, Timer.SYSTEM);
+    thread.start();
+  }
+
+  /** A checkpointer on the given timer whose thread is not started: tests drive {@link #loop}. */
+  Checkpointer(
+      GenerationStore store,
+      Clock clock,
+      CheckpointPolicy policy,
+      Duration heartbeatInterval,
+      Listeners listener,
+      Timer timer) {
     this.store = store;
+    this.timer = timer;
     this.clock = clock;
     this.policy = policy;
     this.heartbeatInterval = heartbeatInterval;
@@ -54,7 +72,28 @@ final class Checkpointer implements AutoCloseable {
     this.lastHeartbeat = clock.instant();
     this.thread = new Thread(this::loop, "genvault-checkpointer");
     this.thread.setDaemon(true);
-    this.thread.start();
+  }
+
+  /** The monotonic time source and the wait, injected so tests run the loop without real time. */
+  interface Timer {
+    Timer SYSTEM =
+        new Timer() {
+          @Override
+          public long nanoTime() {
+            return System.nanoTime();
+          }
+
+          @Override
+          public void await(Condition condition, long nanos) throws InterruptedException {
+            condition.awaitNanos(nanos);
+          }
+        };
+
+    /** Monotonic nanoseconds, as {@link System#nanoTime()}. */
+    long nanoTime();
+
+    /** Waits on the condition (whose lock is held) for at most {@code nanos}. */
+    void await(Condition condition, long nanos) throws InterruptedException;
   }
 
   void register(LiveGeneration generation) {
@@ -78,14 +117,16 @@ final class Checkpointer implements AutoCloseable {
     }
   }
 
-  private void loop() {
+  /** Runs ticks until {@link #close()}: each due one interval after the previous was due. */
+  void loop() {
     long intervalNanos = policy.interval().toNanos();
+    long due = timer.nanoTime() + intervalNanos;
     while (running) {
       lock.lock();
       try {
-        long remaining = intervalNanos;
-        while (running && !wakeRequested && remaining > 0) {
-          remaining = wake.awaitNanos(remaining);
+        long remaining;
+        while (running && !wakeRequested && (remaining = due - timer.nanoTime()) > 0) {
+          timer.await(wake, remaining);
         }
         wakeRequested = false;
       } catch (InterruptedException e) {
@@ -94,8 +135,17 @@ final class Checkpointer implements AutoCloseable {
       } finally {
         lock.unlock();
       }
-      if (running) {
-        tick();
+      if (!running) {
+        return;
+      }
+      tick();
+      long now = timer.nanoTime();
+      if (now - due >= 0) {
+        // A scheduled tick (an early one, woken by maxPieces, keeps the schedule as it is).
+        due += intervalNanos;
+        if (now - due >= 0) {
+          due = now; // the write overran an interval: the next tick is due at once
+        }
       }
     }
   }
