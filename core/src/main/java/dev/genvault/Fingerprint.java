@@ -2,6 +2,10 @@ package dev.genvault;
 
 import dev.genvault.spi.Hashing;
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -16,6 +20,13 @@ import org.jspecify.annotations.Nullable;
  */
 final class Fingerprint {
   private final MessageDigest digest = Hashing.sha256();
+
+  /** Strict: a lone surrogate fails instead of becoming {@code ?} (requests refuse them anyway). */
+  private final CharsetEncoder utf8 =
+      StandardCharsets.UTF_8
+          .newEncoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT);
 
   private Fingerprint() {}
 
@@ -69,7 +80,14 @@ final class Fingerprint {
       digest.update((byte) 0);
     } else {
       digest.update((byte) 1);
-      bytes(value.getBytes(StandardCharsets.UTF_8));
+      ByteBuffer encoded;
+      try {
+        encoded = utf8.encode(CharBuffer.wrap(value));
+      } catch (CharacterCodingException e) {
+        throw new IllegalArgumentException(tag + " is not valid Unicode text", e);
+      }
+      digest.update(ByteBuffer.allocate(4).putInt(encoded.remaining()).array());
+      digest.update(encoded);
     }
   }
 

@@ -507,13 +507,30 @@ public final class GenerationRequest {
       if (n != null && (n < 1 || n > 128)) {
         throw new IllegalArgumentException("n must be between 1 and 128: " + n);
       }
-      noNul("prompt", prompt);
-      noNul("system", system);
-      for (Message m : messages) {
-        noNul("message content", m.content());
+      checkText("model", model);
+      checkText("prompt", prompt);
+      checkText("system", system);
+      for (int i = 0; i < messages.size(); i++) {
+        checkText("messages[" + i + "].role", messages.get(i).role());
+        checkText("messages[" + i + "].content", messages.get(i).content());
       }
+      for (int i = 0; i < stop.size(); i++) {
+        checkText("stop[" + i + "]", stop.get(i));
+      }
+      checkText("responseFormat", responseFormat);
+      checkText("tools", tools);
+      checkText("toolChoice", toolChoice);
+      checkText("imageSize", imageSize);
+      checkText("imageQuality", imageQuality);
+      for (Map.Entry<String, String> e : parameters.entrySet()) {
+        checkText("parameter name", e.getKey());
+        checkText("parameter '" + abbreviate(e.getKey()) + "'", e.getValue());
+      }
+      checkText("userId", userId);
+      checkText("tenantId", tenantId);
       for (Map.Entry<String, String> e : metadata.entrySet()) {
-        noNul("metadata", e.getKey() + e.getValue());
+        checkText("metadata key", e.getKey());
+        checkText("metadata '" + abbreviate(e.getKey()) + "'", e.getValue());
       }
       checkId("userId", userId);
       checkId("tenantId", tenantId);
@@ -543,11 +560,35 @@ public final class GenerationRequest {
       return new GenerationRequest(this);
     }
 
-    /** U+0000 cannot be stored by PostgreSQL text or JSON: refuse it before anything is sent. */
-    private static void noNul(String field, @Nullable String value) {
-      if (value != null && value.indexOf('\0') >= 0) {
-        throw new IllegalArgumentException(
-            field + " contains a NUL character (U+0000), which databases cannot store");
+    /**
+     * Refuses text that cannot be stored or hashed faithfully, before anything is sent: U+0000
+     * (PostgreSQL text and JSON cannot hold it) and a lone UTF-16 surrogate (it has no UTF-8 form:
+     * encoders and databases turn it into {@code ?}, so two different requests would look alike).
+     */
+    private static void checkText(String field, @Nullable String value) {
+      if (value == null) {
+        return;
+      }
+      for (int i = 0; i < value.length(); i++) {
+        char c = value.charAt(i);
+        if (c == '\0') {
+          throw new IllegalArgumentException(
+              field
+                  + " contains a NUL character (U+0000) at index "
+                  + i
+                  + ", which databases cannot store");
+        }
+        if (Character.isHighSurrogate(c)
+            && i + 1 < value.length()
+            && Character.isLowSurrogate(value.charAt(i + 1))) {
+          i++;
+        } else if (Character.isSurrogate(c)) {
+          throw new IllegalArgumentException(
+              String.format(
+                  "%s contains an unpaired surrogate (U+%04X) at index %d: it is not valid"
+                      + " Unicode text and cannot be stored or sent as UTF-8",
+                  field, (int) c, i));
+        }
       }
     }
 
