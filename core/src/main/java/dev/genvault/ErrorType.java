@@ -18,6 +18,11 @@ public enum ErrorType {
   CANCELLED,
   /** The store was unreachable for longer than the generator could buffer. */
   PERSISTENCE_LOST_TAIL,
+  /**
+   * The result could not be written to the store: the store refused the terminal row for good, or
+   * was unreachable for longer than the persist timeout. The caller still gets the whole text.
+   */
+  PERSISTENCE_FAILED,
   /** A generated file could not be written to the blob store. */
   BLOB_UPLOAD_FAILED,
   /** The provider answered with something that could not be understood. */

@@ -371,7 +371,7 @@ public final class PersistentGenerator implements AutoCloseable {
         Generation.builder()
             .id(id)
             .request(request)
-            .provider(client.provider())
+            .provider(ProviderValues.cut(client.provider(), ProviderValues.PROVIDER))
             .fingerprint(fingerprint)
             .createdAt(now)
             .updatedAt(now)
@@ -467,7 +467,10 @@ public final class PersistentGenerator implements AutoCloseable {
     return Generation.builder()
         .id(id)
         .request(request)
-        .provider(original.provider() == null ? provider : original.provider())
+        .provider(
+            original.provider() == null
+                ? ProviderValues.cut(provider, ProviderValues.PROVIDER)
+                : original.provider())
         .providerModel(original.providerModel())
         .text(original.text())
         .finishReason(original.finishReason())
@@ -506,7 +509,7 @@ public final class PersistentGenerator implements AutoCloseable {
     } catch (RejectedExecutionException e) {
       LiveGeneration live = admission.live;
       Generation failed = errorRecord(live, ErrorType.INTERRUPTED, "the executor refused the work");
-      finishLive(live, persistTerminal(failed), admission.fingerprint, admission.claimed, e);
+      finishLive(live, persistTerminal(failed, live), admission.fingerprint, admission.claimed, e);
       throw new GenvaultException(
           "generation " + live.id() + " could not start: the executor refused", live.id(), e);
     }
@@ -590,7 +593,7 @@ public final class PersistentGenerator implements AutoCloseable {
           && !(t instanceof StackOverflowError)
           && !(t instanceof LinkageError)) {
         live.worker(null);
-        finishLive(live, persistTerminal(terminal), fingerprint, claimed, t);
+        finishLive(live, persistTerminal(terminal, live), fingerprint, claimed, t);
         throw (Error) t;
       }
     } finally {
@@ -600,7 +603,7 @@ public final class PersistentGenerator implements AutoCloseable {
       }
     }
     live.failure = failure;
-    Generation stored = persistTerminal(terminal);
+    Generation stored = persistTerminal(terminal, live);
     // Cache before the in-flight slot is released and readers see the end, so an identical
     // request arriving right after always finds one or the other.
     if (stored.status() == GenerationStatus.COMPLETE && isNormalFinish(stored.finishReason())) {
@@ -634,7 +637,7 @@ public final class PersistentGenerator implements AutoCloseable {
       Generation failed =
           errorRecord(
               live, ErrorType.INTERRUPTED, "interrupted while waiting for an identical generation");
-      finishLive(live, persistTerminal(failed), fingerprint, false, e);
+      finishLive(live, persistTerminal(failed, live), fingerprint, false, e);
       return failed;
     } catch (ExecutionException e) {
       original = null;
@@ -645,7 +648,7 @@ public final class PersistentGenerator implements AutoCloseable {
       Generation stopped =
           errorRecord(
               live, live.cancelReason(), "stopped while waiting for an identical generation");
-      Generation stored = persistTerminal(stopped);
+      Generation stored = persistTerminal(stopped, live);
       finishLive(live, stored, fingerprint, false, null);
       return stored;
     }
@@ -660,12 +663,12 @@ public final class PersistentGenerator implements AutoCloseable {
                 .build();
       } catch (RuntimeException e) {
         Generation failed = errorRecord(live, ErrorType.BLOB_UPLOAD_FAILED, describe(e));
-        Generation stored = persistTerminal(failed);
+        Generation stored = persistTerminal(failed, live);
         finishLive(live, stored, fingerprint, false, e);
         return stored;
       }
       live.appendFinal(copy.text());
-      Generation stored = persistTerminal(copy);
+      Generation stored = persistTerminal(copy, live);
       finishLive(live, stored, fingerprint, false, null);
       listener.cacheHit(stored, original.id());
       return stored;
@@ -700,21 +703,22 @@ public final class PersistentGenerator implements AutoCloseable {
     }
     Instant now = now();
     Generation complete =
-        live.pending.toBuilder()
-            .status(GenerationStatus.COMPLETE)
-            .text(live.text())
-            .finishReason(result.finishReason())
-            .usage(result.usage())
-            .providerModel(result.providerModel())
-            .providerResponseId(result.providerResponseId())
-            .toolCalls(result.toolCalls())
-            .attributes(result.attributes())
-            .blobs(live.files())
-            .firstTokenAt(live.firstTokenAt())
-            .completedAt(now)
-            .updatedAt(now)
-            .heartbeatAt(null)
-            .build();
+        ProviderValues.normalise(
+            live.pending.toBuilder()
+                .status(GenerationStatus.COMPLETE)
+                .text(live.text())
+                .finishReason(result.finishReason())
+                .usage(result.usage())
+                .providerModel(result.providerModel())
+                .providerResponseId(result.providerResponseId())
+                .toolCalls(result.toolCalls())
+                .attributes(result.attributes())
+                .blobs(live.files())
+                .firstTokenAt(live.firstTokenAt())
+                .completedAt(now)
+                .updatedAt(now)
+                .heartbeatAt(null)
+                .build());
     Cost cost = null;
     try {
       cost = costs.cost(complete);
@@ -753,7 +757,7 @@ public final class PersistentGenerator implements AutoCloseable {
   private static String describe(Throwable t) {
     String message = t.getMessage();
     String text = message == null || message.isBlank() ? t.getClass().getSimpleName() : message;
-    return text.length() <= MAX_ERROR_MESSAGE ? text : text.substring(0, MAX_ERROR_MESSAGE) + "...";
+    return ProviderValues.cut(text, MAX_ERROR_MESSAGE);
   }
 
   static boolean isNormalFinish(@Nullable String finishReason) {
@@ -761,54 +765,34 @@ public final class PersistentGenerator implements AutoCloseable {
   }
 
   /**
-   * Writes a terminal row, retrying through a store outage for up to the persist timeout; after
-   * that the row is queued and retried by the sweeper. Returns what the store holds (a row made
-   * terminal first by someone else, e.g. shutdown, wins).
+   * Writes a terminal row and returns what the store holds: the row itself, or a row made terminal
+   * first by someone else (e.g. shutdown), which wins. A store outage (a retryable failure) is
+   * retried for up to the persist timeout; after that the row is queued for the sweeper to write,
+   * and the caller is given an {@code error/persistence_failed} record, never {@code complete} for
+   * a row that is not. A write that the store refuses for good is not retried: the row is ended as
+   * {@code error/persistence_failed} with its text, usage and cost instead (see {@link
+   * #persistFallback}). The failure is kept on {@code live} for the caller's exception.
    */
-  private Generation persistTerminal(Generation terminal) {
+  private Generation persistTerminal(Generation terminal, LiveGeneration live) {
     long deadline = System.nanoTime() + persistTimeout.toNanos();
     Duration backoff = Duration.ofMillis(25);
     while (true) {
       try {
-        if (store.finish(terminal)) {
-          return terminal;
-        }
-        Optional<Generation> stored = store.find(terminal.id());
-        if (stored.isPresent() && stored.get().isTerminal()) {
-          Generation winner = stored.get();
-          if (winner.status() != terminal.status()
-              || winner.text().length() != terminal.text().length()) {
-            log.warn(
-                "generation {} was already ended as {} (by a sweeper or shutdown, e.g. during a"
-                    + " store outage); its own outcome, {} with {} characters, was not written",
-                terminal.id(),
-                winner.errorType() == null
-                    ? winner.status().wireName()
-                    : winner.errorType().wireName(),
-                terminal.status().wireName(),
-                terminal.text().length());
-          }
-          return winner;
-        }
-        log.error(
-            "generation {} has no row to finish; its result was: {}", terminal.id(), terminal);
-        return terminal;
+        return finishOnce(terminal);
       } catch (RuntimeException e) {
+        if (!isRetryable(e)) {
+          keepFailure(live, e);
+          return persistFallback(terminal, e);
+        }
         if (System.nanoTime() >= deadline) {
-          log.error(
-              "could not write the terminal row of generation {} for {}; it is kept in memory and retried: {}",
-              terminal.id(),
-              persistTimeout,
-              e.toString());
-          unpersisted.add(terminal);
-          return terminal;
+          return queueUnwritten(
+              terminal, live, e, "could not be written for " + persistTimeout + " (" + e + ")");
         }
         try {
           sleeper.sleep(backoff);
         } catch (InterruptedException ie) {
           Thread.currentThread().interrupt();
-          unpersisted.add(terminal);
-          return terminal;
+          return queueUnwritten(terminal, live, e, "could not be written before an interrupt");
         }
         backoff =
             backoff.multipliedBy(2).compareTo(Duration.ofSeconds(2)) > 0
@@ -816,6 +800,114 @@ public final class PersistentGenerator implements AutoCloseable {
                 : backoff.multipliedBy(2);
       }
     }
+  }
+
+  private static boolean isRetryable(RuntimeException e) {
+    return !(e instanceof GenvaultException) || ((GenvaultException) e).isRetryable();
+  }
+
+  private static void keepFailure(LiveGeneration live, Throwable e) {
+    if (live.failure == null) {
+      live.failure = e;
+    }
+  }
+
+  /** One terminal write; what the store holds afterwards. */
+  private Generation finishOnce(Generation terminal) {
+    if (store.finish(terminal)) {
+      return terminal;
+    }
+    Optional<Generation> stored = store.find(terminal.id());
+    if (stored.isPresent() && stored.get().isTerminal()) {
+      Generation winner = stored.get();
+      if (winner.status() != terminal.status()
+          || winner.text().length() != terminal.text().length()) {
+        log.warn(
+            "generation {} was already ended as {} (by a sweeper or shutdown, e.g. during a"
+                + " store outage); its own outcome, {} with {} characters, was not written",
+            terminal.id(),
+            winner.errorType() == null ? winner.status().wireName() : winner.errorType().wireName(),
+            terminal.status().wireName(),
+            terminal.text().length());
+      }
+      return winner;
+    }
+    log.error("generation {} has no row to finish; its result was: {}", terminal.id(), terminal);
+    return terminal;
+  }
+
+  /**
+   * The store keeps failing: the terminal row stays queued in memory and the sweeper retries it (a
+   * stale row with a queued terminal is not swept as interrupted). The caller gets {@code
+   * error/persistence_failed} with the whole text, since its row is not written yet.
+   */
+  private Generation queueUnwritten(
+      Generation terminal, LiveGeneration live, RuntimeException e, String why) {
+    log.error(
+        "the terminal row of generation {} {}; it is kept in memory and retried",
+        terminal.id(),
+        why);
+    unpersisted.add(terminal);
+    keepFailure(live, e);
+    if (terminal.status() != GenerationStatus.COMPLETE) {
+      return terminal;
+    }
+    return terminal.toBuilder()
+        .error(
+            ErrorType.PERSISTENCE_FAILED,
+            "the result "
+                + why
+                + "; it is kept in memory and retried, so the row may still become complete")
+        .build();
+  }
+
+  /**
+   * A terminal write the store refused for good (a value it cannot hold, a constraint): ends the
+   * row as {@code error/persistence_failed} without the provider-chosen values, keeping text,
+   * usage, cost and files; failing that, without the text too. The record returned always has the
+   * whole text, for the caller.
+   */
+  private Generation persistFallback(Generation terminal, RuntimeException cause) {
+    String message = "the result could not be stored: " + describe(cause);
+    Usage usage = terminal.usage();
+    Generation fallback =
+        terminal.toBuilder()
+            .error(ErrorType.PERSISTENCE_FAILED, message)
+            .providerModel(null)
+            .providerResponseId(null)
+            .finishReason(null)
+            .toolCalls(null)
+            .attributes(java.util.Map.of())
+            .usage(usage == null ? null : usage.toBuilder().raw(java.util.Map.of()).build())
+            .build();
+    log.error(
+        "generation {}: the store refused its terminal row for good, so it is ended as"
+            + " persistence_failed: {}",
+        terminal.id(),
+        cause.toString());
+    List<Generation> attempts =
+        List.of(
+            fallback,
+            fallback.toBuilder()
+                .text("")
+                .error(ErrorType.PERSISTENCE_FAILED, message + " (its text is not stored either)")
+                .build());
+    for (Generation attempt : attempts) {
+      try {
+        Generation stored = finishOnce(attempt);
+        return stored != attempt
+            ? stored // ended first by someone else (shutdown, a sweeper)
+            : fallback.toBuilder()
+                .error(ErrorType.PERSISTENCE_FAILED, String.valueOf(attempt.errorMessage()))
+                .build();
+      } catch (RuntimeException again) {
+        log.error(
+            "generation {}: ending it as persistence_failed failed too: {}",
+            terminal.id(),
+            again.toString());
+      }
+    }
+    return fallback;
   }
 
   private void finishLive(
@@ -914,10 +1006,12 @@ public final class PersistentGenerator implements AutoCloseable {
         unpersisted.add(terminal);
       }
     }
+    Set<String> queued = new java.util.HashSet<>();
+    unpersisted.forEach(g -> queued.add(g.id()));
     Instant now = now();
     int ended = 0;
     for (Generation stale : store.findStale(now.minus(lease), 100)) {
-      if (lives.containsKey(stale.id())) {
+      if (lives.containsKey(stale.id()) || queued.contains(stale.id())) {
         continue;
       }
       Instant lastSeen = stale.heartbeatAt() != null ? stale.heartbeatAt() : stale.createdAt();
@@ -982,6 +1076,17 @@ public final class PersistentGenerator implements AutoCloseable {
           log.error("could not end generation {} on close: {}", live.id(), e.toString());
         }
         live.end(interrupted);
+      }
+    }
+    for (Generation queued; (queued = unpersisted.poll()) != null; ) {
+      try {
+        store.finish(queued);
+      } catch (RuntimeException e) {
+        log.error(
+            "the terminal row of generation {} could not be written before close; the row will be"
+                + " swept as interrupted: {}",
+            queued.id(),
+            e.toString());
       }
     }
     checkpointer.close();
@@ -1089,7 +1194,7 @@ public final class PersistentGenerator implements AutoCloseable {
     private GenerationListener listener = GenerationListener.NONE;
     private CostCalculator costs = Pricing.bundled();
     private String baseUrl = "http://localhost:8080";
-    private CacheScope cacheScope = CacheScope.TENANT;
+    private CacheScope cacheScope = CacheScope.USER;
     private Duration dedupTtl = Duration.ofDays(1);
     private Duration lease = Duration.ofSeconds(60);
     private Duration sweepInterval = Duration.ofSeconds(30);
@@ -1203,7 +1308,12 @@ public final class PersistentGenerator implements AutoCloseable {
       return this;
     }
 
-    /** Who may share cached results; {@link CacheScope#TENANT} by default. */
+    /**
+     * Who may share cached results: {@link CacheScope#USER} by default, so one user's answer is
+     * never served to another. {@link CacheScope#TENANT} shares identical requests across the users
+     * of a tenant (or across all users when requests carry no tenant): cheaper, but a user then
+     * receives an answer first generated for someone else.
+     */
     public Builder cacheScope(CacheScope scope) {
       once("cacheScope");
       this.cacheScope = Objects.requireNonNull(scope, "scope");

@@ -412,6 +412,30 @@ class PersistentGeneratorTest {
     }
 
     @Test
+    void by_default_another_user_is_never_served_a_copy_even_without_a_tenant() {
+      PersistentGenerator genvault = generator();
+      ScriptedClient client = ScriptedClient.emitting("x");
+      GenerationRequest alice = haiku().toBuilder().tenantId(null).userId("alice").build();
+      genvault.generate(alice, client);
+      Generation bob = genvault.generate(alice.toBuilder().userId("bob").build(), client);
+      assertThat(client.calls).hasValue(2);
+      assertThat(bob.cachedFrom()).isNull();
+      Generation aliceAgain = genvault.generate(alice, client);
+      assertThat(aliceAgain.cachedFrom()).isNotNull();
+      assertThat(client.calls).hasValue(2);
+    }
+
+    @Test
+    void the_tenant_scope_shares_across_the_users_of_a_tenant_when_chosen() {
+      PersistentGenerator genvault = track(builder().cacheScope(CacheScope.TENANT).build());
+      ScriptedClient client = ScriptedClient.emitting("x");
+      Generation alice = genvault.generate(haiku().toBuilder().userId("alice").build(), client);
+      Generation bob = genvault.generate(haiku().toBuilder().userId("bob").build(), client);
+      assertThat(client.calls).hasValue(1);
+      assertThat(bob.cachedFrom()).isEqualTo(alice.id());
+    }
+
+    @Test
     void a_changed_parameter_or_another_tenant_is_a_miss() {
       PersistentGenerator genvault = generator();
       ScriptedClient client = ScriptedClient.emitting("x");
@@ -420,21 +444,6 @@ class PersistentGeneratorTest {
       genvault.generate(haiku().toBuilder().tenantId("t2").build(), client);
       genvault.generate(haiku().toBuilder().system("be brief").build(), client);
       assertThat(client.calls).hasValue(4);
-    }
-
-    @Test
-    void users_share_results_within_a_tenant_unless_the_scope_is_user() {
-      ScriptedClient client = ScriptedClient.emitting("x");
-      PersistentGenerator tenantScoped = generator();
-      tenantScoped.generate(haiku(), client);
-      tenantScoped.generate(haiku().toBuilder().userId("u2").build(), client);
-      assertThat(client.calls).hasValue(1);
-
-      ScriptedClient client2 = ScriptedClient.emitting("x");
-      PersistentGenerator userScoped = track(builder().cacheScope(CacheScope.USER).build());
-      userScoped.generate(haiku(), client2);
-      userScoped.generate(haiku().toBuilder().userId("u2").build(), client2);
-      assertThat(client2.calls).hasValue(2);
     }
 
     @Test

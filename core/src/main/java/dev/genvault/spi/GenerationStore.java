@@ -19,7 +19,16 @@ import java.util.Optional;
  * <p><b>Failures:</b> methods throw {@link dev.genvault.PersistenceException} (unchecked) when the
  * backend cannot do what was asked, with {@code isRetryable()} true when the same call may succeed
  * later. They never throw checked exceptions. Null arguments are rejected with {@link
- * NullPointerException}.
+ * NullPointerException}. A failure that no retry can cure (a value the backend cannot hold, a
+ * constraint) must be reported with {@code isRetryable()} false: the generator then does not retry
+ * it but ends the row {@code error/persistence_failed}.
+ *
+ * <p><b>Values:</b> a store keeps, whole, every value within these limits, which the generator
+ * never exceeds for values a provider chooses (it cuts longer ones, ending them in {@code …}, and
+ * replaces U+0000 and unpaired surrogates with U+FFFD): provider name 128 characters, provider
+ * model and response ID 256, finish reason 64, attribute names and usage keys 256, attribute values
+ * 65,536; the model 256 and user and tenant IDs 256 (requests refuse longer ones). Text and error
+ * messages have no limit; a store that cannot hold U+0000 in them may replace it.
  *
  * <p>The contract is tested by {@code dev.genvault.tck.GenerationStoreContract}.
  */

@@ -331,6 +331,41 @@ public abstract class GenerationStoreContract {
     }
 
     @Test
+    void values_at_their_documented_limits_are_kept_whole() {
+      String provider = "p".repeat(127) + "\u00e9";
+      Generation g = Fixtures.pending(Fixtures.newId(), T0).toBuilder().provider(provider).build();
+      store.insert(g);
+      String emoji = "\uD83D\uDE00";
+      Generation done =
+          Fixtures.complete(g, T0.plusSeconds(1), "text").toBuilder()
+              .finishReason("f".repeat(62) + emoji)
+              .providerModel("m".repeat(255) + "\u00fc")
+              .providerResponseId("r".repeat(254) + emoji)
+              .attributes(
+                  java.util.Map.of("a".repeat(256), "v".repeat(65_535) + "\u2026", "k", "\uFFFD"))
+              .build();
+      assertThat(store.finish(done)).isTrue();
+      Generation found = store.find(g.id()).orElseThrow();
+      assertThat(found.provider()).isEqualTo(provider);
+      assertThat(found.finishReason()).isEqualTo(done.finishReason());
+      assertThat(found.providerModel()).isEqualTo(done.providerModel());
+      assertThat(found.providerResponseId()).isEqualTo(done.providerResponseId());
+      assertThat(found.attributes()).isEqualTo(done.attributes());
+    }
+
+    @Test
+    void a_persistence_failed_row_keeps_its_type() {
+      Generation g = insertPending(T0);
+      Generation failed =
+          Fixtures.failed(g, T0.plusSeconds(1), "the whole text").toBuilder()
+              .error(dev.genvault.ErrorType.PERSISTENCE_FAILED, "the result could not be stored")
+              .build();
+      assertThat(store.finish(failed)).isTrue();
+      assertThat(store.find(g.id()).orElseThrow().errorType())
+          .isEqualTo(dev.genvault.ErrorType.PERSISTENCE_FAILED);
+    }
+
+    @Test
     void a_terminal_row_never_changes_again() {
       Generation g = insertPending(T0);
       Generation complete = Fixtures.complete(g, T0.plusSeconds(1), "first");
