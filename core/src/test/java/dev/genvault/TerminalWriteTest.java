@@ -138,18 +138,23 @@ class TerminalWriteTest {
     assertThat(ProviderValues.clean("\uDE00\uD83D")).isEqualTo("\uFFFD\uFFFD");
   }
 
-  @Test
-  void a_terminal_write_refused_for_good_is_not_retried_and_the_caller_gets_the_id_and_text() {
-    RefusingStore store = new RefusingStore(t -> t.status() == GenerationStatus.COMPLETE);
+  /** Generates on the store and returns the failure, which must be persistence_failed. */
+  private GenerationFailedException generateOn(GenerationStore store) {
     PersistentGenerator genvault = generator(store, Duration.ofSeconds(60));
-
     GenerationFailedException e =
         catchThrowableOfType(
             () ->
                 genvault.generate(request(), answering(ModelResult.builder().finishReason("stop"))),
             GenerationFailedException.class);
-
+    assertThat(e).isNotNull();
     assertThat(e.errorType()).isEqualTo(ErrorType.PERSISTENCE_FAILED);
+    return e;
+  }
+
+  @Test
+  void a_terminal_write_refused_for_good_is_not_retried_and_the_caller_gets_the_id_and_text() {
+    RefusingStore store = new RefusingStore(t -> t.status() == GenerationStatus.COMPLETE);
+    GenerationFailedException e = generateOn(store);
     assertThat(e.generation()).isNotNull();
     assertThat(e.generation().text()).isEqualTo("Old pond, frog.");
     assertThat(e.getCause()).isInstanceOf(PersistenceException.class);
@@ -166,15 +171,7 @@ class TerminalWriteTest {
   @Test
   void when_even_the_fallback_row_is_refused_the_caller_still_gets_the_failure_with_the_text() {
     RefusingStore store = new RefusingStore(t -> true);
-    PersistentGenerator genvault = generator(store, Duration.ofSeconds(60));
-
-    GenerationFailedException e =
-        catchThrowableOfType(
-            () ->
-                genvault.generate(request(), answering(ModelResult.builder().finishReason("stop"))),
-            GenerationFailedException.class);
-
-    assertThat(e.errorType()).isEqualTo(ErrorType.PERSISTENCE_FAILED);
+    GenerationFailedException e = generateOn(store);
     assertThat(e.generation().text()).isEqualTo("Old pond, frog.");
     assertThat(sleeps).isEmpty();
     assertThat(store.finishCalls).as("the result, then two fallbacks").isEqualTo(3);
