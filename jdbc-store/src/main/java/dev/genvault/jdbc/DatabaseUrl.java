@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * {@link #toString()} never shows a password.
  */
 final class DatabaseUrl {
-  private static final Logger log = LoggerFactory.getLogger(DatabaseUrl.class);
+  private static final Logger log = LoggerFactory.getLogger(JdbcGenerationStore.class);
 
   static final String FORMS =
       "give a JDBC URL (jdbc:sqlite:path/to/genvault.db, jdbc:postgresql://host:5432/db,"
