@@ -1300,12 +1300,51 @@ public final class PersistentGenerator implements AutoCloseable {
 
     /**
      * The base of generation URLs, e.g. {@code https://example.com/ai}; no trailing slash needed.
+     * Without one, URLs point at {@code http://localhost:8080} (said once in the log).
+     *
+     * @throws IllegalArgumentException unless it is an {@code http://} or {@code https://} URL with
+     *     a host
      */
     public Builder baseUrl(String baseUrl) {
-      once("baseUrl");
       Objects.requireNonNull(baseUrl, "baseUrl");
-      this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+      String url = baseUrl.strip();
+      if (url.isEmpty()) {
+        throw new IllegalArgumentException("baseUrl is empty: give e.g. https://example.com/ai");
+      }
+      if (!url.contains("://")) {
+        throw new IllegalArgumentException(
+            "baseUrl '" + url + "' has no scheme: write https://" + url + " (or http://)");
+      }
+      java.net.URI uri;
+      try {
+        uri = new java.net.URI(url);
+      } catch (java.net.URISyntaxException e) {
+        throw new IllegalArgumentException("baseUrl is not a URL: " + e.getMessage(), e);
+      }
+      String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+      if (!scheme.equals("http") && !scheme.equals("https")) {
+        throw new IllegalArgumentException(
+            "baseUrl must start with http:// or https://, not " + scheme + "://: " + url);
+      }
+      if (uri.getHost() == null) {
+        throw new IllegalArgumentException("baseUrl has no host: " + url);
+      }
+      once("baseUrl");
+      this.baseUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
       return this;
+    }
+
+    /** Whether the default base URL has been told about in this JVM (it is told once). */
+    static final AtomicBoolean DEFAULT_BASE_URL_TOLD = new AtomicBoolean();
+
+    private void tellDefaultBaseUrl() {
+      if (!set.contains("baseUrl") && DEFAULT_BASE_URL_TOLD.compareAndSet(false, true)) {
+        log.info(
+            "Generation URLs point at {} because no base URL is set; set"
+                + " PersistentGenerator.builder().baseUrl(\"https://your.host/path\") to where"
+                + " GenerationRoutes serves them",
+            baseUrl);
+      }
     }
 
     /**
@@ -1385,6 +1424,7 @@ public final class PersistentGenerator implements AutoCloseable {
         throw new IllegalStateException(
             "a GenerationStore is required (GenerationStore.inMemory() for tests)");
       }
+      tellDefaultBaseUrl();
       return new PersistentGenerator(this);
     }
   }

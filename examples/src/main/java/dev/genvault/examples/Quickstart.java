@@ -1,5 +1,6 @@
 package dev.genvault.examples;
 
+import dev.genvault.Cost;
 import dev.genvault.CostCalculator;
 import dev.genvault.DemoModel;
 import dev.genvault.Generation;
@@ -16,17 +17,25 @@ import dev.genvault.spi.BlobStore;
 import dev.genvault.spi.DedupCache;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The quick start: one streamed generation, persisted and priced, then the same request again,
  * served from the dedup cache at no cost.
  *
  * <p>Runs on embedded defaults: generations in a SQLite file ({@code ./genvault.db}), files in
- * {@code ./genvault-data/blobs}, an in-process cache, and the offline {@link DemoModel}. Set {@code
- * GENVAULT_DB} to use another SQLite file, {@code GENVAULT_DATA} for another blob folder and {@code
- * GENVAULT_BASE_URL} to change the printed URLs.
+ * {@code ./genvault-data/blobs}, an in-process cache, and the offline {@link DemoModel} (or, with
+ * {@code OPENAI_API_KEY}, {@code gpt-4o-mini} or {@code GENVAULT_MODEL} at {@code OPENAI_BASE_URL}
+ * or OpenAI). Set {@code GENVAULT_DB} to another SQLite file or to a database URL ({@code
+ * jdbc:sqlite:}, {@code jdbc:postgresql:}, {@code jdbc:h2:} or {@code postgres://}), {@code
+ * GENVAULT_DATA} for another blob folder and {@code GENVAULT_BASE_URL} for the base of the printed
+ * URLs.
  */
 public final class Quickstart {
+  private static final String DEMO_INPUT_PRICE = "0.15";
+  private static final String DEMO_OUTPUT_PRICE = "0.60";
+
   private Quickstart() {}
 
   /** Runs the quick start. */
@@ -35,44 +44,40 @@ public final class Quickstart {
   }
 
   /** Runs the quick start, printing to {@code out}; returns the two generations. */
-  static Generation[] run(PrintStream out, java.util.Map<String, String> env) {
-    String baseUrl = env.getOrDefault("GENVAULT_BASE_URL", "http://localhost:8080");
+  static Generation[] run(PrintStream out, Map<String, String> env) {
     Path data = Path.of(env.getOrDefault("GENVAULT_DATA", "genvault-data"));
-    Path database = Path.of(env.getOrDefault("GENVAULT_DB", "genvault.db"));
-    ModelClient model;
-    String modelName;
-    OpenAiClient openAiClient = null;
-    String apiKey = env.get("OPENAI_API_KEY");
-    if (apiKey != null && !apiKey.isBlank()) {
-      // A real model: OPENAI_BASE_URL (if set) points at any OpenAI-compatible server.
-      OpenAiClient.Builder openai = OpenAiClient.builder().apiKey(apiKey);
-      String openAiBaseUrl = env.get("OPENAI_BASE_URL");
-      if (openAiBaseUrl != null && !openAiBaseUrl.isBlank()) {
-        openai.baseUrl(openAiBaseUrl);
-      }
-      openAiClient = openai.build();
-      model = openAiClient;
-      modelName = env.getOrDefault("GENVAULT_MODEL", "gpt-4o-mini");
-      out.println("Model: " + modelName + " at " + openAiClient.baseUrl());
-    } else {
-      model = DemoModel.create();
-      modelName = DemoModel.MODEL;
-      out.println("Model: offline demo model (" + modelName + "), no API key needed");
-    }
+    String database = env.get("GENVAULT_DB");
+    String baseUrl = env.get("GENVAULT_BASE_URL");
 
     // The bundled price table prices real models; the demo model gets a price of its own.
     CostCalculator prices =
-        Pricing.builder().override(DemoModel.MODEL, ModelPrice.of("0.15", "0.60")).build();
+        Pricing.builder()
+            .override(DemoModel.MODEL, ModelPrice.of(DEMO_INPUT_PRICE, DEMO_OUTPUT_PRICE))
+            .build();
+    PersistentGenerator.Builder builder =
+        PersistentGenerator.builder()
+            .blobs(BlobStore.filesystem(data.resolve("blobs")))
+            .cache(DedupCache.caffeine(10_000))
+            .costCalculator(prices);
+    if (baseUrl != null) {
+      builder.baseUrl(baseUrl);
+    }
 
-    try (JdbcGenerationStore store = JdbcGenerationStore.sqlite(database);
-        PersistentGenerator genvault =
-            PersistentGenerator.builder()
-                .store(store)
-                .blobs(BlobStore.filesystem(data.resolve("blobs")))
-                .cache(DedupCache.caffeine(10_000))
-                .costCalculator(prices)
-                .baseUrl(baseUrl)
-                .build()) {
+    // Everything made here is closed here, so the JVM can end as soon as this returns.
+    try (OpenAiClient openAi = openAi(env);
+        JdbcGenerationStore store = openStore(database);
+        PersistentGenerator genvault = builder.store(store).build()) {
+      ModelClient model;
+      String modelName;
+      if (openAi != null) {
+        model = openAi;
+        modelName = env.getOrDefault("GENVAULT_MODEL", "gpt-4o-mini");
+        out.println("Model: " + modelName + " at " + openAi.baseUrl());
+      } else {
+        model = DemoModel.create();
+        modelName = DemoModel.MODEL;
+        out.println("Model: offline demo model (" + modelName + "), no API key needed");
+      }
 
       GenerationRequest request =
           GenerationRequest.builder()
@@ -86,7 +91,6 @@ public final class Quickstart {
       try (GenerationStream stream = genvault.stream(request, model)) {
         out.println(
             "ID:     " + stream.id() + "   (made before the call; the row is already stored)");
-        out.println("URL:    " + baseUrl.replaceAll("/$", "") + "/generate/" + stream.id());
         out.print("Text:   ");
         for (String piece : stream) {
           out.print(piece);
@@ -97,21 +101,12 @@ public final class Quickstart {
       }
       out.println("Status: " + first.status().wireName() + " (" + first.finishReason() + ")");
       out.println("Usage:  " + describe(first.usage()));
-      out.println(
-          "Cost:   "
-              + (first.cost() == null
-                  ? "unknown"
-                  : "$"
-                      + first.cost().usd().toPlainString()
-                      + " ("
-                      + first.cost().priceTable()
-                      + ")"));
+      out.println("Cost:   " + describe(first.cost()));
 
       out.println();
       out.println("Same request again:");
       Generation second = genvault.generate(request, model);
       out.println("ID:     " + second.id() + "   (a new row of its own)");
-      out.println("URL:    " + genvault.url(second));
       out.println("Dedup:  served from the cache, copied from " + second.cachedFrom());
       out.println(
           "Cost:   $"
@@ -119,25 +114,97 @@ public final class Quickstart {
               + ", saved $"
               + (second.savedCost() == null ? "unknown" : second.savedCost().toPlainString()));
       out.println("Text:   " + second.text());
+
       out.println();
-      out.println(
-          "Both rows are in "
-              + database
-              + " (sqlite3 "
-              + database
-              + " 'SELECT id, status, cost_usd, cached_from FROM generations')");
-      return new Generation[] {first, second};
-    } finally {
-      if (openAiClient != null) {
-        openAiClient.close();
+      String select =
+          "SELECT id, status, cost_usd, cached_from FROM generations WHERE id IN ('"
+              + first.id()
+              + "', '"
+              + second.id()
+              + "')";
+      if (isFile(database)) {
+        String file = database == null ? "genvault.db" : database;
+        out.println("Both rows are in " + file + "; read them now with:");
+        out.println("  sqlite3 " + file + " \"" + select + "\"");
+      } else {
+        out.println("Both rows are in the database of GENVAULT_DB; read them now with:");
+        out.println("  " + select);
       }
+      out.println(
+          "Their URLs answer once GenerationRoutes serves this generator (README, \"URLs\");"
+              + " the quick start starts no server:");
+      out.println("  " + genvault.url(first));
+      out.println("  " + genvault.url(second));
+      return new Generation[] {first, second};
     }
   }
 
-  private static String describe(Usage usage) {
+  /** The OpenAI-compatible client when {@code OPENAI_API_KEY} is set, else none. */
+  private static @Nullable OpenAiClient openAi(Map<String, String> env) {
+    String apiKey = env.get("OPENAI_API_KEY");
+    if (apiKey == null || apiKey.isBlank()) {
+      return null;
+    }
+    // OPENAI_BASE_URL (if set) points at any OpenAI-compatible server.
+    OpenAiClient.Builder openai = OpenAiClient.builder().apiKey(apiKey);
+    String openAiBaseUrl = env.get("OPENAI_BASE_URL");
+    if (openAiBaseUrl != null && !openAiBaseUrl.isBlank()) {
+      openai.baseUrl(openAiBaseUrl);
+    }
+    return openai.build();
+  }
+
+  /**
+   * The store {@code GENVAULT_DB} names: unset, {@code ./genvault.db}; a URL, that database (see
+   * {@link JdbcGenerationStore#create(String)}); anything else, a SQLite file.
+   */
+  static JdbcGenerationStore openStore(@Nullable String database) {
+    if (database == null) {
+      return JdbcGenerationStore.sqlite(Path.of("genvault.db"));
+    }
+    if (database.isBlank()) {
+      throw new IllegalArgumentException(
+          "GENVAULT_DB is set but empty: unset it to use ./genvault.db, or set it to a SQLite file"
+              + " (data/genvault.db), a JDBC URL (jdbc:sqlite:..., jdbc:postgresql://...,"
+              + " jdbc:h2:...) or a postgres://user:password@host:5432/db URL");
+    }
+    if (isFile(database)) {
+      return JdbcGenerationStore.sqlite(Path.of(database));
+    }
+    try {
+      return JdbcGenerationStore.create(database);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("GENVAULT_DB: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Whether {@code GENVAULT_DB} names a SQLite file rather than a URL (a scheme before a colon).
+   */
+  private static boolean isFile(@Nullable String database) {
+    return database == null || !database.strip().matches("^[A-Za-z][A-Za-z0-9+.-]+:.*");
+  }
+
+  private static String describe(@Nullable Usage usage) {
     if (usage == null) {
       return "not reported";
     }
     return usage.inputTokens() + " input tokens, " + usage.outputTokens() + " output tokens";
+  }
+
+  private static String describe(@Nullable Cost cost) {
+    if (cost == null) {
+      return "unknown (the price table does not know this model)";
+    }
+    String amount = "$" + cost.usd().toPlainString();
+    if (Pricing.OVERRIDE.equals(cost.priceTable())) {
+      return amount
+          + " at the quick start's own price for the demo model: $"
+          + DEMO_INPUT_PRICE
+          + " per million input tokens, $"
+          + DEMO_OUTPUT_PRICE
+          + " per million output tokens (Pricing.builder().override)";
+    }
+    return amount + " from the bundled price table, version " + cost.priceTable();
   }
 }

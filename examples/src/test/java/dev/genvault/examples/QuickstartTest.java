@@ -1,59 +1,151 @@
 package dev.genvault.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.genvault.Generation;
 import dev.genvault.GenerationStatus;
+import dev.genvault.cost.Pricing;
 import dev.genvault.jdbc.JdbcGenerationStore;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class QuickstartTest {
   @TempDir Path data;
 
+  private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+  private Generation[] run(Map<String, String> env) {
+    Map<String, String> all = new HashMap<>();
+    all.put("GENVAULT_DATA", data.toString());
+    all.putAll(env);
+    return Quickstart.run(new PrintStream(bytes, true, StandardCharsets.UTF_8), all);
+  }
+
+  private String printed() {
+    return bytes.toString(StandardCharsets.UTF_8);
+  }
+
   @Test
-  void the_quick_start_prints_id_url_text_usage_cost_and_the_dedup_hit() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+  void
+      the_quick_start_prints_id_text_cost_the_dedup_hit_how_to_read_the_rows_and_what_serves_urls() {
+    Path database = data.resolve("genvault.db");
     Generation[] result =
-        Quickstart.run(
-            out,
-            Map.of(
-                "GENVAULT_DATA", data.toString(),
-                "GENVAULT_DB", data.resolve("genvault.db").toString(),
-                "GENVAULT_BASE_URL", "https://x.test"));
-    String printed = bytes.toString(StandardCharsets.UTF_8);
+        run(Map.of("GENVAULT_DB", database.toString(), "GENVAULT_BASE_URL", "https://x.test"));
+    String printed = printed();
 
     Generation first = result[0];
     Generation second = result[1];
     assertThat(first.status()).isEqualTo(GenerationStatus.COMPLETE);
     assertThat(printed)
         .contains("ID:     " + first.id())
-        .contains("URL:    https://x.test/generate/" + first.id())
         .contains("Text:   " + first.text())
         .contains("input tokens")
         .contains("Cost:   $" + first.cost().usd().toPlainString())
         .contains("copied from " + first.id())
         .contains("saved $" + first.cost().usd().toPlainString());
     assertThat(second.cachedFrom()).isEqualTo(first.id());
+    // A URL comes with what serves it, the rows with how to read them now.
+    assertThat(printed)
+        .contains("https://x.test/generate/" + first.id())
+        .contains("https://x.test/generate/" + second.id())
+        .contains("GenerationRoutes")
+        .contains("no server")
+        .contains(
+            "sqlite3 "
+                + database
+                + " \"SELECT id, status, cost_usd, cached_from FROM generations WHERE id IN ('"
+                + first.id()
+                + "', '"
+                + second.id()
+                + "')\"")
+        .doesNotContain("URL:    https://x.test");
     // Both rows are in the SQLite file, readable by a new store after the generator closed.
-    try (JdbcGenerationStore reopened = JdbcGenerationStore.sqlite(data.resolve("genvault.db"))) {
+    try (JdbcGenerationStore reopened = JdbcGenerationStore.sqlite(database)) {
       assertThat(reopened.find(first.id()).orElseThrow().text()).isEqualTo(first.text());
       assertThat(reopened.find(second.id()).orElseThrow().cachedFrom()).isEqualTo(first.id());
     }
   }
 
   @Test
-  void with_an_api_key_the_quick_start_calls_the_openai_compatible_server_once() throws Exception {
-    try (mockwebserver3.MockWebServer server = new mockwebserver3.MockWebServer()) {
-      server.start(java.net.InetAddress.getLoopbackAddress(), 0);
+  void the_price_source_is_said_in_plain_words_never_as_a_bare_tag() {
+    Generation[] result = run(Map.of("GENVAULT_DB", data.resolve("price.db").toString()));
+    assertThat(result[0].cost().priceTable()).isEqualTo(Pricing.OVERRIDE);
+    assertThat(printed())
+        .doesNotContain("(" + Pricing.OVERRIDE + ")")
+        .contains("the quick start's own price for the demo model")
+        .contains("$0.15 per million input tokens, $0.60 per million output tokens");
+  }
+
+  @Test
+  void an_empty_GENVAULT_DB_is_refused_with_what_to_do() {
+    assertThatThrownBy(() -> run(Map.of("GENVAULT_DB", " ")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("GENVAULT_DB is set but empty")
+        .hasMessageContaining("unset it")
+        .hasMessageContaining("jdbc:sqlite:");
+  }
+
+  @Test
+  void GENVAULT_DB_may_be_a_jdbc_url_or_a_file_in_a_folder_that_does_not_exist_yet() {
+    Path viaUrl = data.resolve("new-folder/via-url.db");
+    run(Map.of("GENVAULT_DB", "jdbc:sqlite:" + viaUrl));
+    assertThat(viaUrl).exists();
+    Path viaPath = data.resolve("other-folder/via-path.db");
+    run(Map.of("GENVAULT_DB", viaPath.toString()));
+    assertThat(viaPath).exists();
+    run(Map.of("GENVAULT_DB", "jdbc:h2:file:" + data.resolve("h2/genvault").toAbsolutePath()));
+    assertThat(printed()).contains("SELECT id, status, cost_usd, cached_from FROM generations");
+  }
+
+  @Test
+  void a_GENVAULT_DB_that_is_no_database_is_refused_without_showing_a_password() {
+    assertThatThrownBy(() -> run(Map.of("GENVAULT_DB", "mysql://app:secret-pw@127.0.0.1/app")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("GENVAULT_DB")
+        .hasMessageContaining("postgres://")
+        .hasMessageNotContaining("secret-pw");
+  }
+
+  @Test
+  void a_GENVAULT_BASE_URL_without_a_scheme_is_refused_with_what_to_write() {
+    assertThatThrownBy(
+            () ->
+                run(
+                    Map.of(
+                        "GENVAULT_DB",
+                        data.resolve("base.db").toString(),
+                        "GENVAULT_BASE_URL",
+                        "example.com/ai")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("https://example.com/ai");
+  }
+
+  @Test
+  void with_an_api_key_it_calls_the_server_once_and_leaves_no_thread_of_its_own_running()
+      throws Exception {
+    Set<Thread> before = Thread.getAllStackTraces().keySet();
+    Generation[] result;
+    String baseUrl;
+    try (MockWebServer server = new MockWebServer()) {
+      server.start(InetAddress.getLoopbackAddress(), 0);
+      baseUrl = server.url("/v1").toString();
       server.enqueue(
-          new mockwebserver3.MockResponse.Builder()
+          new MockResponse.Builder()
               .code(200)
               .setHeader("Content-Type", "text/event-stream")
               .body(
@@ -61,24 +153,47 @@ class QuickstartTest {
                       + "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":20,\"completion_tokens\":6}}\n\n"
                       + "data: [DONE]\n\n")
               .build());
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      Generation[] result =
-          Quickstart.run(
-              new PrintStream(bytes, true, StandardCharsets.UTF_8),
+      result =
+          run(
               Map.of(
-                  "OPENAI_API_KEY", "sk-test-key",
-                  "OPENAI_BASE_URL", server.url("/v1").toString(),
-                  "GENVAULT_DATA", data.toString(),
-                  "GENVAULT_DB", data.resolve("openai.db").toString()));
-      String printed = bytes.toString(StandardCharsets.UTF_8);
-      assertThat(printed)
-          .contains("Model: gpt-4o-mini at " + server.url("/v1").toString().replaceAll("/$", ""));
-      assertThat(result[0].text()).isEqualTo("Disks spin, rows rest.");
-      // 20 x $0.15 + 6 x $0.60 = 3.0 + 3.6 = 6.6 per million, from the bundled table
-      assertThat(result[0].cost().usd()).isEqualByComparingTo("0.0000066");
-      assertThat(result[1].cachedFrom()).isEqualTo(result[0].id());
+                  "OPENAI_API_KEY",
+                  "sk-test-key",
+                  "OPENAI_BASE_URL",
+                  baseUrl,
+                  "GENVAULT_DB",
+                  data.resolve("openai.db").toString()));
       assertThat(server.getRequestCount()).as("the repeat is served from the cache").isEqualTo(1);
-      assertThat(printed).doesNotContain("sk-test-key");
     }
+    String printed = printed();
+    assertThat(printed).contains("Model: gpt-4o-mini at " + baseUrl.replaceAll("/$", ""));
+    assertThat(result[0].text()).isEqualTo("Disks spin, rows rest.");
+    // 20 x $0.15 + 6 x $0.60 = 3.0 + 3.6 = 6.6 per million, from the bundled table
+    assertThat(result[0].cost().usd()).isEqualByComparingTo("0.0000066");
+    assertThat(printed)
+        .contains("from the bundled price table, version " + Pricing.bundledVersion());
+    assertThat(result[1].cachedFrom()).isEqualTo(result[0].id());
+    assertThat(printed).doesNotContain("sk-test-key");
+
+    // Whatever the run started (HTTP client, pools, generator) has ended or cannot hold the JVM.
+    await()
+        .pollInSameThread()
+        .untilAsserted(
+            () -> assertThat(nonDaemonThreadsStartedSince(before)).as("threads left").isEmpty());
+  }
+
+  @Test
+  void the_exec_goal_does_not_wait_for_daemon_threads_that_ignore_interrupts() throws Exception {
+    // Okio's watchdog and OkHttp's task runner are JVM-wide daemon threads that outlive any client
+    // and ignore interrupts; exec:java would otherwise join each of them for 15 s before exiting.
+    // Nothing is lost by not waiting: the quick start closes everything it made before it returns.
+    String pom = Files.readString(Path.of("pom.xml"));
+    assertThat(pom).contains("<cleanupDaemonThreads>false</cleanupDaemonThreads>");
+  }
+
+  private static List<String> nonDaemonThreadsStartedSince(Set<Thread> before) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> !before.contains(t) && t.isAlive() && !t.isDaemon())
+        .map(Thread::getName)
+        .collect(Collectors.toList());
   }
 }

@@ -146,8 +146,30 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
   }
 
   /**
+   * A store at a database URL, through a pool this store makes (with the settings of {@link
+   * Builder#jdbcUrl}) and closes on {@link #close()}. Takes a JDBC URL ({@code
+   * jdbc:sqlite:path/to/genvault.db}, {@code jdbc:postgresql://host:5432/db}, {@code
+   * jdbc:h2:file:./genvault}) or a PostgreSQL URL as hosting providers give it ({@code
+   * postgres://user:password@host:5432/db?sslmode=require}), whose user and password become the
+   * credentials; no message ever shows the password.
+   *
+   * @throws IllegalArgumentException for anything else, saying which forms work
+   * @throws IllegalStateException if the database's JDBC driver is missing (the message names the
+   *     Maven dependency to add) or is not PostgreSQL, SQLite or H2
+   * @throws PersistenceException if the database cannot be reached
+   */
+  public static JdbcGenerationStore create(String url) {
+    DatabaseUrl parsed = DatabaseUrl.parse(url);
+    Builder builder = builder().jdbcUrl(parsed.jdbcUrl);
+    builder.username = parsed.username;
+    builder.password = parsed.password;
+    return builder.build();
+  }
+
+  /**
    * A store in a SQLite file with durable settings: WAL journal, {@code synchronous=FULL}, a busy
-   * timeout of 10 s and immediate write transactions, through a small pool this store owns.
+   * timeout of 10 s and immediate write transactions, through a small pool this store owns. A
+   * missing folder is created.
    */
   public static JdbcGenerationStore sqlite(Path file) {
     return builder().jdbcUrl("jdbc:sqlite:" + file.toAbsolutePath()).build();
@@ -981,10 +1003,22 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
     /**
      * A JDBC URL ({@code jdbc:postgresql:...}, {@code jdbc:sqlite:...}, {@code jdbc:h2:...}); the
      * store makes a HikariCP pool with durable settings for it and closes it on {@link #close()}.
+     * The folder of a SQLite file is created if it is missing. A {@code postgres://} URL goes to
+     * {@link JdbcGenerationStore#create(String)}.
+     *
+     * @throws IllegalArgumentException if it is not a JDBC URL
      */
     public Builder jdbcUrl(String jdbcUrl) {
+      Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+      if (!jdbcUrl.strip().toLowerCase(java.util.Locale.ROOT).startsWith("jdbc:")) {
+        throw new IllegalArgumentException(
+            "not a JDBC URL: "
+                + DatabaseUrl.redact(jdbcUrl)
+                + "; a postgres:// URL goes to JdbcGenerationStore.create(url), which takes its"
+                + " credentials too");
+      }
       source();
-      this.jdbcUrl = Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+      this.jdbcUrl = jdbcUrl.strip();
       return this;
     }
 
@@ -1020,7 +1054,8 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
      * Connects, checks the dialect and prepares the schema.
      *
      * @throws PersistenceException if the database cannot be reached
-     * @throws IllegalStateException for an unsupported database or a schema at another version
+     * @throws IllegalStateException for an unsupported database, a missing JDBC driver (the message
+     *     names the Maven dependency to add) or a schema at another version
      */
     public JdbcGenerationStore build() {
       HikariDataSource owned = null;
@@ -1064,15 +1099,19 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
     }
 
     private HikariDataSource pool(String url) {
+      DatabaseUrl.requireDriver(url);
       HikariConfig config = new HikariConfig();
       config.setJdbcUrl(url);
       config.setPoolName("genvault");
       config.setConnectionTimeout(5_000);
       if (username != null) {
         config.setUsername(username);
+      }
+      if (password != null) {
         config.setPassword(password);
       }
       if (url.startsWith("jdbc:sqlite:")) {
+        DatabaseUrl.createSqliteFolder(url);
         // Durable and concurrent: WAL, fsync at every commit, wait for the write lock instead of
         // failing with SQLITE_BUSY, and take it at the start of each write transaction.
         config.addDataSourceProperty("journal_mode", "WAL");
@@ -1098,12 +1137,8 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
         return new HikariDataSource(config);
       } catch (RuntimeException e) {
         throw new PersistenceException(
-            "cannot connect to " + redact(url) + ": " + e.getMessage(), e);
+            "cannot connect to " + DatabaseUrl.redact(url) + ": " + e.getMessage(), e);
       }
-    }
-
-    private static String redact(String url) {
-      return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
     }
   }
 }
