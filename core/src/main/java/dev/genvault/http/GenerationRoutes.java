@@ -9,6 +9,7 @@ import dev.genvault.Cost;
 import dev.genvault.Generation;
 import dev.genvault.GenerationFailedException;
 import dev.genvault.GenerationStream;
+import dev.genvault.PersistenceException;
 import dev.genvault.PersistentGenerator;
 import dev.genvault.Usage;
 import dev.genvault.spi.BlobStore;
@@ -20,6 +21,7 @@ import java.io.PushbackInputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -110,48 +112,89 @@ public final class GenerationRoutes implements AutoCloseable {
     }
   }
 
-  private void handle(HttpExchange exchange) throws IOException {
+  private void handle(HttpExchange exchange) {
     try (exchange) {
       exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
       exchange.getResponseHeaders().set("Content-Security-Policy", CSP);
       exchange.getResponseHeaders().set("Cache-Control", "private, no-cache");
-      String method = exchange.getRequestMethod();
-      boolean head = method.equals("HEAD");
-      if (!method.equals("GET") && !head) {
-        exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-        send(exchange, 405, "text/plain; charset=utf-8", "method not allowed\n", head);
-        return;
-      }
-      String context = exchange.getHttpContext().getPath();
-      String path = exchange.getRequestURI().getRawPath();
-      if (!context.equals("/") && path.startsWith(context)) {
-        path = path.substring(context.endsWith("/") ? context.length() - 1 : context.length());
-      }
-      Matcher m = PATH.matcher(path);
-      if (!m.matches()) {
-        notFound(exchange, head);
-        return;
-      }
-      Optional<Generation> found = generator.find(m.group(2));
-      if (found.isEmpty() || !authorizer.canView(exchange, found.get())) {
-        notFound(exchange, head);
-        return;
-      }
-      Generation g = found.get();
-      String tail = m.group(3);
-      String accept = String.valueOf(exchange.getRequestHeaders().getFirst("Accept"));
-      if ("events".equals(tail) || (tail == null && accept.contains("text/event-stream"))) {
-        events(exchange, g, head);
-      } else if (tail == null) {
-        send(exchange, 200, "application/json; charset=utf-8", json(g, exchange), head);
-      } else {
-        file(exchange, g, Integer.parseInt(tail), head);
+      boolean head = exchange.getRequestMethod().equals("HEAD");
+      try {
+        route(exchange, head);
+      } catch (RuntimeException e) {
+        log.warn("serving {} failed", exchange.getRequestURI().getRawPath(), e);
+        if (exchange.getResponseCode() == -1) {
+          failed(exchange, e, head);
+        }
       }
     } catch (IOException e) {
       log.debug("a client went away: {}", e.toString());
-    } catch (RuntimeException e) {
-      log.warn("serving {} failed", exchange.getRequestURI(), e);
     }
+  }
+
+  private void route(HttpExchange exchange, boolean head) throws IOException {
+    if (!exchange.getRequestMethod().equals("GET") && !head) {
+      exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+      send(exchange, 405, "text/plain; charset=utf-8", "method not allowed\n", head);
+      return;
+    }
+    String context = exchange.getHttpContext().getPath();
+    String path = exchange.getRequestURI().getRawPath();
+    if (!context.equals("/") && path.startsWith(context)) {
+      path = path.substring(context.endsWith("/") ? context.length() - 1 : context.length());
+    }
+    Matcher m = PATH.matcher(path);
+    if (!m.matches()) {
+      notFound(exchange, head);
+      return;
+    }
+    Optional<Generation> found = generator.find(m.group(2));
+    if (found.isEmpty() || !canView(exchange, found.get())) {
+      notFound(exchange, head);
+      return;
+    }
+    Generation g = found.get();
+    String tail = m.group(3);
+    String accept = String.valueOf(exchange.getRequestHeaders().getFirst("Accept"));
+    if ("events".equals(tail) || (tail == null && accept.contains("text/event-stream"))) {
+      events(exchange, g, head);
+    } else if (tail == null) {
+      send(exchange, 200, "application/json; charset=utf-8", json(g, exchange), head);
+    } else {
+      file(exchange, g, Integer.parseInt(tail), head);
+    }
+  }
+
+  /** Asks the authorizer; one that throws has said no (and is logged). */
+  private boolean canView(HttpExchange exchange, Generation g) {
+    try {
+      return authorizer.canView(exchange, g);
+    } catch (RuntimeException e) {
+      log.warn(
+          "the Authorizer failed on {}; answered 404", exchange.getRequestURI().getRawPath(), e);
+      return false;
+    }
+  }
+
+  /** The answer to a failure before anything was sent: no message, no trace, only its class. */
+  private static void failed(HttpExchange exchange, RuntimeException e, boolean head)
+      throws IOException {
+    boolean outage = isOutage(e);
+    send(exchange, outage ? 503 : 500, "application/json; charset=utf-8", errorJson(outage), head);
+  }
+
+  /** Whether a failure is a store outage: a {@link PersistenceException} or caused by one. */
+  static boolean isOutage(Throwable e) {
+    Throwable t = e;
+    for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) {
+      if (t instanceof PersistenceException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String errorJson(boolean outage) {
+    return outage ? "{\"error\":\"unavailable\"}" : "{\"error\":\"internal error\"}";
   }
 
   private static void notFound(HttpExchange exchange, boolean head) throws IOException {
@@ -170,13 +213,22 @@ public final class GenerationRoutes implements AutoCloseable {
   }
 
   private void events(HttpExchange exchange, Generation g, boolean head) throws IOException {
-    exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-    exchange.sendResponseHeaders(200, head ? -1 : 0);
     if (head) {
+      exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+      exchange.sendResponseHeaders(200, -1);
       return;
     }
-    OutputStream out = exchange.getResponseBody();
-    try (GenerationStream stream = generator.follow(g.id())) {
+    GenerationStream stream;
+    try {
+      stream = generator.follow(g.id());
+    } catch (NoSuchElementException deletedMeanwhile) {
+      notFound(exchange, false);
+      return;
+    }
+    try (stream) {
+      exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+      exchange.sendResponseHeaders(200, 0);
+      OutputStream out = exchange.getResponseBody();
       try {
         for (String piece : stream) {
           event(out, "delta", textJson(piece));
@@ -184,6 +236,9 @@ public final class GenerationRoutes implements AutoCloseable {
         event(out, "end", json(stream.result(), exchange));
       } catch (GenerationFailedException e) {
         event(out, "error", json(stream.result(), exchange));
+      } catch (RuntimeException e) {
+        log.warn("streaming {} failed", exchange.getRequestURI().getRawPath(), e);
+        event(out, "error", errorJson(isOutage(e)));
       }
     }
   }

@@ -2,32 +2,74 @@ package dev.genvault.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.genvault.BlobRef;
 import dev.genvault.DemoModel;
 import dev.genvault.Generation;
 import dev.genvault.GenerationRequest;
 import dev.genvault.GenerationStatus;
 import dev.genvault.ModelClient;
 import dev.genvault.ModelResult;
+import dev.genvault.PersistenceException;
 import dev.genvault.PersistentGenerator;
 import dev.genvault.spi.BlobStore;
+import dev.genvault.spi.Chunk;
 import dev.genvault.spi.DedupCache;
-import dev.genvault.spi.GenerationStore;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class GenerationRoutesTest {
-  private final GenerationStore store = GenerationStore.inMemory();
+  private final RouteTestStore store = new RouteTestStore();
   private final BlobStore blobs = BlobStore.inMemory();
+  private volatile @Nullable RuntimeException blobFailure;
+  private final BlobStore routeBlobs =
+      new BlobStore() {
+        @Override
+        public BlobRef put(String key, byte[] content, String contentType) {
+          return blobs.put(key, content, contentType);
+        }
+
+        @Override
+        public BlobRef put(String key, InputStream content, String contentType) {
+          return blobs.put(key, content, contentType);
+        }
+
+        @Override
+        public Optional<InputStream> open(String key) {
+          RuntimeException failure = blobFailure;
+          if (failure != null) {
+            throw failure;
+          }
+          return blobs.open(key);
+        }
+
+        @Override
+        public boolean delete(String key) {
+          return blobs.delete(key);
+        }
+      };
+  private volatile Authorizer authorizer =
+      (exchange, g) ->
+          !"secret".equals(g.userId())
+              || "letmein".equals(exchange.getRequestHeaders().getFirst("X-Test-User"));
   private PersistentGenerator genvault;
   private GenerationRoutes routes;
   private final HttpClient http =
@@ -41,11 +83,8 @@ class GenerationRoutesTest {
     routes =
         GenerationRoutes.builder()
             .generator(genvault)
-            .blobs(blobs)
-            .authorizer(
-                (exchange, g) ->
-                    !"secret".equals(g.userId())
-                        || "letmein".equals(exchange.getRequestHeaders().getFirst("X-Test-User")))
+            .blobs(routeBlobs)
+            .authorizer((exchange, g) -> authorizer.canView(exchange, g))
             .start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     base = "http://127.0.0.1:" + routes.address().orElseThrow().getPort();
   }
@@ -63,6 +102,16 @@ class GenerationRoutesTest {
       b.header(headers[i], headers[i + 1]);
     }
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private Generation image(String prompt) {
+    return genvault.generate(
+        GenerationRequest.image("demo", prompt), DemoModel.create(Duration.ZERO, 1));
+  }
+
+  /** The JSON, event-stream and first-file routes of an image generation. */
+  private static List<String> everyRoute(Generation g) {
+    return List.of("/image/" + g.id(), "/image/" + g.id() + "/events", "/image/" + g.id() + "/0");
   }
 
   private HttpResponse<byte[]> getBytes(String path) throws Exception {
@@ -178,9 +227,7 @@ class GenerationRoutesTest {
   @Test
   void images_are_served_inline_with_their_sniffed_type_and_other_files_as_attachments()
       throws Exception {
-    Generation g =
-        genvault.generate(
-            GenerationRequest.image("demo", "a square"), DemoModel.create(Duration.ZERO, 1));
+    Generation g = image("a square");
     HttpResponse<byte[]> png = getBytes("/image/" + g.id() + "/0");
     assertThat(png.statusCode()).isEqualTo(200);
     assertThat(png.headers().firstValue("Content-Type")).contains("image/png");
@@ -205,6 +252,84 @@ class GenerationRoutesTest {
     assertThat(attachment.headers().firstValue("Content-Disposition"))
         .hasValueSatisfying(v -> assertThat(v).startsWith("attachment"));
     assertThat(attachment.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+  }
+
+  @Test
+  void a_throwing_authorizer_answers_404_on_every_route_never_an_empty_reply() throws Exception {
+    // the README's example, for a generation made without a user: g.userId() is null
+    authorizer =
+        (exchange, g) -> g.userId().equals(exchange.getRequestHeaders().getFirst("X-Test-User"));
+    Generation g = image("no user");
+    for (String path : everyRoute(g)) {
+      HttpResponse<String> r = get(path, "X-Test-User", "alice");
+      assertThat(r.statusCode()).as(path).isEqualTo(404);
+      assertThat(r.body()).as(path).isEqualTo("not found\n");
+    }
+  }
+
+  @Test
+  void a_store_outage_answers_503_and_any_other_failure_500_with_a_short_json_error()
+      throws Exception {
+    Generation g = image("a square");
+    List<String> paths = everyRoute(g);
+    store.readFailure = new PersistenceException("db-host-10.0.0.7:5432 refused", null);
+    for (String path : paths) {
+      HttpResponse<String> r = get(path, "X-Test-User", "letmein");
+      assertThat(r.statusCode()).as(path).isEqualTo(503);
+      assertThat(r.headers().firstValue("Content-Type"))
+          .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+      assertThat(r.body()).as(path).isEqualTo("{\"error\":\"unavailable\"}");
+    }
+    store.readFailure = new IllegalStateException("internal detail 10.0.0.7");
+    for (String path : paths) {
+      HttpResponse<String> r = get(path);
+      assertThat(r.statusCode()).as(path).isEqualTo(500);
+      assertThat(r.body()).as(path).isEqualTo("{\"error\":\"internal error\"}");
+    }
+    store.readFailure = null;
+    blobFailure = new PersistenceException("bucket s3://internal-bucket unreachable", null);
+    HttpResponse<String> file = get("/image/" + g.id() + "/0");
+    assertThat(file.statusCode()).isEqualTo(503);
+    assertThat(file.body()).isEqualTo("{\"error\":\"unavailable\"}");
+  }
+
+  @Test
+  void a_live_stream_whose_store_fails_ends_with_an_error_event_without_internals()
+      throws Exception {
+    // a generation running in another process: followed by polling the store
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    String id = "other-process-generation-1";
+    store.insert(
+        Generation.builder()
+            .id(id)
+            .request(GenerationRequest.prompt("m", "elsewhere"))
+            .status(GenerationStatus.PENDING)
+            .createdAt(now)
+            .heartbeatAt(now)
+            .build());
+    store.appendChunks(List.of(new Chunk(id, 0, "early ", now)), now);
+    HttpResponse<InputStream> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/generate/" + id + "/events"))
+                .timeout(Duration.ofSeconds(20))
+                .build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(r.statusCode()).isEqualTo(200);
+    StringBuilder body = new StringBuilder();
+    try (BufferedReader in =
+        new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        body.append(line).append('\n');
+        if (line.equals("data: {\"text\":\"early \"}")) {
+          store.readFailure = new PersistenceException("db-host-10.0.0.7:5432 refused", null);
+        }
+      }
+    }
+    assertThat(body.toString())
+        .contains("event: delta\ndata: {\"text\":\"early \"}")
+        .endsWith("event: error\ndata: {\"error\":\"unavailable\"}\n\n")
+        .doesNotContain("10.0.0.7");
   }
 
   @Test
