@@ -8,11 +8,13 @@ import dev.genvault.BlobRef;
 import dev.genvault.Cost;
 import dev.genvault.Generation;
 import dev.genvault.GenerationFailedException;
+import dev.genvault.GenerationOwner;
 import dev.genvault.GenerationStream;
 import dev.genvault.PersistenceException;
 import dev.genvault.PersistentGenerator;
 import dev.genvault.Usage;
 import dev.genvault.spi.BlobStore;
+import dev.genvault.spi.GenerationStore;
 import dev.genvault.spi.RecordJson;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,14 +48,15 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /image/{id}/{n}}: its {@code n}-th file.
  * </ul>
  *
- * <p>An {@link Authorizer} decides who sees what; anything not visible, like anything unknown, is
- * 404. Files get their content type from their bytes: PNG, JPEG, GIF and WebP are shown inline,
- * anything else is an attachment. Every answer carries {@code X-Content-Type-Options: nosniff} and
- * a {@code Content-Security-Policy} that allows nothing to run.
+ * <p>An {@link Authorizer} decides who sees what from the owner of a generation alone, before its
+ * record is read; anything not visible, like anything unknown, is 404. Files get their content type
+ * from their bytes: PNG, JPEG, GIF and WebP are shown inline, anything else is an attachment. Every
+ * answer carries {@code X-Content-Type-Options: nosniff} and a {@code Content-Security-Policy} that
+ * allows nothing to run.
  *
  * <pre>{@code
  * try (GenerationRoutes routes = GenerationRoutes.builder()
- *         .generator(genvault).blobs(blobs).authorizer(myAuthorizer)
+ *         .generator(genvault).store(store).blobs(blobs).authorizer(myAuthorizer)
  *         .start(new InetSocketAddress("127.0.0.1", 8080))) { ... }
  * }</pre>
  *
@@ -67,6 +70,7 @@ public final class GenerationRoutes implements AutoCloseable {
   private static final String CSP = "default-src 'none'; img-src 'self'; sandbox";
 
   private final PersistentGenerator generator;
+  private final GenerationStore store;
   private final @Nullable BlobStore blobs;
   private final Authorizer authorizer;
   private final @Nullable HttpServer server;
@@ -75,6 +79,7 @@ public final class GenerationRoutes implements AutoCloseable {
   private GenerationRoutes(
       Builder b, @Nullable HttpServer server, @Nullable ExecutorService executor) {
     this.generator = Objects.requireNonNull(b.generator);
+    this.store = Objects.requireNonNull(b.store);
     this.blobs = b.blobs;
     this.authorizer = b.authorizer;
     this.server = server;
@@ -147,27 +152,34 @@ public final class GenerationRoutes implements AutoCloseable {
       notFound(exchange, head);
       return;
     }
-    Optional<Generation> found = generator.find(m.group(2));
-    if (found.isEmpty() || !canView(exchange, found.get())) {
+    // Who owns it first (one cheap read), the record only once the caller may see it: unknown
+    // and not visible take the same path.
+    String id = m.group(2);
+    Optional<GenerationOwner> owner = store.owner(id);
+    if (owner.isEmpty() || !canView(exchange, owner.get())) {
       notFound(exchange, head);
       return;
     }
-    Generation g = found.get();
     String tail = m.group(3);
     String accept = String.valueOf(exchange.getRequestHeaders().getFirst("Accept"));
     if ("events".equals(tail) || (tail == null && accept.contains("text/event-stream"))) {
-      events(exchange, g, head);
+      events(exchange, id, head);
+      return;
+    }
+    Optional<Generation> found = store.find(id);
+    if (found.isEmpty()) {
+      notFound(exchange, head);
     } else if (tail == null) {
-      send(exchange, 200, "application/json; charset=utf-8", json(g, exchange), head);
+      send(exchange, 200, "application/json; charset=utf-8", json(found.get(), exchange), head);
     } else {
-      file(exchange, g, Integer.parseInt(tail), head);
+      file(exchange, found.get(), Integer.parseInt(tail), head);
     }
   }
 
   /** Asks the authorizer; one that throws has said no (and is logged). */
-  private boolean canView(HttpExchange exchange, Generation g) {
+  private boolean canView(HttpExchange exchange, GenerationOwner owner) {
     try {
-      return authorizer.canView(exchange, g);
+      return authorizer.canView(exchange, owner);
     } catch (RuntimeException e) {
       log.warn(
           "the Authorizer failed on {}; answered 404", exchange.getRequestURI().getRawPath(), e);
@@ -212,7 +224,7 @@ public final class GenerationRoutes implements AutoCloseable {
     }
   }
 
-  private void events(HttpExchange exchange, Generation g, boolean head) throws IOException {
+  private void events(HttpExchange exchange, String id, boolean head) throws IOException {
     if (head) {
       exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
       exchange.sendResponseHeaders(200, -1);
@@ -220,7 +232,7 @@ public final class GenerationRoutes implements AutoCloseable {
     }
     GenerationStream stream;
     try {
-      stream = generator.follow(g.id());
+      stream = generator.follow(id);
     } catch (NoSuchElementException deletedMeanwhile) {
       notFound(exchange, false);
       return;
@@ -400,9 +412,10 @@ public final class GenerationRoutes implements AutoCloseable {
     return buffer.readUtf8();
   }
 
-  /** Builds {@link GenerationRoutes}; a generator is required. */
+  /** Builds {@link GenerationRoutes}; a generator and its store are required. */
   public static final class Builder {
     private @Nullable PersistentGenerator generator;
+    private @Nullable GenerationStore store;
     private @Nullable BlobStore blobs;
     private Authorizer authorizer = Authorizer.ANYONE;
 
@@ -411,6 +424,15 @@ public final class GenerationRoutes implements AutoCloseable {
     /** The generator whose records (and live streams) are served. Required. */
     public Builder generator(PersistentGenerator generator) {
       this.generator = Objects.requireNonNull(generator, "generator");
+      return this;
+    }
+
+    /**
+     * The generator's store, from which the routes read who owns a generation and, once the caller
+     * may see it, its record. Required.
+     */
+    public Builder store(GenerationStore store) {
+      this.store = Objects.requireNonNull(store, "store");
       return this;
     }
 
@@ -458,6 +480,9 @@ public final class GenerationRoutes implements AutoCloseable {
     private void check() {
       if (generator == null) {
         throw new IllegalStateException("a PersistentGenerator is required");
+      }
+      if (store == null) {
+        throw new IllegalStateException("a GenerationStore is required: the generator's store");
       }
     }
   }

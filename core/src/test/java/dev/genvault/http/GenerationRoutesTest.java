@@ -54,10 +54,7 @@ class GenerationRoutesTest {
 
         @Override
         public Optional<InputStream> open(String key) {
-          RuntimeException failure = blobFailure;
-          if (failure != null) {
-            throw failure;
-          }
+          RouteTestStore.throwIfSet(blobFailure);
           return blobs.open(key);
         }
 
@@ -67,8 +64,8 @@ class GenerationRoutesTest {
         }
       };
   private volatile Authorizer authorizer =
-      (exchange, g) ->
-          !"secret".equals(g.userId())
+      (exchange, owner) ->
+          !"secret".equals(owner.userId())
               || "letmein".equals(exchange.getRequestHeaders().getFirst("X-Test-User"));
   private PersistentGenerator genvault;
   private GenerationRoutes routes;
@@ -84,7 +81,8 @@ class GenerationRoutesTest {
         GenerationRoutes.builder()
             .generator(genvault)
             .blobs(routeBlobs)
-            .authorizer((exchange, g) -> authorizer.canView(exchange, g))
+            .store(store)
+            .authorizer((exchange, owner) -> authorizer.canView(exchange, owner))
             .start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     base = "http://127.0.0.1:" + routes.address().orElseThrow().getPort();
   }
@@ -256,9 +254,10 @@ class GenerationRoutesTest {
 
   @Test
   void a_throwing_authorizer_answers_404_on_every_route_never_an_empty_reply() throws Exception {
-    // the README's example, for a generation made without a user: g.userId() is null
+    // the README's example, for a generation made without a user: owner.userId() is null
     authorizer =
-        (exchange, g) -> g.userId().equals(exchange.getRequestHeaders().getFirst("X-Test-User"));
+        (exchange, owner) ->
+            owner.userId().equals(exchange.getRequestHeaders().getFirst("X-Test-User"));
     Generation g = image("no user");
     for (String path : everyRoute(g)) {
       HttpResponse<String> r = get(path, "X-Test-User", "alice");
@@ -271,26 +270,30 @@ class GenerationRoutesTest {
   void a_store_outage_answers_503_and_any_other_failure_500_with_a_short_json_error()
       throws Exception {
     Generation g = image("a square");
-    List<String> paths = everyRoute(g);
-    store.readFailure = new PersistenceException("db-host-10.0.0.7:5432 refused", null);
+    store.ownerFailure = outage();
+    answerAnError(everyRoute(g), 503, "unavailable");
+    store.ownerFailure = null;
+    store.readFailure = outage();
+    answerAnError(everyRoute(g), 503, "unavailable");
+    store.readFailure = new IllegalStateException("internal detail 10.0.0.7");
+    answerAnError(everyRoute(g), 500, "internal error");
+    store.readFailure = null;
+    blobFailure = outage();
+    answerAnError(List.of("/image/" + g.id() + "/0"), 503, "unavailable");
+  }
+
+  private static PersistenceException outage() {
+    return new PersistenceException("db-host-10.0.0.7:5432 refused", null);
+  }
+
+  private void answerAnError(List<String> paths, int status, String error) throws Exception {
     for (String path : paths) {
       HttpResponse<String> r = get(path, "X-Test-User", "letmein");
-      assertThat(r.statusCode()).as(path).isEqualTo(503);
+      assertThat(r.statusCode()).as(path).isEqualTo(status);
       assertThat(r.headers().firstValue("Content-Type"))
           .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
-      assertThat(r.body()).as(path).isEqualTo("{\"error\":\"unavailable\"}");
+      assertThat(r.body()).as(path).isEqualTo("{\"error\":\"" + error + "\"}");
     }
-    store.readFailure = new IllegalStateException("internal detail 10.0.0.7");
-    for (String path : paths) {
-      HttpResponse<String> r = get(path);
-      assertThat(r.statusCode()).as(path).isEqualTo(500);
-      assertThat(r.body()).as(path).isEqualTo("{\"error\":\"internal error\"}");
-    }
-    store.readFailure = null;
-    blobFailure = new PersistenceException("bucket s3://internal-bucket unreachable", null);
-    HttpResponse<String> file = get("/image/" + g.id() + "/0");
-    assertThat(file.statusCode()).isEqualTo(503);
-    assertThat(file.body()).isEqualTo("{\"error\":\"unavailable\"}");
   }
 
   @Test
@@ -322,7 +325,7 @@ class GenerationRoutesTest {
       while ((line = in.readLine()) != null) {
         body.append(line).append('\n');
         if (line.equals("data: {\"text\":\"early \"}")) {
-          store.readFailure = new PersistenceException("db-host-10.0.0.7:5432 refused", null);
+          store.readFailure = outage();
         }
       }
     }
@@ -330,6 +333,27 @@ class GenerationRoutesTest {
         .contains("event: delta\ndata: {\"text\":\"early \"}")
         .endsWith("event: error\ndata: {\"error\":\"unavailable\"}\n\n")
         .doesNotContain("10.0.0.7");
+  }
+
+  @Test
+  void a_request_that_may_not_see_a_generation_never_loads_its_record() throws Exception {
+    Generation secret =
+        genvault.generate(
+            GenerationRequest.builder().model("demo").prompt("x").userId("secret").build(),
+            DemoModel.create(Duration.ZERO, 3));
+    store.finds.set(0);
+    for (String path :
+        List.of(
+            "/generate/" + secret.id(),
+            "/generate/" + secret.id() + "/events",
+            "/generate/" + secret.id() + "/0",
+            "/generate/no-such-generation-0001")) {
+      assertThat(get(path).statusCode()).as(path).isEqualTo(404);
+    }
+    assertThat(store.finds).hasValue(0);
+    assertThat(get("/generate/" + secret.id(), "X-Test-User", "letmein").statusCode())
+        .isEqualTo(200);
+    assertThat(store.finds).hasValue(1);
   }
 
   @Test

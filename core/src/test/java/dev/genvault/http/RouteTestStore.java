@@ -1,6 +1,7 @@
 package dev.genvault.http;
 
 import dev.genvault.Generation;
+import dev.genvault.GenerationOwner;
 import dev.genvault.GenerationStatus;
 import dev.genvault.spi.Chunk;
 import dev.genvault.spi.ForwardingGenerationStore;
@@ -10,17 +11,18 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
-/** An in-memory store that counts full-record reads and whose reads can be made to fail. */
+/** An in-memory store that counts full-record reads, and whose reads can be made to fail. */
 final class RouteTestStore extends ForwardingGenerationStore {
   final AtomicInteger finds = new AtomicInteger();
   volatile @Nullable RuntimeException readFailure;
+  volatile @Nullable RuntimeException ownerFailure;
 
   RouteTestStore() {
     super(GenerationStore.inMemory());
   }
 
-  private void maybeFail() {
-    RuntimeException failure = readFailure;
+  /** Throws the failure, if there is one. */
+  static void throwIfSet(@Nullable RuntimeException failure) {
     if (failure != null) {
       throw failure;
     }
@@ -29,19 +31,25 @@ final class RouteTestStore extends ForwardingGenerationStore {
   @Override
   public Optional<Generation> find(String id) {
     finds.incrementAndGet();
-    maybeFail();
+    throwIfSet(readFailure);
     return super.find(id);
   }
 
   @Override
+  public Optional<GenerationOwner> owner(String id) {
+    throwIfSet(ownerFailure);
+    return super.owner(id);
+  }
+
+  @Override
   public Optional<GenerationStatus> status(String id) {
-    maybeFail();
+    throwIfSet(readFailure);
     return super.status(id);
   }
 
   @Override
   public List<Chunk> chunks(String id, int afterSeq) {
-    maybeFail();
+    throwIfSet(readFailure);
     return super.chunks(id, afterSeq);
   }
 }
