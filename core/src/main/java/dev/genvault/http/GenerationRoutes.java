@@ -9,7 +9,9 @@ import dev.genvault.Cost;
 import dev.genvault.Generation;
 import dev.genvault.GenerationFailedException;
 import dev.genvault.GenerationOwner;
+import dev.genvault.GenerationRequest;
 import dev.genvault.GenerationStream;
+import dev.genvault.Message;
 import dev.genvault.PersistenceException;
 import dev.genvault.PersistentGenerator;
 import dev.genvault.Usage;
@@ -48,11 +50,14 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /image/{id}/{n}}: its {@code n}-th file.
  * </ul>
  *
- * <p>An {@link Authorizer} decides who sees what from the owner of a generation alone, before its
- * record is read; anything not visible, like anything unknown, is 404. Files get their content type
- * from their bytes: PNG, JPEG, GIF and WebP are shown inline, anything else is an attachment. Every
- * answer carries {@code X-Content-Type-Options: nosniff} and a {@code Content-Security-Policy} that
- * allows nothing to run.
+ * <p>An {@link Authorizer}, required, decides who sees what and how much ({@link Visibility}) from
+ * the owner of a generation alone, before its record is read; anything not visible, like anything
+ * unknown, is 404. The {@link Visibility#PUBLIC} view leaves out the system prompt, metadata, user
+ * and tenant IDs and the source of a cached copy. A failing authorizer is a 404; a store outage a
+ * 503 and any other failure a 500, with a short JSON error and nothing of the failure itself. Files
+ * get their content type from their bytes: PNG, JPEG, GIF and WebP are shown inline, anything else
+ * is an attachment. Every answer carries {@code X-Content-Type-Options: nosniff} and a {@code
+ * Content-Security-Policy} that allows nothing to run.
  *
  * <pre>{@code
  * try (GenerationRoutes routes = GenerationRoutes.builder()
@@ -81,7 +86,7 @@ public final class GenerationRoutes implements AutoCloseable {
     this.generator = Objects.requireNonNull(b.generator);
     this.store = Objects.requireNonNull(b.store);
     this.blobs = b.blobs;
-    this.authorizer = b.authorizer;
+    this.authorizer = Objects.requireNonNull(b.authorizer);
     this.server = server;
     this.executor = executor;
   }
@@ -156,34 +161,41 @@ public final class GenerationRoutes implements AutoCloseable {
     // and not visible take the same path.
     String id = m.group(2);
     Optional<GenerationOwner> owner = store.owner(id);
-    if (owner.isEmpty() || !canView(exchange, owner.get())) {
+    Visibility visibility = owner.isEmpty() ? Visibility.NONE : visibility(exchange, owner.get());
+    if (visibility == Visibility.NONE) {
       notFound(exchange, head);
       return;
     }
     String tail = m.group(3);
     String accept = String.valueOf(exchange.getRequestHeaders().getFirst("Accept"));
     if ("events".equals(tail) || (tail == null && accept.contains("text/event-stream"))) {
-      events(exchange, id, head);
+      events(exchange, id, visibility, head);
       return;
     }
     Optional<Generation> found = store.find(id);
     if (found.isEmpty()) {
       notFound(exchange, head);
     } else if (tail == null) {
-      send(exchange, 200, "application/json; charset=utf-8", json(found.get(), exchange), head);
+      String json = json(found.get(), visibility, exchange);
+      send(exchange, 200, "application/json; charset=utf-8", json, head);
     } else {
       file(exchange, found.get(), Integer.parseInt(tail), head);
     }
   }
 
-  /** Asks the authorizer; one that throws has said no (and is logged). */
-  private boolean canView(HttpExchange exchange, GenerationOwner owner) {
+  /** Asks the authorizer; one that throws (or answers null) has said no, and is logged. */
+  private Visibility visibility(HttpExchange exchange, GenerationOwner owner) {
     try {
-      return authorizer.canView(exchange, owner);
+      Visibility visibility = authorizer.visibility(exchange, owner);
+      if (visibility == null) {
+        log.warn("the Authorizer answered null on {}", exchange.getRequestURI().getRawPath());
+        return Visibility.NONE;
+      }
+      return visibility;
     } catch (RuntimeException e) {
       log.warn(
           "the Authorizer failed on {}; answered 404", exchange.getRequestURI().getRawPath(), e);
-      return false;
+      return Visibility.NONE;
     }
   }
 
@@ -224,7 +236,8 @@ public final class GenerationRoutes implements AutoCloseable {
     }
   }
 
-  private void events(HttpExchange exchange, String id, boolean head) throws IOException {
+  private void events(HttpExchange exchange, String id, Visibility visibility, boolean head)
+      throws IOException {
     if (head) {
       exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
       exchange.sendResponseHeaders(200, -1);
@@ -245,9 +258,9 @@ public final class GenerationRoutes implements AutoCloseable {
         for (String piece : stream) {
           event(out, "delta", textJson(piece));
         }
-        event(out, "end", json(stream.result(), exchange));
+        event(out, "end", json(stream.result(), visibility, exchange));
       } catch (GenerationFailedException e) {
-        event(out, "error", json(stream.result(), exchange));
+        event(out, "error", json(stream.result(), visibility, exchange));
       } catch (RuntimeException e) {
         log.warn("streaming {} failed", exchange.getRequestURI().getRawPath(), e);
         event(out, "error", errorJson(isOutage(e)));
@@ -325,8 +338,10 @@ public final class GenerationRoutes implements AutoCloseable {
     return buffer.readUtf8();
   }
 
-  /** The record as JSON; files by their route, not their storage key. */
-  private String json(Generation g, HttpExchange exchange) throws IOException {
+  /** The record as JSON in a caller's view; files by their route, not their storage key. */
+  private String json(Generation g, Visibility visibility, HttpExchange exchange)
+      throws IOException {
+    boolean full = visibility == Visibility.FULL;
     String base = exchange.getHttpContext().getPath();
     base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     Buffer buffer = new Buffer();
@@ -365,7 +380,9 @@ public final class GenerationRoutes implements AutoCloseable {
       if (g.savedCost() != null) {
         w.name("savedCostUsd").value(g.savedCost().toPlainString());
       }
-      w.name("cachedFrom").value(g.cachedFrom());
+      if (full) {
+        w.name("cachedFrom").value(g.cachedFrom());
+      }
       if (g.toolCalls() != null) {
         w.name("toolCalls");
         try (okio.BufferedSink sink = w.valueSink()) {
@@ -397,8 +414,12 @@ public final class GenerationRoutes implements AutoCloseable {
         w.endArray();
       }
       w.name("request");
-      try (okio.BufferedSink sink = w.valueSink()) {
-        sink.writeUtf8(RecordJson.request(g.request()));
+      if (full) {
+        try (okio.BufferedSink sink = w.valueSink()) {
+          sink.writeUtf8(RecordJson.request(g.request()));
+        }
+      } else {
+        publicRequest(w, g.request());
       }
       w.name("createdAt").value(g.createdAt().toString());
       if (g.firstTokenAt() != null) {
@@ -412,12 +433,34 @@ public final class GenerationRoutes implements AutoCloseable {
     return buffer.readUtf8();
   }
 
-  /** Builds {@link GenerationRoutes}; a generator and its store are required. */
+  /**
+   * The request as {@link Visibility#PUBLIC} shows it: kind, model, prompt and the messages other
+   * than system and developer ones. Named fields only, so a field added later is not shown.
+   */
+  private static void publicRequest(JsonWriter w, GenerationRequest r) throws IOException {
+    w.beginObject();
+    w.name("kind").value(r.kind().wireName());
+    w.name("model").value(r.model());
+    w.name("prompt").value(r.prompt());
+    if (!r.messages().isEmpty()) {
+      w.name("messages").beginArray();
+      for (Message m : r.messages()) {
+        if (!m.role().equals("system") && !m.role().equals("developer")) {
+          w.beginObject().name("role").value(m.role()).name("content").value(m.content());
+          w.endObject();
+        }
+      }
+      w.endArray();
+    }
+    w.endObject();
+  }
+
+  /** Builds {@link GenerationRoutes}; a generator, its store and an authorizer are required. */
   public static final class Builder {
     private @Nullable PersistentGenerator generator;
     private @Nullable GenerationStore store;
     private @Nullable BlobStore blobs;
-    private Authorizer authorizer = Authorizer.ANYONE;
+    private @Nullable Authorizer authorizer;
 
     private Builder() {}
 
@@ -442,7 +485,10 @@ public final class GenerationRoutes implements AutoCloseable {
       return this;
     }
 
-    /** Who may see what; {@link Authorizer#ANYONE} by default. */
+    /**
+     * Who may see what, and how much. Required: there is no default, so that nothing is served to
+     * everyone by accident; {@link Authorizer#allowAll()} serves everything to everyone.
+     */
     public Builder authorizer(Authorizer authorizer) {
       this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
       return this;
@@ -483,6 +529,12 @@ public final class GenerationRoutes implements AutoCloseable {
       }
       if (store == null) {
         throw new IllegalStateException("a GenerationStore is required: the generator's store");
+      }
+      if (authorizer == null) {
+        throw new IllegalStateException(
+            "no Authorizer: configure one with authorizer(...) to decide who sees which"
+                + " generation, or choose Authorizer.allowAll() explicitly to show every"
+                + " generation in full to everyone");
       }
     }
   }

@@ -1,12 +1,14 @@
 package dev.genvault.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.genvault.BlobRef;
 import dev.genvault.DemoModel;
 import dev.genvault.Generation;
 import dev.genvault.GenerationRequest;
 import dev.genvault.GenerationStatus;
+import dev.genvault.Message;
 import dev.genvault.ModelClient;
 import dev.genvault.ModelResult;
 import dev.genvault.PersistenceException;
@@ -66,7 +68,9 @@ class GenerationRoutesTest {
   private volatile Authorizer authorizer =
       (exchange, owner) ->
           !"secret".equals(owner.userId())
-              || "letmein".equals(exchange.getRequestHeaders().getFirst("X-Test-User"));
+                  || "letmein".equals(exchange.getRequestHeaders().getFirst("X-Test-User"))
+              ? Visibility.FULL
+              : Visibility.NONE;
   private PersistentGenerator genvault;
   private GenerationRoutes routes;
   private final HttpClient http =
@@ -82,7 +86,7 @@ class GenerationRoutesTest {
             .generator(genvault)
             .blobs(routeBlobs)
             .store(store)
-            .authorizer((exchange, owner) -> authorizer.canView(exchange, owner))
+            .authorizer((exchange, owner) -> authorizer.visibility(exchange, owner))
             .start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     base = "http://127.0.0.1:" + routes.address().orElseThrow().getPort();
   }
@@ -100,6 +104,31 @@ class GenerationRoutesTest {
       b.header(headers[i], headers[i + 1]);
     }
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Reads an event stream to its end, running an action when a given line has arrived. */
+  private String readEvents(String path, String line, Runnable onLine) throws Exception {
+    HttpResponse<InputStream> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + path))
+                .header("Accept", "text/event-stream")
+                .timeout(Duration.ofSeconds(20))
+                .build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
+    StringBuilder body = new StringBuilder();
+    try (BufferedReader in =
+        new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+      for (String l = in.readLine(); l != null; l = in.readLine()) {
+        body.append(l).append('\n');
+        if (l.equals(line)) {
+          onLine.run();
+        }
+      }
+    }
+    return body.toString();
   }
 
   private Generation image(String prompt) {
@@ -177,26 +206,13 @@ class GenerationRoutesTest {
             });
     String id = genvault.submit(GenerationRequest.prompt("m", "stream it"), slow);
     assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
-    Thread opener =
-        new Thread(
-            () -> {
-              try {
-                Thread.sleep(200);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-              gate.countDown();
-            });
-    opener.start();
-    HttpResponse<String> r = get("/generate/" + id, "Accept", "text/event-stream");
-    opener.join();
-    assertThat(r.headers().firstValue("Content-Type"))
-        .hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
-    assertThat(r.body())
+    // the model goes on only once the client has read the first piece
+    String body = readEvents("/generate/" + id, "data: {\"text\":\"first \"}", gate::countDown);
+    assertThat(body)
         .contains("event: delta\ndata: {\"text\":\"first \"}")
         .contains("event: delta\ndata: {\"text\":\"second\"}")
         .contains("event: end\ndata: {");
-    assertThat(r.body().indexOf("second")).isLessThan(r.body().indexOf("event: end"));
+    assertThat(body.indexOf("second")).isLessThan(body.indexOf("event: end"));
     // a finished one replays whole on /events
     assertThat(genvault.follow(id).result().status()).isEqualTo(GenerationStatus.COMPLETE);
     assertThat(get("/generate/" + id + "/events").body())
@@ -257,7 +273,9 @@ class GenerationRoutesTest {
     // the README's example, for a generation made without a user: owner.userId() is null
     authorizer =
         (exchange, owner) ->
-            owner.userId().equals(exchange.getRequestHeaders().getFirst("X-Test-User"));
+            owner.userId().equals(exchange.getRequestHeaders().getFirst("X-Test-User"))
+                ? Visibility.FULL
+                : Visibility.NONE;
     Generation g = image("no user");
     for (String path : everyRoute(g)) {
       HttpResponse<String> r = get(path, "X-Test-User", "alice");
@@ -311,25 +329,12 @@ class GenerationRoutesTest {
             .heartbeatAt(now)
             .build());
     store.appendChunks(List.of(new Chunk(id, 0, "early ", now)), now);
-    HttpResponse<InputStream> r =
-        http.send(
-            HttpRequest.newBuilder(URI.create(base + "/generate/" + id + "/events"))
-                .timeout(Duration.ofSeconds(20))
-                .build(),
-            HttpResponse.BodyHandlers.ofInputStream());
-    assertThat(r.statusCode()).isEqualTo(200);
-    StringBuilder body = new StringBuilder();
-    try (BufferedReader in =
-        new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = in.readLine()) != null) {
-        body.append(line).append('\n');
-        if (line.equals("data: {\"text\":\"early \"}")) {
-          store.readFailure = outage();
-        }
-      }
-    }
-    assertThat(body.toString())
+    String body =
+        readEvents(
+            "/generate/" + id + "/events",
+            "data: {\"text\":\"early \"}",
+            () -> store.readFailure = outage());
+    assertThat(body)
         .contains("event: delta\ndata: {\"text\":\"early \"}")
         .endsWith("event: error\ndata: {\"error\":\"unavailable\"}\n\n")
         .doesNotContain("10.0.0.7");
@@ -354,6 +359,66 @@ class GenerationRoutesTest {
     assertThat(get("/generate/" + secret.id(), "X-Test-User", "letmein").statusCode())
         .isEqualTo(200);
     assertThat(store.finds).hasValue(1);
+  }
+
+  @Test
+  void routes_without_an_authorizer_refuse_to_start() {
+    GenerationRoutes.Builder open = GenerationRoutes.builder().generator(genvault).store(store);
+    assertThatThrownBy(open::build)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("Authorizer")
+        .hasMessageContaining("Authorizer.allowAll()");
+    assertThatThrownBy(() -> open.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("Authorizer.allowAll()");
+  }
+
+  @Test
+  void the_public_view_leaves_out_the_system_prompt_metadata_owner_and_cache_source()
+      throws Exception {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    Generation copy =
+        Generation.builder()
+            .id("a-cached-copy-0001")
+            .request(
+                GenerationRequest.builder()
+                    .model("demo")
+                    .system("SYSTEM-SECRET-1")
+                    .message(Message.system("SYSTEM-SECRET-2"))
+                    .message(Message.user("what is up"))
+                    .userId("alice-7")
+                    .tenantId("acme-9")
+                    .metadata("crm", "META-SECRET")
+                    .build())
+            .status(GenerationStatus.COMPLETE)
+            .text("all good")
+            .cachedFrom("someone-elses-generation")
+            .createdAt(now)
+            .completedAt(now)
+            .build();
+    store.insertTerminal(copy);
+    authorizer = (exchange, owner) -> Visibility.PUBLIC;
+    for (String body : viewsOf(copy)) {
+      assertThat(body)
+          .contains("\"text\":\"all good\"")
+          .contains("{\"role\":\"user\",\"content\":\"what is up\"}")
+          .doesNotContain("SYSTEM-SECRET")
+          .doesNotContain("META-SECRET")
+          .doesNotContain("alice-7")
+          .doesNotContain("acme-9")
+          .doesNotContain("someone-elses-generation");
+    }
+    authorizer = Authorizer.allowAll();
+    for (String body : viewsOf(copy)) {
+      assertThat(body)
+          .contains("SYSTEM-SECRET-1", "SYSTEM-SECRET-2", "META-SECRET", "alice-7", "acme-9")
+          .contains("\"cachedFrom\":\"someone-elses-generation\"");
+    }
+  }
+
+  /** The JSON and the replayed event stream of a chat generation. */
+  private List<String> viewsOf(Generation chat) throws Exception {
+    return List.of(get("/chat/" + chat.id()).body(), get("/chat/" + chat.id() + "/events").body());
   }
 
   @Test
