@@ -8,10 +8,15 @@ import dev.genvault.BlobRef;
 import dev.genvault.Cost;
 import dev.genvault.Generation;
 import dev.genvault.GenerationFailedException;
+import dev.genvault.GenerationOwner;
+import dev.genvault.GenerationRequest;
 import dev.genvault.GenerationStream;
+import dev.genvault.Message;
+import dev.genvault.PersistenceException;
 import dev.genvault.PersistentGenerator;
 import dev.genvault.Usage;
 import dev.genvault.spi.BlobStore;
+import dev.genvault.spi.GenerationStore;
 import dev.genvault.spi.RecordJson;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +25,7 @@ import java.io.PushbackInputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -44,14 +50,18 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /image/{id}/{n}}: its {@code n}-th file.
  * </ul>
  *
- * <p>An {@link Authorizer} decides who sees what; anything not visible, like anything unknown, is
- * 404. Files get their content type from their bytes: PNG, JPEG, GIF and WebP are shown inline,
- * anything else is an attachment. Every answer carries {@code X-Content-Type-Options: nosniff} and
- * a {@code Content-Security-Policy} that allows nothing to run.
+ * <p>An {@link Authorizer}, required, decides who sees what and how much ({@link Visibility}) from
+ * the owner of a generation alone, before its record is read; anything not visible, like anything
+ * unknown, is 404. The {@link Visibility#PUBLIC} view leaves out the system prompt, metadata, user
+ * and tenant IDs and the source of a cached copy. A failing authorizer is a 404; a store outage a
+ * 503 and any other failure a 500, with a short JSON error and nothing of the failure itself. Files
+ * get their content type from their bytes: PNG, JPEG, GIF and WebP are shown inline, anything else
+ * is an attachment. Every answer carries {@code X-Content-Type-Options: nosniff} and a {@code
+ * Content-Security-Policy} that allows nothing to run.
  *
  * <pre>{@code
  * try (GenerationRoutes routes = GenerationRoutes.builder()
- *         .generator(genvault).blobs(blobs).authorizer(myAuthorizer)
+ *         .generator(genvault).store(store).blobs(blobs).authorizer(myAuthorizer)
  *         .start(new InetSocketAddress("127.0.0.1", 8080))) { ... }
  * }</pre>
  *
@@ -65,6 +75,7 @@ public final class GenerationRoutes implements AutoCloseable {
   private static final String CSP = "default-src 'none'; img-src 'self'; sandbox";
 
   private final PersistentGenerator generator;
+  private final GenerationStore store;
   private final @Nullable BlobStore blobs;
   private final Authorizer authorizer;
   private final @Nullable HttpServer server;
@@ -73,8 +84,9 @@ public final class GenerationRoutes implements AutoCloseable {
   private GenerationRoutes(
       Builder b, @Nullable HttpServer server, @Nullable ExecutorService executor) {
     this.generator = Objects.requireNonNull(b.generator);
+    this.store = Objects.requireNonNull(b.store);
     this.blobs = b.blobs;
-    this.authorizer = b.authorizer;
+    this.authorizer = Objects.requireNonNull(b.authorizer);
     this.server = server;
     this.executor = executor;
   }
@@ -110,48 +122,103 @@ public final class GenerationRoutes implements AutoCloseable {
     }
   }
 
-  private void handle(HttpExchange exchange) throws IOException {
+  private void handle(HttpExchange exchange) {
     try (exchange) {
       exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
       exchange.getResponseHeaders().set("Content-Security-Policy", CSP);
       exchange.getResponseHeaders().set("Cache-Control", "private, no-cache");
-      String method = exchange.getRequestMethod();
-      boolean head = method.equals("HEAD");
-      if (!method.equals("GET") && !head) {
-        exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-        send(exchange, 405, "text/plain; charset=utf-8", "method not allowed\n", head);
-        return;
-      }
-      String context = exchange.getHttpContext().getPath();
-      String path = exchange.getRequestURI().getRawPath();
-      if (!context.equals("/") && path.startsWith(context)) {
-        path = path.substring(context.endsWith("/") ? context.length() - 1 : context.length());
-      }
-      Matcher m = PATH.matcher(path);
-      if (!m.matches()) {
-        notFound(exchange, head);
-        return;
-      }
-      Optional<Generation> found = generator.find(m.group(2));
-      if (found.isEmpty() || !authorizer.canView(exchange, found.get())) {
-        notFound(exchange, head);
-        return;
-      }
-      Generation g = found.get();
-      String tail = m.group(3);
-      String accept = String.valueOf(exchange.getRequestHeaders().getFirst("Accept"));
-      if ("events".equals(tail) || (tail == null && accept.contains("text/event-stream"))) {
-        events(exchange, g, head);
-      } else if (tail == null) {
-        send(exchange, 200, "application/json; charset=utf-8", json(g, exchange), head);
-      } else {
-        file(exchange, g, Integer.parseInt(tail), head);
+      boolean head = exchange.getRequestMethod().equals("HEAD");
+      try {
+        route(exchange, head);
+      } catch (RuntimeException e) {
+        log.warn("serving {} failed", exchange.getRequestURI().getRawPath(), e);
+        if (exchange.getResponseCode() == -1) {
+          failed(exchange, e, head);
+        }
       }
     } catch (IOException e) {
       log.debug("a client went away: {}", e.toString());
-    } catch (RuntimeException e) {
-      log.warn("serving {} failed", exchange.getRequestURI(), e);
     }
+  }
+
+  private void route(HttpExchange exchange, boolean head) throws IOException {
+    if (!exchange.getRequestMethod().equals("GET") && !head) {
+      exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+      send(exchange, 405, "text/plain; charset=utf-8", "method not allowed\n", head);
+      return;
+    }
+    String context = exchange.getHttpContext().getPath();
+    String path = exchange.getRequestURI().getRawPath();
+    if (!context.equals("/") && path.startsWith(context)) {
+      path = path.substring(context.endsWith("/") ? context.length() - 1 : context.length());
+    }
+    Matcher m = PATH.matcher(path);
+    if (!m.matches()) {
+      notFound(exchange, head);
+      return;
+    }
+    // Who owns it first (one cheap read), the record only once the caller may see it: unknown
+    // and not visible take the same path.
+    String id = m.group(2);
+    Optional<GenerationOwner> owner = store.owner(id);
+    Visibility visibility = owner.isEmpty() ? Visibility.NONE : visibility(exchange, owner.get());
+    if (visibility == Visibility.NONE) {
+      notFound(exchange, head);
+      return;
+    }
+    String tail = m.group(3);
+    String accept = String.valueOf(exchange.getRequestHeaders().getFirst("Accept"));
+    if ("events".equals(tail) || (tail == null && accept.contains("text/event-stream"))) {
+      events(exchange, id, visibility, head);
+      return;
+    }
+    Optional<Generation> found = store.find(id);
+    if (found.isEmpty()) {
+      notFound(exchange, head);
+    } else if (tail == null) {
+      String json = json(found.get(), visibility, exchange);
+      send(exchange, 200, "application/json; charset=utf-8", json, head);
+    } else {
+      file(exchange, found.get(), Integer.parseInt(tail), head);
+    }
+  }
+
+  /** Asks the authorizer; one that throws (or answers null) has said no, and is logged. */
+  private Visibility visibility(HttpExchange exchange, GenerationOwner owner) {
+    try {
+      Visibility visibility = authorizer.visibility(exchange, owner);
+      if (visibility == null) {
+        log.warn("the Authorizer answered null on {}", exchange.getRequestURI().getRawPath());
+        return Visibility.NONE;
+      }
+      return visibility;
+    } catch (RuntimeException e) {
+      log.warn(
+          "the Authorizer failed on {}; answered 404", exchange.getRequestURI().getRawPath(), e);
+      return Visibility.NONE;
+    }
+  }
+
+  /** The answer to a failure before anything was sent: no message, no trace, only its class. */
+  private static void failed(HttpExchange exchange, RuntimeException e, boolean head)
+      throws IOException {
+    boolean outage = isOutage(e);
+    send(exchange, outage ? 503 : 500, "application/json; charset=utf-8", errorJson(outage), head);
+  }
+
+  /** Whether a failure is a store outage: a {@link PersistenceException} or caused by one. */
+  static boolean isOutage(Throwable e) {
+    Throwable t = e;
+    for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) {
+      if (t instanceof PersistenceException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String errorJson(boolean outage) {
+    return outage ? "{\"error\":\"unavailable\"}" : "{\"error\":\"internal error\"}";
   }
 
   private static void notFound(HttpExchange exchange, boolean head) throws IOException {
@@ -169,21 +236,34 @@ public final class GenerationRoutes implements AutoCloseable {
     }
   }
 
-  private void events(HttpExchange exchange, Generation g, boolean head) throws IOException {
-    exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-    exchange.sendResponseHeaders(200, head ? -1 : 0);
+  private void events(HttpExchange exchange, String id, Visibility visibility, boolean head)
+      throws IOException {
     if (head) {
+      exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+      exchange.sendResponseHeaders(200, -1);
       return;
     }
-    OutputStream out = exchange.getResponseBody();
-    try (GenerationStream stream = generator.follow(g.id())) {
+    GenerationStream stream;
+    try {
+      stream = generator.follow(id);
+    } catch (NoSuchElementException deletedMeanwhile) {
+      notFound(exchange, false);
+      return;
+    }
+    try (stream) {
+      exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+      exchange.sendResponseHeaders(200, 0);
+      OutputStream out = exchange.getResponseBody();
       try {
         for (String piece : stream) {
           event(out, "delta", textJson(piece));
         }
-        event(out, "end", json(stream.result(), exchange));
+        event(out, "end", json(stream.result(), visibility, exchange));
       } catch (GenerationFailedException e) {
-        event(out, "error", json(stream.result(), exchange));
+        event(out, "error", json(stream.result(), visibility, exchange));
+      } catch (RuntimeException e) {
+        log.warn("streaming {} failed", exchange.getRequestURI().getRawPath(), e);
+        event(out, "error", errorJson(isOutage(e)));
       }
     }
   }
@@ -258,8 +338,10 @@ public final class GenerationRoutes implements AutoCloseable {
     return buffer.readUtf8();
   }
 
-  /** The record as JSON; files by their route, not their storage key. */
-  private String json(Generation g, HttpExchange exchange) throws IOException {
+  /** The record as JSON in a caller's view; files by their route, not their storage key. */
+  private String json(Generation g, Visibility visibility, HttpExchange exchange)
+      throws IOException {
+    boolean full = visibility == Visibility.FULL;
     String base = exchange.getHttpContext().getPath();
     base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     Buffer buffer = new Buffer();
@@ -298,7 +380,9 @@ public final class GenerationRoutes implements AutoCloseable {
       if (g.savedCost() != null) {
         w.name("savedCostUsd").value(g.savedCost().toPlainString());
       }
-      w.name("cachedFrom").value(g.cachedFrom());
+      if (full) {
+        w.name("cachedFrom").value(g.cachedFrom());
+      }
       if (g.toolCalls() != null) {
         w.name("toolCalls");
         try (okio.BufferedSink sink = w.valueSink()) {
@@ -330,8 +414,12 @@ public final class GenerationRoutes implements AutoCloseable {
         w.endArray();
       }
       w.name("request");
-      try (okio.BufferedSink sink = w.valueSink()) {
-        sink.writeUtf8(RecordJson.request(g.request()));
+      if (full) {
+        try (okio.BufferedSink sink = w.valueSink()) {
+          sink.writeUtf8(RecordJson.request(g.request()));
+        }
+      } else {
+        publicRequest(w, g.request());
       }
       w.name("createdAt").value(g.createdAt().toString());
       if (g.firstTokenAt() != null) {
@@ -345,11 +433,34 @@ public final class GenerationRoutes implements AutoCloseable {
     return buffer.readUtf8();
   }
 
-  /** Builds {@link GenerationRoutes}; a generator is required. */
+  /**
+   * The request as {@link Visibility#PUBLIC} shows it: kind, model, prompt and the messages other
+   * than system and developer ones. Named fields only, so a field added later is not shown.
+   */
+  private static void publicRequest(JsonWriter w, GenerationRequest r) throws IOException {
+    w.beginObject();
+    w.name("kind").value(r.kind().wireName());
+    w.name("model").value(r.model());
+    w.name("prompt").value(r.prompt());
+    if (!r.messages().isEmpty()) {
+      w.name("messages").beginArray();
+      for (Message m : r.messages()) {
+        if (!m.role().equals("system") && !m.role().equals("developer")) {
+          w.beginObject().name("role").value(m.role()).name("content").value(m.content());
+          w.endObject();
+        }
+      }
+      w.endArray();
+    }
+    w.endObject();
+  }
+
+  /** Builds {@link GenerationRoutes}; a generator, its store and an authorizer are required. */
   public static final class Builder {
     private @Nullable PersistentGenerator generator;
+    private @Nullable GenerationStore store;
     private @Nullable BlobStore blobs;
-    private Authorizer authorizer = Authorizer.ANYONE;
+    private @Nullable Authorizer authorizer;
 
     private Builder() {}
 
@@ -359,13 +470,25 @@ public final class GenerationRoutes implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The generator's store, from which the routes read who owns a generation and, once the caller
+     * may see it, its record. Required.
+     */
+    public Builder store(GenerationStore store) {
+      this.store = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
     /** Where the files are; without it, file routes answer 404. */
     public Builder blobs(BlobStore blobs) {
       this.blobs = Objects.requireNonNull(blobs, "blobs");
       return this;
     }
 
-    /** Who may see what; {@link Authorizer#ANYONE} by default. */
+    /**
+     * Who may see what, and how much. Required: there is no default, so that nothing is served to
+     * everyone by accident; {@link Authorizer#allowAll()} serves everything to everyone.
+     */
     public Builder authorizer(Authorizer authorizer) {
       this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
       return this;
@@ -403,6 +526,15 @@ public final class GenerationRoutes implements AutoCloseable {
     private void check() {
       if (generator == null) {
         throw new IllegalStateException("a PersistentGenerator is required");
+      }
+      if (store == null) {
+        throw new IllegalStateException("a GenerationStore is required: the generator's store");
+      }
+      if (authorizer == null) {
+        throw new IllegalStateException(
+            "no Authorizer: configure one with authorizer(...) to decide who sees which"
+                + " generation, or choose Authorizer.allowAll() explicitly to show every"
+                + " generation in full to everyone");
       }
     }
   }

@@ -1,6 +1,7 @@
 package dev.genvault.spi;
 
 import dev.genvault.Generation;
+import dev.genvault.GenerationOwner;
 import dev.genvault.GenerationStatus;
 import java.time.Instant;
 import java.util.Collection;
@@ -11,8 +12,8 @@ import java.util.Optional;
 /**
  * A {@link GenerationStore} that passes every call to another one: extend it to decorate a store
  * (metrics, tracing, fault injection) by overriding only the methods you need. Every method is
- * forwarded, {@link #status} included, so the delegate's own cheaper reads stay in use. Thread safe
- * if the delegate is.
+ * forwarded, {@link #status} and {@link #owner} included, so the delegate's own cheaper reads stay
+ * in use. Thread safe if the delegate is.
  */
 public abstract class ForwardingGenerationStore implements GenerationStore {
   private final GenerationStore delegate;
@@ -60,6 +61,11 @@ public abstract class ForwardingGenerationStore implements GenerationStore {
   @Override
   public Optional<GenerationStatus> status(String id) {
     return delegate.status(id);
+  }
+
+  @Override
+  public Optional<GenerationOwner> owner(String id) {
+    return delegate.owner(id);
   }
 
   @Override

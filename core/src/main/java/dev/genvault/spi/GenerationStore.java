@@ -1,6 +1,7 @@
 package dev.genvault.spi;
 
 import dev.genvault.Generation;
+import dev.genvault.GenerationOwner;
 import dev.genvault.GenerationStatus;
 import java.time.Instant;
 import java.util.Collection;
@@ -94,6 +95,16 @@ public interface GenerationStore {
    */
   default Optional<GenerationStatus> status(String id) {
     return find(id).map(Generation::status);
+  }
+
+  /**
+   * Whose a generation is (its ID, user and tenant), without the rest of the record: what an access
+   * check reads first, so that a generation the caller may not see is never loaded. Empty if no
+   * generation has this ID. The default reads the whole record; stores override it with a read of
+   * the owner columns alone.
+   */
+  default Optional<GenerationOwner> owner(String id) {
+    return find(id).map(GenerationOwner::of);
   }
 
   /** The stored chunks of a generation with {@code seq > afterSeq}, in order; empty if none. */

@@ -2,6 +2,7 @@ package dev.genvault.spi;
 
 import dev.genvault.DuplicateGenerationException;
 import dev.genvault.Generation;
+import dev.genvault.GenerationOwner;
 import dev.genvault.GenerationStatus;
 import dev.genvault.Usage;
 import java.math.BigDecimal;
@@ -137,6 +138,12 @@ final class InMemoryGenerationStore implements GenerationStore {
       return Optional.empty();
     }
     return Optional.of(withText(row));
+  }
+
+  @Override
+  public synchronized Optional<GenerationOwner> owner(String id) {
+    Objects.requireNonNull(id, "id");
+    return Optional.ofNullable(rows.get(id)).map(GenerationOwner::of);
   }
 
   private Generation withText(Generation row) {

@@ -7,6 +7,7 @@ import dev.genvault.Cost;
 import dev.genvault.DuplicateGenerationException;
 import dev.genvault.ErrorType;
 import dev.genvault.Generation;
+import dev.genvault.GenerationOwner;
 import dev.genvault.GenerationStatus;
 import dev.genvault.PersistenceException;
 import dev.genvault.Usage;
@@ -43,6 +44,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.argument.Argument;
+import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.SqlStatement;
 import org.jspecify.annotations.Nullable;
@@ -433,14 +435,29 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
 
   @Override
   public Optional<GenerationStatus> status(String id) {
+    return columnsOf(
+        id, "status", (rs, ctx) -> GenerationStatus.fromWireName(rs.getString("status")));
+  }
+
+  @Override
+  public Optional<GenerationOwner> owner(String id) {
+    return columnsOf(
+        id,
+        "id, user_id, tenant_id",
+        (rs, ctx) ->
+            new GenerationOwner(
+                rs.getString("id"), rs.getString("user_id"), rs.getString("tenant_id")));
+  }
+
+  /** A few columns of one row, without its chunks or blobs. */
+  private <T> Optional<T> columnsOf(String id, String columns, RowMapper<T> mapper) {
     Objects.requireNonNull(id, "id");
     return read(
         h ->
-            h.createQuery("SELECT status FROM generations WHERE id = :id")
+            h.createQuery("SELECT " + columns + " FROM generations WHERE id = :id")
                 .bind("id", id)
-                .mapTo(String.class)
-                .findOne()
-                .map(GenerationStatus::fromWireName));
+                .map(mapper)
+                .findOne());
   }
 
   @Override

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.genvault.DuplicateGenerationException;
 import dev.genvault.Generation;
+import dev.genvault.GenerationOwner;
 import dev.genvault.GenerationStatus;
 import dev.genvault.Usage;
 import dev.genvault.spi.Chunk;
@@ -103,6 +104,21 @@ public abstract class GenerationStoreContract {
     void an_unknown_id_finds_nothing() {
       assertThat(store.find("no-such-generation-id")).isEmpty();
       assertThat(store.status("no-such-generation-id")).isEmpty();
+      assertThat(store.owner("no-such-generation-id")).isEmpty();
+    }
+
+    @Test
+    void owner_gives_the_user_and_tenant_of_a_row_live_or_terminal_until_it_is_deleted() {
+      Generation g = insertPending(T0);
+      Generation anonymous = Fixtures.pending(Fixtures.newId(), null, null, "m1", T0);
+      store.insert(anonymous);
+      assertThat(store.owner(g.id())).contains(new GenerationOwner(g.id(), "u1", "t1"));
+      assertThat(store.owner(anonymous.id()))
+          .contains(new GenerationOwner(anonymous.id(), null, null));
+      store.finish(Fixtures.complete(g, T0.plusSeconds(1), "x"));
+      assertThat(store.owner(g.id())).contains(new GenerationOwner(g.id(), "u1", "t1"));
+      store.delete(g.id());
+      assertThat(store.owner(g.id())).isEmpty();
     }
 
     @Test
@@ -678,6 +694,7 @@ public abstract class GenerationStoreContract {
     @Test
     void are_rejected() {
       assertThatThrownBy(() -> store.find(null)).isInstanceOf(NullPointerException.class);
+      assertThatThrownBy(() -> store.owner(null)).isInstanceOf(NullPointerException.class);
       assertThatThrownBy(() -> store.insert(null)).isInstanceOf(NullPointerException.class);
       assertThatThrownBy(() -> store.delete(null)).isInstanceOf(NullPointerException.class);
       assertThatThrownBy(() -> store.deleteByUser(null)).isInstanceOf(NullPointerException.class);
