@@ -275,6 +275,14 @@ public final class PersistentGenerator implements AutoCloseable {
     return store.find(id);
   }
 
+  /**
+   * Who a generation belongs to (its ID, user and tenant), read without its record: what an
+   * authorization check needs before anything else is loaded.
+   */
+  public Optional<GenerationOwner> owner(String id) {
+    return store.owner(id);
+  }
+
   /** A page of stored generations, newest first. */
   public Page<Generation> list(GenerationQuery query) {
     return store.list(query);

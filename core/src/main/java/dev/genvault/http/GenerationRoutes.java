@@ -16,7 +16,6 @@ import dev.genvault.PersistenceException;
 import dev.genvault.PersistentGenerator;
 import dev.genvault.Usage;
 import dev.genvault.spi.BlobStore;
-import dev.genvault.spi.GenerationStore;
 import dev.genvault.spi.RecordJson;
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,7 +60,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * try (GenerationRoutes routes = GenerationRoutes.builder()
- *         .generator(genvault).store(store).blobs(blobs).authorizer(myAuthorizer)
+ *         .generator(genvault).blobs(blobs).authorizer(myAuthorizer)
  *         .start(new InetSocketAddress("127.0.0.1", 8080))) { ... }
  * }</pre>
  *
@@ -75,7 +74,6 @@ public final class GenerationRoutes implements AutoCloseable {
   private static final String CSP = "default-src 'none'; img-src 'self'; sandbox";
 
   private final PersistentGenerator generator;
-  private final GenerationStore store;
   private final @Nullable BlobStore blobs;
   private final Authorizer authorizer;
   private final @Nullable HttpServer server;
@@ -84,7 +82,6 @@ public final class GenerationRoutes implements AutoCloseable {
   private GenerationRoutes(
       Builder b, @Nullable HttpServer server, @Nullable ExecutorService executor) {
     this.generator = Objects.requireNonNull(b.generator);
-    this.store = Objects.requireNonNull(b.store);
     this.blobs = b.blobs;
     this.authorizer = Objects.requireNonNull(b.authorizer);
     this.server = server;
@@ -160,7 +157,7 @@ public final class GenerationRoutes implements AutoCloseable {
     // Who owns it first (one cheap read), the record only once the caller may see it: unknown
     // and not visible take the same path.
     String id = m.group(2);
-    Optional<GenerationOwner> owner = store.owner(id);
+    Optional<GenerationOwner> owner = generator.owner(id);
     Visibility visibility = owner.isEmpty() ? Visibility.NONE : visibility(exchange, owner.get());
     if (visibility == Visibility.NONE) {
       notFound(exchange, head);
@@ -172,7 +169,7 @@ public final class GenerationRoutes implements AutoCloseable {
       events(exchange, id, visibility, head);
       return;
     }
-    Optional<Generation> found = store.find(id);
+    Optional<Generation> found = generator.find(id);
     if (found.isEmpty()) {
       notFound(exchange, head);
     } else if (tail == null) {
@@ -455,10 +452,9 @@ public final class GenerationRoutes implements AutoCloseable {
     w.endObject();
   }
 
-  /** Builds {@link GenerationRoutes}; a generator, its store and an authorizer are required. */
+  /** Builds {@link GenerationRoutes}; a generator and an authorizer are required. */
   public static final class Builder {
     private @Nullable PersistentGenerator generator;
-    private @Nullable GenerationStore store;
     private @Nullable BlobStore blobs;
     private @Nullable Authorizer authorizer;
 
@@ -467,15 +463,6 @@ public final class GenerationRoutes implements AutoCloseable {
     /** The generator whose records (and live streams) are served. Required. */
     public Builder generator(PersistentGenerator generator) {
       this.generator = Objects.requireNonNull(generator, "generator");
-      return this;
-    }
-
-    /**
-     * The generator's store, from which the routes read who owns a generation and, once the caller
-     * may see it, its record. Required.
-     */
-    public Builder store(GenerationStore store) {
-      this.store = Objects.requireNonNull(store, "store");
       return this;
     }
 
@@ -526,9 +513,6 @@ public final class GenerationRoutes implements AutoCloseable {
     private void check() {
       if (generator == null) {
         throw new IllegalStateException("a PersistentGenerator is required");
-      }
-      if (store == null) {
-        throw new IllegalStateException("a GenerationStore is required: the generator's store");
       }
       if (authorizer == null) {
         throw new IllegalStateException(

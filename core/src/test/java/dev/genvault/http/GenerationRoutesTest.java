@@ -85,7 +85,6 @@ class GenerationRoutesTest {
         GenerationRoutes.builder()
             .generator(genvault)
             .blobs(routeBlobs)
-            .store(store)
             .authorizer((exchange, owner) -> authorizer.visibility(exchange, owner))
             .start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     base = "http://127.0.0.1:" + routes.address().orElseThrow().getPort();
@@ -363,7 +362,7 @@ class GenerationRoutesTest {
 
   @Test
   void routes_without_an_authorizer_refuse_to_start() {
-    GenerationRoutes.Builder open = GenerationRoutes.builder().generator(genvault).store(store);
+    GenerationRoutes.Builder open = GenerationRoutes.builder().generator(genvault);
     assertThatThrownBy(open::build)
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("Authorizer")
