@@ -593,7 +593,7 @@ class OpenAiClientTest extends OpenAiServerTest {
               .setHeader("Content-Type", "image/png")
               .body(new okio.Buffer().write(new byte[] {9, 8, 7}))
               .build());
-      try (OpenAiClient openai = client().build()) {
+      try (OpenAiClient openai = client().allowImageHosts(server.getHostName()).build()) {
         Generation g = genvault.generate(GenerationRequest.image("dall-e-3", "a cat"), openai);
         try (InputStream in = blobs.open(g.blobs().get(0).key()).orElseThrow()) {
           assertThat(in.readAllBytes()).containsExactly(9, 8, 7);
