@@ -15,9 +15,11 @@ import dev.genvault.ProviderException;
 import dev.genvault.Sleeper;
 import dev.genvault.Usage;
 import dev.genvault.cost.ProviderUsage;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.PushbackInputStream;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -29,12 +31,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import okhttp3.Call;
 import okhttp3.Headers;
+import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -123,6 +128,9 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
   private final String provider;
   private final @Nullable String apiKeyHeader;
   private final Map<String, String> queryParameters;
+  private final Redactor redactor;
+  private final ImageFetchGuard imageGuard;
+  private final OkHttpClient images;
 
   private OpenAiClient(Builder b, String apiKey, String baseUrl) {
     this.apiKey = apiKey;
@@ -138,7 +146,13 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
             .writeTimeout(b.idleTimeout)
             .callTimeout(Duration.ZERO)
             .retryOnConnectionFailure(false)
+            .followRedirects(false) // a redirect would take the key and the prompt with it
+            .followSslRedirects(false)
             .build();
+    this.imageGuard = new ImageFetchGuard(http.dns(), b.allowedImageHosts);
+    // Its own Dns makes its connections its own: none is shared with the unguarded API client.
+    this.images = http.newBuilder().dns(imageGuard).build();
+    this.redactor = new Redactor(apiKey);
     this.maxRetries = b.maxRetries;
     this.maxRetryAfter = b.maxRetryAfter;
     this.maxBodyBytes = b.maxBodyBytes;
@@ -170,6 +184,14 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
 
   @Override
   public ModelResult generate(ModelCall call) throws Exception {
+    try {
+      return run(call);
+    } catch (Exception e) {
+      throw redactor.scrub(e);
+    }
+  }
+
+  private ModelResult run(ModelCall call) throws IOException {
     GenerationRequest r = call.request();
     if (r.kind() == GenerationKind.IMAGE) {
       return images(call);
@@ -208,8 +230,24 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
                     .value(true)
                     .endObject();
               }
-              common(w, r, "max_completion_tokens");
+              if (r.maxOutputTokens() != null) {
+                w.name("max_completion_tokens").value(r.maxOutputTokens());
+              }
+              if (r.seed() != null) {
+                w.name("seed").value(r.seed());
+              }
+              if (r.n() != null) {
+                w.name("n").value(r.n());
+              }
+              if (!r.stop().isEmpty()) {
+                w.name("stop").beginArray();
+                for (String s : r.stop()) {
+                  w.value(s);
+                }
+                w.endArray();
+              }
               raw(w, "response_format", r.responseFormat());
+              common(w, r);
               w.endObject();
             });
     try (Response response = execute("/chat/completions", body)) {
@@ -221,10 +259,10 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
     BufferedSource source = limited(response);
     ChatState state = new ChatState();
     read(source, "the response", reader -> parseChatObject(reader, state, call, false));
-    if (state.error != null) {
-      throw state.error;
+    if (state.error == null && state.choice == null) {
+      state.error = new ProviderException(ErrorType.INVALID_RESPONSE, "the response has no choice");
     }
-    return state.result();
+    return state.wholeResult(call);
   }
 
   private ModelResult chatStream(ModelCall call, Response response) throws IOException {
@@ -285,8 +323,56 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
     @Nullable String wholeText;
     @Nullable ProviderException error;
     boolean done;
-    final Map<Integer, String[]> toolCalls = new TreeMap<>(); // index -> id, type, name, arguments
+
+    /** The index of the choice kept: the first seen. */
+    @Nullable String choice;
+
+    /** A Responses API status, and why it is incomplete. */
+    @Nullable String status;
+
+    @Nullable String incompleteReason;
+
+    int imagesStored;
+
+    /** By the provider's index, in the order first seen: id, type, name, arguments. */
+    final Map<String, String[]> toolCalls = new LinkedHashMap<>();
+
     final Map<String, String> attributes = new TreeMap<>();
+
+    /** The result of a whole (not streamed) response; a failure keeps the text it came with. */
+    ModelResult wholeResult(ModelCall call) {
+      if (error != null) {
+        if (wholeText != null) {
+          call.emit(wholeText);
+        }
+        throw error;
+      }
+      return result();
+    }
+
+    /** Adds a tool call, or joins a streamed fragment to the call of the same index. */
+    void addToolCall(String[] c) {
+      String[] call = toolCalls.computeIfAbsent(c[0], k -> new String[4]);
+      if (c[1] != null) {
+        call[0] = c[1];
+      }
+      if (c[2] != null) {
+        call[1] = c[2];
+      }
+      if (c[3] != null) {
+        call[2] = call[2] == null ? c[3] : call[2] + c[3];
+      }
+      if (c[4] != null) {
+        call[3] = call[3] == null ? c[4] : call[3] + c[4];
+      }
+    }
+
+    /** Records the first failure only. */
+    void fail(ProviderException e) {
+      if (error == null) {
+        error = e;
+      }
+    }
 
     ModelResult result() {
       ModelResult.Builder b =
@@ -346,13 +432,8 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
             s.attributes.put("service_tier", v);
           }
         }
-        case "usage" -> {
-          Map<String, Long> usage = flatNumbers(r);
-          if (usage != null) {
-            s.usage = ProviderUsage.openAiChat(usage);
-          }
-        }
-        case "error" -> s.error = inBandError(r);
+        case "usage" -> usage(r, s, ProviderUsage::openAiChat);
+        case "error" -> inBandError(r, s);
         case "choices" -> {
           if (r.peek() == JsonReader.Token.NULL) {
             r.nextNull();
@@ -372,13 +453,14 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
 
   private void parseChoice(JsonReader r, ChatState s, ModelCall call, boolean chunk)
       throws IOException {
-    int index = 0;
+    String index = "";
     String content = null;
     String finish = null;
+    List<String[]> calls = new ArrayList<>();
     r.beginObject();
     while (r.hasNext()) {
       switch (r.nextName()) {
-        case "index" -> index = r.nextInt();
+        case "index" -> index = String.valueOf(string(r));
         case "finish_reason" -> finish = string(r);
         case "delta", "message" -> {
           if (r.peek() == JsonReader.Token.NULL) {
@@ -389,7 +471,7 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
           while (r.hasNext()) {
             switch (r.nextName()) {
               case "content" -> content = string(r);
-              case "tool_calls" -> toolCalls(r, s);
+              case "tool_calls" -> toolCalls(r, calls);
               default -> r.skipValue();
             }
           }
@@ -399,8 +481,13 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
       }
     }
     r.endObject();
-    if (index != 0) {
-      return; // Genvault records the first choice
+    if (s.choice == null) {
+      s.choice = index; // Genvault records the first choice, whatever its index
+    } else if (!s.choice.equals(index)) {
+      return;
+    }
+    for (String[] c : calls) {
+      s.addToolCall(c);
     }
     if (content != null) {
       if (chunk) {
@@ -414,31 +501,32 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
     }
   }
 
-  private static void toolCalls(JsonReader r, ChatState s) throws IOException {
+  /** Tool calls or fragments of them: index, id, type, name, arguments. */
+  private static void toolCalls(JsonReader r, List<String[]> out) throws IOException {
     if (r.peek() == JsonReader.Token.NULL) {
       r.nextNull();
       return;
     }
     r.beginArray();
-    int position = 0;
     while (r.hasNext()) {
-      int index = position++;
-      String id = null;
-      String type = null;
-      String name = null;
-      String arguments = null;
+      String[] c = new String[5];
+      c[0] = String.valueOf(out.size());
       r.beginObject();
       while (r.hasNext()) {
         switch (r.nextName()) {
-          case "index" -> index = r.nextInt();
-          case "id" -> id = string(r);
-          case "type" -> type = string(r);
+          case "index" -> c[0] = String.valueOf(string(r));
+          case "id" -> c[1] = string(r);
+          case "type" -> c[2] = string(r);
           case "function" -> {
+            if (r.peek() != JsonReader.Token.BEGIN_OBJECT) {
+              r.skipValue();
+              break;
+            }
             r.beginObject();
             while (r.hasNext()) {
               switch (r.nextName()) {
-                case "name" -> name = string(r);
-                case "arguments" -> arguments = string(r);
+                case "name" -> c[3] = string(r);
+                case "arguments" -> c[4] = string(r);
                 default -> r.skipValue();
               }
             }
@@ -448,27 +536,38 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
         }
       }
       r.endObject();
-      String[] call = s.toolCalls.computeIfAbsent(index, k -> new String[4]);
-      if (id != null) {
-        call[0] = id;
-      }
-      if (type != null) {
-        call[1] = type;
-      }
-      if (name != null) {
-        call[2] = call[2] == null ? name : call[2] + name;
-      }
-      if (arguments != null) {
-        call[3] = call[3] == null ? arguments : call[3] + arguments;
-      }
+      out.add(c);
     }
     r.endArray();
   }
 
   // ---------------------------------------------------------------- responses API
 
+  /** What the Responses API does not take, refused before anything is sent. */
+  private static void checkForResponses(GenerationRequest r) {
+    String refused =
+        r.seed() != null ? "seed" : !r.stop().isEmpty() ? "stop" : r.n() != null ? "n" : null;
+    if (refused != null) {
+      throw new IllegalArgumentException(
+          "the Responses API does not accept "
+              + refused
+              + ": remove it from the request, or use Api.CHAT_COMPLETIONS, which does");
+    }
+    if (r.maxOutputTokens() != null && r.maxOutputTokens() < 16) {
+      throw new IllegalArgumentException(
+          "the Responses API needs maxOutputTokens of at least 16, not " + r.maxOutputTokens());
+    }
+    String background = r.parameters().get("background");
+    if (background != null && background.strip().equals("true")) {
+      throw new IllegalArgumentException(
+          "background responses are not supported with the Responses API here: this client"
+              + " does not poll for a result; remove the background parameter");
+    }
+  }
+
   private ModelResult responses(ModelCall call) throws IOException {
     GenerationRequest r = call.request();
+    checkForResponses(r);
     String body =
         json(
             w -> {
@@ -494,18 +593,28 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
               if (streaming) {
                 w.name("stream").value(true);
               }
-              common(w, r, "max_output_tokens");
+              if (r.maxOutputTokens() != null) {
+                w.name("max_output_tokens").value(r.maxOutputTokens());
+              }
+              if (r.responseFormat() != null) {
+                w.name("text").beginObject().name("format");
+                textFormat(w, r.responseFormat());
+                w.endObject();
+              }
+              common(w, r);
               w.endObject();
             });
     try (Response response = execute("/responses", body)) {
       ChatState state = new ChatState();
       if (!streaming) {
         read(
-            limited(response), "the response", reader -> parseResponse(reader, state, call, false));
-        if (state.error != null) {
-          throw state.error;
-        }
-        return state.result();
+            limited(response),
+            "the response",
+            reader -> {
+              parseResponse(reader, state);
+              settle(state);
+            });
+        return state.wholeResult(call);
       }
       int events = readEvents(response, state, reader -> parseResponseEvent(reader, state, call));
       if (!state.done) {
@@ -517,70 +626,122 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
     }
   }
 
+  /**
+   * A chat {@code response_format} as the Responses API's {@code text.format}: the same, except
+   * that a JSON schema's {@code name}, {@code schema} and {@code strict} sit beside its {@code
+   * type} instead of inside {@code json_schema}.
+   */
+  private static void textFormat(JsonWriter w, String responseFormat) throws IOException {
+    Map<String, String> members = new LinkedHashMap<>();
+    try (JsonReader r = JsonReader.of(new Buffer().writeUtf8(responseFormat))) {
+      if (r.peek() != JsonReader.Token.BEGIN_OBJECT) {
+        throw new IllegalArgumentException("responseFormat must be a JSON object");
+      }
+      r.beginObject();
+      while (r.hasNext()) {
+        String name = r.nextName();
+        try (BufferedSource value = r.nextSource()) {
+          members.put(name, value.readUtf8());
+        }
+      }
+      r.endObject();
+    } catch (JsonEncodingException | JsonDataException e) {
+      throw new IllegalArgumentException("responseFormat is not valid JSON: " + responseFormat, e);
+    }
+    String schema = members.get("json_schema");
+    if ("\"json_schema\"".equals(members.get("type")) && schema != null) {
+      members.remove("json_schema");
+      try (JsonReader r = JsonReader.of(new Buffer().writeUtf8(schema))) {
+        r.beginObject();
+        while (r.hasNext()) {
+          String name = r.nextName();
+          try (BufferedSource value = r.nextSource()) {
+            members.putIfAbsent(name, value.readUtf8());
+          }
+        }
+        r.endObject();
+      } catch (JsonDataException e) {
+        throw new IllegalArgumentException("json_schema must be a JSON object", e);
+      }
+    }
+    w.beginObject();
+    for (Map.Entry<String, String> m : members.entrySet()) {
+      w.name(m.getKey());
+      rawValue(w, m.getValue());
+    }
+    w.endObject();
+  }
+
   private void parseResponseEvent(JsonReader r, ChatState s, ModelCall call) throws IOException {
     String type = null;
     String delta = null;
+    String message = null;
+    String code = null;
+    s.status = null; // each event's own response says how it stands
+    s.incompleteReason = null;
     r.beginObject();
     while (r.hasNext()) {
       switch (r.nextName()) {
         case "type" -> type = string(r);
         case "delta" -> delta = r.peek() == JsonReader.Token.STRING ? r.nextString() : skip(r);
-        case "response" -> parseResponse(r, s, call, true);
-        case "error" -> s.error = inBandError(r);
-        case "message" -> {
-          String message = string(r);
-          if ("error".equals(type)) {
-            s.error = new ProviderException(ErrorType.PROVIDER_ERROR, "in-band error: " + message);
-          }
-        }
+        case "response" -> parseResponse(r, s);
+        case "error" -> inBandError(r, s);
+        case "message" -> message = string(r);
+        case "code" -> code = string(r);
         default -> r.skipValue();
       }
     }
     r.endObject();
-    if ("response.output_text.delta".equals(type) && delta != null) {
-      call.emit(delta);
-    } else if ("response.completed".equals(type) || "response.incomplete".equals(type)) {
-      s.done = true;
-    } else if ("response.failed".equals(type) && s.error == null) {
-      s.error = new ProviderException(ErrorType.PROVIDER_ERROR, "the response failed");
-    } else if ("error".equals(type) && s.error == null) {
-      s.error = new ProviderException(ErrorType.PROVIDER_ERROR, "in-band error event");
+    if (type == null) {
+      return;
+    }
+    switch (type) {
+      case "response.output_text.delta" -> {
+        if (delta != null) {
+          call.emit(delta);
+        }
+      }
+      case "response.completed", "response.incomplete", "response.failed" -> {
+        s.done = true;
+        if (type.equals("response.failed")) {
+          s.fail(new ProviderException(ErrorType.PROVIDER_ERROR, "the response failed"));
+        }
+        settle(s);
+      }
+      case "error" ->
+          s.fail(
+              new ProviderException(
+                  ErrorType.PROVIDER_ERROR,
+                  "in-band error"
+                      + (code == null ? "" : " (" + code + ")")
+                      + ": "
+                      + (message == null ? "(no message)" : message)));
+      default -> {
+        // created, in_progress, queued, and the events that only repeat what deltas said
+      }
     }
   }
 
-  /** A Responses API response object. */
-  private void parseResponse(JsonReader r, ChatState s, ModelCall call, boolean inStream)
-      throws IOException {
+  /** A Responses API response object, into the state; {@link #settle} judges its status. */
+  private void parseResponse(JsonReader r, ChatState s) throws IOException {
     StringBuilder text = new StringBuilder();
-    String status = null;
-    String incompleteReason = null;
     r.beginObject();
     while (r.hasNext()) {
       switch (r.nextName()) {
         case "id" -> s.id = string(r);
         case "model" -> s.model = string(r);
-        case "status" -> status = string(r);
-        case "usage" -> {
-          Map<String, Long> usage = flatNumbers(r);
-          if (usage != null) {
-            s.usage = ProviderUsage.openAiResponses(usage);
-          }
-        }
-        case "error" -> {
-          ProviderException e = inBandError(r);
-          if (e != null) {
-            s.error = e;
-          }
-        }
+        case "status" -> s.status = string(r);
+        case "usage" -> usage(r, s, ProviderUsage::openAiResponses);
+        case "error" -> inBandError(r, s);
         case "incomplete_details" -> {
-          if (r.peek() == JsonReader.Token.NULL) {
-            r.nextNull();
+          if (r.peek() != JsonReader.Token.BEGIN_OBJECT) {
+            r.skipValue();
             break;
           }
           r.beginObject();
           while (r.hasNext()) {
             if (r.nextName().equals("reason")) {
-              incompleteReason = string(r);
+              s.incompleteReason = string(r);
             } else {
               r.skipValue();
             }
@@ -588,6 +749,10 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
           r.endObject();
         }
         case "output" -> {
+          if (r.peek() != JsonReader.Token.BEGIN_ARRAY) {
+            r.skipValue();
+            break;
+          }
           r.beginArray();
           while (r.hasNext()) {
             outputItem(r, text, s);
@@ -598,15 +763,33 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
       }
     }
     r.endObject();
-    if (status != null) {
-      s.finishReason =
-          "incomplete".equals(status) && incompleteReason != null ? incompleteReason : status;
-      if ("failed".equals(status) && s.error == null) {
-        s.error = new ProviderException(ErrorType.PROVIDER_ERROR, "the response failed");
-      }
+    if (text.length() > 0) {
+      s.wholeText = text.toString(); // in a stream, used only if no delta came
     }
-    if (!inStream && text.length() > 0) {
-      s.wholeText = text.toString();
+  }
+
+  /** What a final response's status means for the generation. */
+  private static void settle(ChatState s) {
+    String status = s.status == null ? "completed" : s.status;
+    switch (status) {
+      case "completed" -> s.finishReason = status;
+      case "incomplete" ->
+          s.finishReason = s.incompleteReason != null ? s.incompleteReason : "incomplete";
+      case "failed" ->
+          s.fail(new ProviderException(ErrorType.PROVIDER_ERROR, "the response failed"));
+      case "cancelled" ->
+          s.fail(new ProviderException(ErrorType.CANCELLED, "the provider cancelled the response"));
+      case "queued", "in_progress" ->
+          s.fail(
+              new ProviderException(
+                  ErrorType.PROVIDER_ERROR,
+                  "the response is still "
+                      + status
+                      + " (a background response?): this client does not poll for it"));
+      default ->
+          s.fail(
+              new ProviderException(
+                  ErrorType.INVALID_RESPONSE, "unknown response status \"" + status + "\""));
     }
   }
 
@@ -652,7 +835,7 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
     }
     r.endObject();
     if ("function_call".equals(itemType)) {
-      s.toolCalls.put(s.toolCalls.size(), new String[] {callId, "function", name, arguments});
+      s.addToolCall(new String[] {"r" + s.toolCalls.size(), callId, "function", name, arguments});
     }
   }
 
@@ -696,6 +879,12 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
           limited(response),
           "the response",
           reader -> parseImages(reader, state, call, urls, format));
+      if (state.error != null) {
+        throw state.error;
+      }
+      if (urls.isEmpty() && state.imagesStored == 0) {
+        throw new ProviderException(ErrorType.INVALID_RESPONSE, "the response has no image");
+      }
       for (String url : urls) {
         download(url, call, format[0]);
       }
@@ -710,12 +899,7 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
     r.beginObject();
     while (r.hasNext()) {
       switch (r.nextName()) {
-        case "usage" -> {
-          Map<String, Long> usage = flatNumbers(r);
-          if (usage != null) {
-            s.usage = ProviderUsage.openAiImages(usage);
-          }
-        }
+        case "usage" -> usage(r, s, ProviderUsage::openAiImages);
         case "size", "quality", "background" -> {
           String name = r.getPath().substring(r.getPath().lastIndexOf('.') + 1);
           String v = string(r);
@@ -733,44 +917,10 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
         case "data" -> {
           r.beginArray();
           while (r.hasNext()) {
-            r.beginObject();
-            while (r.hasNext()) {
-              switch (r.nextName()) {
-                case "b64_json" -> {
-                  // Decoded while it is read: the base64 text is never held whole in memory.
-                  try (BufferedSource value = r.nextSource()) {
-                    JsonStringInputStream text = new JsonStringInputStream(value);
-                    try (InputStream decoded = Base64.getDecoder().wrap(text)) {
-                      call.storeFile(contentType(format[0]), decoded);
-                    } catch (RuntimeException e) {
-                      // The store reports any failure; if the response was at fault, say so.
-                      if (text.failure != null) {
-                        throw new ProviderException(
-                            ErrorType.INVALID_RESPONSE,
-                            "the image data could not be read: " + text.failure.getMessage(),
-                            false,
-                            text.failure);
-                      }
-                      throw e;
-                    }
-                  }
-                }
-                case "url" -> {
-                  String url = string(r);
-                  if (url != null) {
-                    urls.add(url);
-                  }
-                }
-                case "revised_prompt" -> {
-                  String v = string(r);
-                  if (v != null) {
-                    s.attributes.put("revised_prompt", v);
-                  }
-                }
-                default -> r.skipValue();
-              }
+            String url = image(r, s, call, format[0]);
+            if (url != null) {
+              urls.add(url);
             }
-            r.endObject();
           }
           r.endArray();
         }
@@ -780,20 +930,172 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
     r.endObject();
   }
 
-  /** Provider URLs expire: the image is copied into the blob store at once (without our key). */
-  private void download(String url, ModelCall call, String format) throws IOException {
-    Request request = new Request.Builder().url(url).get().build();
-    try (Response response = http.newCall(request).execute()) {
-      if (!response.isSuccessful()) {
-        throw new ProviderException(
-            ErrorType.INVALID_RESPONSE,
-            "the image at the provider's URL answered HTTP " + response.code());
-      }
-      String type = response.header("Content-Type");
-      try (InputStream in = limited(response).inputStream()) {
-        call.storeFile(type != null && type.startsWith("image/") ? type : contentType(format), in);
+  /**
+   * One image item: its bytes go to the blob store as they are read. Returns its URL to download
+   * when it came without bytes (one file per image: bytes are preferred).
+   */
+  private static @Nullable String image(JsonReader r, ChatState s, ModelCall call, String format)
+      throws IOException {
+    String url = null;
+    boolean stored = false;
+    r.beginObject();
+    while (r.hasNext()) {
+      switch (r.nextName()) {
+        case "b64_json" -> {
+          if (r.peek() != JsonReader.Token.STRING || stored) {
+            r.skipValue();
+            break;
+          }
+          storeBase64(r, call, format);
+          stored = true;
+          s.imagesStored++;
+        }
+        case "url" -> url = string(r);
+        case "revised_prompt" -> {
+          String v = string(r);
+          if (v != null) {
+            s.attributes.put("revised_prompt", v);
+          }
+        }
+        default -> r.skipValue();
       }
     }
+    r.endObject();
+    return stored ? null : url;
+  }
+
+  /** Decodes a base64 string value into the blob store while it is read, never whole in memory. */
+  private static void storeBase64(JsonReader r, ModelCall call, String format) throws IOException {
+    try (BufferedSource value = r.nextSource()) {
+      FailureRecorder text = new FailureRecorder(new JsonStringInputStream(value));
+      FailureRecorder decoded = new FailureRecorder(Base64.getDecoder().wrap(text));
+      try (PushbackInputStream in = new PushbackInputStream(decoded)) {
+        int first = in.read();
+        if (first < 0) {
+          throw new ProviderException(ErrorType.INVALID_RESPONSE, "an image's data is empty");
+        }
+        in.unread(first);
+        call.storeFile(contentType(format), in);
+      } catch (IOException | RuntimeException e) {
+        // The store reports any failure; if the response was at fault, say so.
+        if (text.failure != null) {
+          throw new ProviderException(
+              ErrorType.INVALID_RESPONSE,
+              "the image data could not be read: " + text.failure.getMessage(),
+              false,
+              text.failure);
+        }
+        if (decoded.failure != null) {
+          throw new ProviderException(
+              ErrorType.INVALID_RESPONSE,
+              "an image's base64 data does not decode: " + decoded.failure.getMessage(),
+              false,
+              decoded.failure);
+        }
+        throw e;
+      }
+    }
+  }
+
+  /** Remembers the first failure of the stream it reads, whoever catches it. */
+  private static final class FailureRecorder extends FilterInputStream {
+    @Nullable IOException failure;
+
+    FailureRecorder(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return super.read();
+      } catch (IOException e) {
+        failure = failure == null ? e : failure;
+        throw e;
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return super.read(b, off, len);
+      } catch (IOException e) {
+        failure = failure == null ? e : failure;
+        throw e;
+      }
+    }
+  }
+
+  /** Redirects followed for one image, each checked like the first URL. */
+  private static final int MAX_IMAGE_REDIRECTS = 5;
+
+  /**
+   * Provider URLs expire: the image is copied into the blob store at once, without the key, from an
+   * address the {@link ImageFetchGuard} allows; each redirect is checked the same way.
+   */
+  private void download(String url, ModelCall call, String format) throws IOException {
+    HttpUrl target = HttpUrl.parse(url);
+    if (target == null) {
+      throw new ProviderException(
+          ErrorType.INVALID_RESPONSE,
+          "an image URL is not a valid URL: \""
+              + (url.length() > 200 ? url.substring(0, 200) + "..." : url)
+              + "\"");
+    }
+    for (int hops = 0; ; hops++) {
+      imageGuard.check(target);
+      Request request = new Request.Builder().url(target).get().build();
+      try (Response response = images.newCall(request).execute()) {
+        if (response.isRedirect()) {
+          String location = response.header("Location");
+          HttpUrl next = location == null ? null : target.resolve(location);
+          if (next == null || hops >= MAX_IMAGE_REDIRECTS) {
+            throw new ProviderException(
+                ErrorType.INVALID_RESPONSE,
+                "the image at "
+                    + target
+                    + " answered HTTP "
+                    + response.code()
+                    + (next == null ? " without a usable Location" : " after too many redirects"));
+          }
+          target = next;
+          continue;
+        }
+        if (!response.isSuccessful()) {
+          throw new ProviderException(
+              ErrorType.INVALID_RESPONSE,
+              "the image at the provider's URL answered HTTP " + response.code());
+        }
+        String type = response.header("Content-Type");
+        try (InputStream in = limited(response).inputStream()) {
+          call.storeFile(
+              type != null && type.startsWith("image/") ? type : contentType(format), in);
+        }
+        return;
+      } catch (IOException e) {
+        String refused = refusal(e);
+        if (refused != null) {
+          throw ImageFetchGuard.refused(target, refused);
+        }
+        throw e;
+      }
+    }
+  }
+
+  /** Why the guard refused the address a failed download resolved to, or null. */
+  private static @Nullable String refusal(@Nullable Throwable t) {
+    for (; t != null; t = t.getCause()) {
+      if (t instanceof ImageFetchGuard.RefusedAddressException) {
+        return t.getMessage();
+      }
+      for (Throwable s : t.getSuppressed()) {
+        String r = refusal(s);
+        if (r != null) {
+          return r;
+        }
+      }
+    }
+    return null;
   }
 
   private static String contentType(String format) {
@@ -809,7 +1111,6 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
     private final BufferedSource source;
     private boolean started;
     private boolean ended;
-    @Nullable IOException failure;
 
     JsonStringInputStream(BufferedSource source) {
       this.source = source;
@@ -817,12 +1118,7 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
 
     @Override
     public int read() throws IOException {
-      try {
-        return readByte();
-      } catch (IOException e) {
-        failure = e;
-        throw e;
-      }
+      return readByte();
     }
 
     private int readByte() throws IOException {
@@ -859,15 +1155,6 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-      try {
-        return readBytes(b, off, len);
-      } catch (IOException e) {
-        failure = e;
-        throw e;
-      }
-    }
-
-    private int readBytes(byte[] b, int off, int len) throws IOException {
       if (len == 0) {
         return 0;
       }
@@ -927,16 +1214,13 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
         boolean retry =
             !timedOut && attempt <= maxRetries && !Thread.currentThread().isInterrupted();
         Duration wait = retry ? backoff(attempt) : null;
-        listener.attempt(attempt, null, wait, e);
+        listener.attempt(attempt, null, wait, redactor.scrub(e));
         if (!retry) {
           if (timedOut) {
             throw timeout("waiting for the response", e);
           }
           throw new ProviderException(
-              ErrorType.PROVIDER_ERROR,
-              "cannot reach " + redact(baseUrl) + ": " + redact(e.toString()),
-              true,
-              e);
+              ErrorType.PROVIDER_ERROR, "cannot reach " + baseUrl + ": " + e, true, e);
         }
         sleep(wait);
         continue;
@@ -949,10 +1233,15 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
       Duration retryAfter;
       try (response) {
         retryAfter = retryAfter(response.headers());
-        error = error(response, retryAfter);
+        error =
+            response.code() >= 300 && response.code() < 400
+                ? redirect(response)
+                : error(response, retryAfter);
       }
       boolean retry =
-          attempt <= maxRetries && shouldRetry(response.code(), error.code(), response.headers());
+          attempt <= maxRetries
+              && !(error instanceof OpenAiException.RedirectException)
+              && shouldRetry(response.code(), error.code(), response.headers());
       Duration wait = null;
       if (retry) {
         if (retryAfter != null && retryAfter.compareTo(maxRetryAfter) > 0) {
@@ -961,7 +1250,7 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
           wait = retryAfter != null ? retryAfter : backoff(attempt);
         }
       }
-      listener.attempt(attempt, response.code(), wait, error);
+      listener.attempt(attempt, response.code(), wait, redactor.scrub(error));
       if (!retry) {
         throw error;
       }
@@ -969,12 +1258,12 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
     }
   }
 
-  private okhttp3.HttpUrl url(String path) {
-    okhttp3.HttpUrl parsed = okhttp3.HttpUrl.get(baseUrl + path);
+  private HttpUrl url(String path) {
+    HttpUrl parsed = HttpUrl.get(baseUrl + path);
     if (queryParameters.isEmpty()) {
       return parsed;
     }
-    okhttp3.HttpUrl.Builder b = parsed.newBuilder();
+    HttpUrl.Builder b = parsed.newBuilder();
     queryParameters.forEach(b::addQueryParameter);
     return b.build();
   }
@@ -1040,6 +1329,22 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
     }
   }
 
+  /** A redirect from the API, never followed: it would take the key and the prompt along. */
+  private static OpenAiException redirect(Response response) {
+    String location = response.header("Location");
+    return OpenAiException.of(
+        response.code(),
+        null,
+        null,
+        "the API answered with a redirect"
+            + (location == null ? "" : " to " + location)
+            + ", which is not followed (the key and the prompt would go with it);"
+            + " set the base URL to where the API is",
+        "",
+        null,
+        false);
+  }
+
   private OpenAiException error(Response response, @Nullable Duration retryAfter) {
     String text = "";
     try {
@@ -1088,30 +1393,23 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
     } catch (IOException | RuntimeException ignored) {
       // not JSON: the raw body is kept below
     }
-    String body = redact(text);
+    String body = text;
     if (body.length() > MAX_ERROR_BODY) {
       body = body.substring(0, MAX_ERROR_BODY);
     }
     boolean retryable = shouldRetry(response.code(), code, response.headers());
-    return OpenAiException.of(
-        response.code(),
-        type,
-        code,
-        message == null ? null : redact(message),
-        body,
-        retryAfter,
-        retryable);
+    return OpenAiException.of(response.code(), type, code, message, body, retryAfter, retryable);
   }
 
   /** An {@code error} field inside a successful body or stream event: object or string. */
-  private @Nullable ProviderException inBandError(JsonReader r) throws IOException {
+  private static void inBandError(JsonReader r, ChatState s) throws IOException {
     if (r.peek() == JsonReader.Token.NULL) {
       r.nextNull();
-      return null;
+      return;
     }
-    if (r.peek() == JsonReader.Token.STRING) {
-      return new ProviderException(
-          ErrorType.PROVIDER_ERROR, "in-band error: " + redact(r.nextString()));
+    if (r.peek() != JsonReader.Token.BEGIN_OBJECT) {
+      s.fail(new ProviderException(ErrorType.PROVIDER_ERROR, "in-band error: " + string(r)));
+      return;
     }
     String message = null;
     String type = null;
@@ -1121,8 +1419,7 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
       switch (r.nextName()) {
         case "message" -> message = string(r);
         case "type" -> type = string(r);
-        case "code" ->
-            code = r.peek() == JsonReader.Token.NUMBER ? String.valueOf(r.nextLong()) : string(r);
+        case "code" -> code = string(r);
         default -> r.skipValue();
       }
     }
@@ -1131,23 +1428,45 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
         "rate_limit_exceeded".equals(code) || "rate_limit_error".equals(type)
             ? ErrorType.RATE_LIMITED
             : ErrorType.PROVIDER_ERROR;
-    return new ProviderException(
-        errorType,
-        "in-band error"
-            + (type == null ? "" : " " + type)
-            + (code == null ? "" : " (" + code + ")")
-            + ": "
-            + redact(String.valueOf(message)));
+    s.fail(
+        new ProviderException(
+            errorType,
+            "in-band error"
+                + (type == null ? "" : " " + type)
+                + (code == null ? "" : " (" + code + ")")
+                + ": "
+                + message));
+  }
+
+  /** A usage report; an impossible count is an invalid response. */
+  private static void usage(JsonReader r, ChatState s, Function<Map<String, Long>, Usage> provider)
+      throws IOException {
+    if (r.peek() != JsonReader.Token.BEGIN_OBJECT) {
+      r.skipValue();
+      return;
+    }
+    Map<String, Long> report = new LinkedHashMap<>();
+    List<String> impossible = new ArrayList<>();
+    flatten(r, "", report, impossible);
+    if (!impossible.isEmpty()) {
+      s.fail(
+          new ProviderException(
+              ErrorType.INVALID_RESPONSE,
+              "the usage report has an impossible token count: " + String.join(", ", impossible)));
+      return;
+    }
+    try {
+      s.usage = provider.apply(report);
+    } catch (IllegalArgumentException e) {
+      s.fail(
+          new ProviderException(
+              ErrorType.INVALID_RESPONSE, "the usage report is impossible: " + e.getMessage()));
+    }
   }
 
   private static ProviderException timeout(String what, IOException e) {
     return new ProviderException(
         ErrorType.TIMEOUT, "timed out " + what + ": " + e.getMessage(), true, e);
-  }
-
-  private String redact(String text) {
-    String out = apiKey.isEmpty() ? text : text.replace(apiKey, "[redacted]");
-    return out.replaceAll("sk-[A-Za-z0-9_\\-]{8,}", "sk-[redacted]");
   }
 
   private static ResponseBody body(Response response) throws IOException {
@@ -1233,18 +1552,15 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
     return null;
   }
 
-  /** A usage object flattened to dotted paths of its whole numbers; null for JSON null. */
-  private static @Nullable Map<String, Long> flatNumbers(JsonReader r) throws IOException {
-    if (r.peek() == JsonReader.Token.NULL) {
-      r.nextNull();
-      return null;
-    }
-    Map<String, Long> out = new LinkedHashMap<>();
-    flatten(r, "", out);
-    return out;
-  }
+  /** The largest count believed: 2^53, beyond which JSON numbers are not exact. */
+  private static final double MAX_COUNT = 9_007_199_254_740_992d;
 
-  private static void flatten(JsonReader r, String prefix, Map<String, Long> out)
+  /**
+   * A usage object flattened to dotted paths of its whole numbers; a negative or absurd whole
+   * number is listed as impossible. Other values (text, fractions such as a cost) are skipped.
+   */
+  private static void flatten(
+      JsonReader r, String prefix, Map<String, Long> out, List<String> impossible)
       throws IOException {
     r.beginObject();
     while (r.hasNext()) {
@@ -1252,11 +1568,16 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
       switch (r.peek()) {
         case NUMBER -> {
           double v = r.nextDouble();
-          if (v == Math.rint(v)) {
+          if (v != Math.rint(v)) {
+            break;
+          }
+          if (v < 0 || v > MAX_COUNT) {
+            impossible.add(name + " = " + v);
+          } else {
             out.put(name, (long) v);
           }
         }
-        case BEGIN_OBJECT -> flatten(r, name + ".", out);
+        case BEGIN_OBJECT -> flatten(r, name + ".", out, impossible);
         default -> r.skipValue();
       }
     }
@@ -1277,30 +1598,13 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
     return buffer.readUtf8();
   }
 
-  /** The sampling parameters both text APIs share. */
-  private static void common(JsonWriter w, GenerationRequest r, String maxTokensName)
-      throws IOException {
+  /** The parameters both text APIs take alike, then the request's own extra parameters. */
+  private static void common(JsonWriter w, GenerationRequest r) throws IOException {
     if (r.temperature() != null) {
       w.name("temperature").value(r.temperature());
     }
     if (r.topP() != null) {
       w.name("top_p").value(r.topP());
-    }
-    if (r.maxOutputTokens() != null) {
-      w.name(maxTokensName).value(r.maxOutputTokens());
-    }
-    if (r.seed() != null) {
-      w.name("seed").value(r.seed());
-    }
-    if (r.n() != null) {
-      w.name("n").value(r.n());
-    }
-    if (!r.stop().isEmpty()) {
-      w.name("stop").beginArray();
-      for (String s : r.stop()) {
-        w.value(s);
-      }
-      w.endArray();
     }
     raw(w, "tools", r.tools());
     if (r.toolChoice() != null) {
@@ -1381,6 +1685,7 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
     private String provider = "openai";
     private @Nullable String apiKeyHeader;
     private final Map<String, String> queryParameters = new TreeMap<>();
+    private final Set<String> allowedImageHosts = new TreeSet<>();
     private Function<String, @Nullable String> environment = System::getenv;
 
     private Builder() {}
@@ -1502,6 +1807,20 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
       return this;
     }
 
+    /**
+     * Hosts whose image URLs are fetched whatever their scheme and address, e.g. a self-hosted
+     * server on the local network. By default only {@code https} URLs whose host resolves to public
+     * addresses are fetched, so a response cannot make the application fetch from {@code
+     * localhost}, the local network or a cloud metadata address; a refused URL ends the generation
+     * {@code invalid_response}. Names are compared exactly (case-insensitive).
+     */
+    public Builder allowImageHosts(String... hosts) {
+      for (String h : hosts) {
+        allowedImageHosts.add(Objects.requireNonNull(h, "host").strip());
+      }
+      return this;
+    }
+
     /** Adds a query parameter to every request (Azure OpenAI: {@code api-version}). */
     public Builder queryParameter(String name, String value) {
       queryParameters.put(
@@ -1535,6 +1854,8 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
      * The client.
      *
      * @throws IllegalStateException if no API key was given or found in {@code OPENAI_API_KEY}
+     * @throws IllegalArgumentException if the base URL, the key or a header cannot be used, saying
+     *     what to change
      */
     public OpenAiClient build() {
       String key = apiKey != null ? apiKey : environment.apply("OPENAI_API_KEY");
@@ -1550,7 +1871,40 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
       while (url.endsWith("/")) {
         url = url.substring(0, url.length() - 1);
       }
-      return new OpenAiClient(this, key.strip(), url);
+      if (HttpUrl.parse(url) == null) {
+        throw new IllegalArgumentException(
+            "the base URL \""
+                + url
+                + "\" is not an http(s) URL: start it with https:// (or http:// for a server on"
+                + " your machine or network), e.g. https://api.openai.com/v1 or"
+                + " http://localhost:11434/v1");
+      }
+      key = key.strip();
+      for (int i = 0; i < key.length(); i++) {
+        char c = key.charAt(i);
+        if ((c < 0x20 && c != '\t') || c >= 0x7f) {
+          throw new IllegalArgumentException(
+              "the API key has a character that cannot be sent in an HTTP header, at index "
+                  + i
+                  + ": check it for a stray character, quote or line break");
+        }
+      }
+      header("apiKeyHeader", apiKeyHeader, "x");
+      header("OpenAI-Organization", "OpenAI-Organization", organization);
+      header("OpenAI-Project", "OpenAI-Project", project);
+      return new OpenAiClient(this, key, url);
+    }
+
+    /** Fails clearly, at build, for a header name or value OkHttp would refuse at each call. */
+    private static void header(String what, @Nullable String name, @Nullable String value) {
+      if (name == null || value == null) {
+        return;
+      }
+      try {
+        new Headers.Builder().add(name, value);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(what + " cannot be sent: " + e.getMessage(), e);
+      }
     }
   }
 }

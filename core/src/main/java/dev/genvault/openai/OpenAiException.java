@@ -86,6 +86,9 @@ public class OpenAiException extends ProviderException {
       String body,
       @Nullable Duration retryAfter,
       boolean retryable) {
+    if (status >= 300 && status < 400) {
+      return new RedirectException(status, type, code, message, body);
+    }
     if (status == 401) {
       return new AuthenticationException(status, type, code, message, body);
     }
@@ -179,6 +182,18 @@ public class OpenAiException extends ProviderException {
         @Nullable Duration after,
         boolean retryable) {
       super(ErrorType.PROVIDER_ERROR, retryable, s, t, c, m, b, after);
+    }
+  }
+
+  /**
+   * 3xx: the API answered with a redirect, which is never followed (the key and the prompt would go
+   * with it); the base URL should name where the API really is.
+   */
+  public static final class RedirectException extends OpenAiException {
+    private static final long serialVersionUID = 1L;
+
+    RedirectException(int s, @Nullable String t, @Nullable String c, @Nullable String m, String b) {
+      super(ErrorType.PROVIDER_ERROR, false, s, t, c, m, b, null);
     }
   }
 }

@@ -9,16 +9,11 @@ import dev.genvault.GenerationFailedException;
 import dev.genvault.GenerationRequest;
 import dev.genvault.GenerationStatus;
 import dev.genvault.Message;
-import dev.genvault.PersistentGenerator;
-import dev.genvault.spi.BlobStore;
-import dev.genvault.spi.DedupCache;
 import dev.genvault.spi.GenerationQuery;
-import dev.genvault.spi.GenerationStore;
 import dev.genvault.spi.RecordJson;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -27,70 +22,14 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import mockwebserver3.SocketEffect;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-class OpenAiClientTest {
-  private static final String KEY = "sk-canary-0123456789abcdefghijklmnopqrstuv";
-
-  private MockWebServer server;
-  private final List<Duration> slept = new CopyOnWriteArrayList<>();
-  private final List<String> attempts = new CopyOnWriteArrayList<>();
-  private final GenerationStore store = GenerationStore.inMemory();
-  private final BlobStore blobs = BlobStore.inMemory();
-  private PersistentGenerator genvault;
-
-  @BeforeEach
-  void start() throws Exception {
-    server = new MockWebServer();
-    server.setServerSocketFactory(new NoDelayServerSockets());
-    server.start(InetAddress.getLoopbackAddress(), 0);
-    genvault =
-        PersistentGenerator.builder().store(store).blobs(blobs).cache(DedupCache.none()).build();
-  }
-
-  @AfterEach
-  void stop() {
-    genvault.close();
-    server.close();
-  }
-
-  private OpenAiClient.Builder client() {
-    return OpenAiClient.builder()
-        .apiKey(KEY)
-        .baseUrl(server.url("/v1/").toString())
-        .sleeper(slept::add)
-        .attemptListener((n, status, wait, error) -> attempts.add(n + ":" + status));
-  }
-
-  private static MockResponse sse(String body) {
-    return new MockResponse.Builder()
-        .code(200)
-        .setHeader("Content-Type", "text/event-stream")
-        .body(body)
-        .build();
-  }
-
-  private static MockResponse json(int code, String body) {
-    return new MockResponse.Builder()
-        .code(code)
-        .setHeader("Content-Type", "application/json")
-        .body(body)
-        .build();
-  }
-
-  private static String chunk(String json) {
-    return "data: " + json + "\n\n";
-  }
-
+class OpenAiClientTest extends OpenAiServerTest {
   private static final String STREAM =
       chunk(
               "{\"id\":\"chatcmpl-9\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o-mini-2024-07-18\",\"system_fingerprint\":\"fp_1\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}],\"usage\":null}")
@@ -103,23 +42,6 @@ class OpenAiClientTest {
           + chunk(
               "{\"id\":\"chatcmpl-9\",\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[],\"usage\":{\"prompt_tokens\":1200,\"completion_tokens\":300,\"total_tokens\":1500,\"prompt_tokens_details\":{\"cached_tokens\":1024,\"audio_tokens\":0},\"completion_tokens_details\":{\"reasoning_tokens\":0,\"audio_tokens\":0}}}")
           + "data: [DONE]\n\n";
-
-  private static GenerationRequest haiku() {
-    return GenerationRequest.builder()
-        .model("gpt-4o-mini")
-        .system("Be brief.")
-        .prompt("Write a haiku")
-        .build();
-  }
-
-  private static Throwable failure(Runnable r) {
-    try {
-      r.run();
-    } catch (Throwable t) {
-      return t;
-    }
-    throw new AssertionError("expected a failure");
-  }
 
   @Nested
   class Chat {
@@ -671,7 +593,7 @@ class OpenAiClientTest {
               .setHeader("Content-Type", "image/png")
               .body(new okio.Buffer().write(new byte[] {9, 8, 7}))
               .build());
-      try (OpenAiClient openai = client().build()) {
+      try (OpenAiClient openai = client().allowImageHosts(server.getHostName()).build()) {
         Generation g = genvault.generate(GenerationRequest.image("dall-e-3", "a cat"), openai);
         try (InputStream in = blobs.open(g.blobs().get(0).key()).orElseThrow()) {
           assertThat(in.readAllBytes()).containsExactly(9, 8, 7);
