@@ -30,6 +30,15 @@ public interface ModelClient {
    */
   ModelResult generate(ModelCall call) throws Exception;
 
+  /**
+   * Refuses a request this client cannot send, before the generator stores anything or spends
+   * anything: a kind it does not generate, a parameter its API does not take. Accepts everything by
+   * default.
+   *
+   * @throws IllegalArgumentException saying what cannot be sent and what to do instead
+   */
+  default void check(GenerationRequest request) {}
+
   /** The provider's name recorded on each generation, e.g. {@code openai}. */
   default String provider() {
     return "custom";
@@ -43,6 +52,11 @@ public interface ModelClient {
       @Override
       public ModelResult generate(ModelCall call) throws Exception {
         return client.generate(call);
+      }
+
+      @Override
+      public void check(GenerationRequest request) {
+        client.check(request);
       }
 
       @Override

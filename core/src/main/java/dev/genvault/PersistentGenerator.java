@@ -168,7 +168,8 @@ public final class PersistentGenerator implements AutoCloseable {
   /**
    * Generates on the calling thread and returns the complete, stored record.
    *
-   * @throws IllegalArgumentException if the request is over a limit (nothing stored, no call)
+   * @throws IllegalArgumentException if the request is over a limit or the client cannot send it
+   *     (nothing stored, no call)
    * @throws PersistenceException if the pending row could not be inserted (the client was not
    *     called)
    * @throws GenerationFailedException if the generation failed; its row is {@code error}
@@ -190,7 +191,8 @@ public final class PersistentGenerator implements AutoCloseable {
    * Starts a generation in the background and returns its text as it arrives. The ID is known (and
    * the pending row stored) before this returns.
    *
-   * @throws IllegalArgumentException if the request is over a limit (nothing stored, no call)
+   * @throws IllegalArgumentException if the request is over a limit or the client cannot send it
+   *     (nothing stored, no call)
    * @throws PersistenceException if the pending row could not be inserted
    * @throws IllegalStateException if the generator is closed
    */
@@ -220,7 +222,8 @@ public final class PersistentGenerator implements AutoCloseable {
    * Stores the pending row, starts the generation in the background and returns its ID at once
    * (generate, then redirect to its URL). {@link #follow} reads it as it arrives.
    *
-   * @throws IllegalArgumentException if the request is over a limit (nothing stored, no call)
+   * @throws IllegalArgumentException if the request is over a limit or the client cannot send it
+   *     (nothing stored, no call)
    * @throws PersistenceException if the pending row could not be inserted
    * @throws IllegalStateException if the generator is closed
    */
@@ -366,6 +369,7 @@ public final class PersistentGenerator implements AutoCloseable {
               + maxInputChars
               + " (PersistentGenerator.Builder.maxInputChars)");
     }
+    client.check(request);
     String fingerprint = Fingerprint.of(request, cacheScope);
     String id = IdGenerator.check(ids.newId());
     Instant now = now();

@@ -203,53 +203,142 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
     return api == Api.RESPONSES ? responses(call) : chat(call);
   }
 
+  /**
+   * Refuses, before anything is stored or sent, a request this client cannot send as it is: a kind
+   * it does not generate, parameters the chosen API does not take, JSON that does not parse. It
+   * builds the request body that {@link #generate} would send.
+   */
+  @Override
+  public void check(GenerationRequest request) {
+    body(request);
+  }
+
+  private String body(GenerationRequest r) {
+    if (r.kind() == GenerationKind.IMAGE) {
+      return imagesBody(r);
+    }
+    if (r.kind() != GenerationKind.TEXT) {
+      throw new IllegalArgumentException(
+          "the OpenAI client generates text and images, not " + r.kind().wireName());
+    }
+    return api == Api.RESPONSES ? responsesBody(r) : chatBody(r);
+  }
+
+  private String chatBody(GenerationRequest r) {
+    return json(
+        w -> {
+          w.beginObject();
+          w.name("model").value(r.model());
+          w.name("messages").beginArray();
+          for (Message m : r.conversation()) {
+            w.beginObject()
+                .name("role")
+                .value(m.role())
+                .name("content")
+                .value(m.content())
+                .endObject();
+          }
+          w.endArray();
+          if (streaming) {
+            w.name("stream").value(true);
+            w.name("stream_options").beginObject().name("include_usage").value(true).endObject();
+          }
+          if (r.maxOutputTokens() != null) {
+            w.name("max_completion_tokens").value(r.maxOutputTokens());
+          }
+          if (r.seed() != null) {
+            w.name("seed").value(r.seed());
+          }
+          if (r.n() != null) {
+            w.name("n").value(r.n());
+          }
+          if (!r.stop().isEmpty()) {
+            w.name("stop").beginArray();
+            for (String s : r.stop()) {
+              w.value(s);
+            }
+            w.endArray();
+          }
+          raw(w, "response_format", r.responseFormat());
+          common(w, r);
+          w.endObject();
+        });
+  }
+
+  private String responsesBody(GenerationRequest r) {
+    checkForResponses(r);
+    return json(
+        w -> {
+          w.beginObject();
+          w.name("model").value(r.model());
+          if (r.system() != null) {
+            w.name("instructions").value(r.system());
+          }
+          if (r.prompt() != null) {
+            w.name("input").value(r.prompt());
+          } else {
+            w.name("input").beginArray();
+            for (Message m : r.messages()) {
+              w.beginObject()
+                  .name("role")
+                  .value(m.role())
+                  .name("content")
+                  .value(m.content())
+                  .endObject();
+            }
+            w.endArray();
+          }
+          if (streaming) {
+            w.name("stream").value(true);
+          }
+          if (r.maxOutputTokens() != null) {
+            w.name("max_output_tokens").value(r.maxOutputTokens());
+          }
+          if (r.responseFormat() != null) {
+            w.name("text").beginObject().name("format");
+            textFormat(w, r.responseFormat());
+            w.endObject();
+          }
+          common(w, r);
+          w.endObject();
+        });
+  }
+
+  private String imagesBody(GenerationRequest r) {
+    String prompt =
+        r.prompt() != null
+            ? r.prompt()
+            : r.conversation().get(r.conversation().size() - 1).content();
+    return json(
+        w -> {
+          w.beginObject();
+          w.name("model").value(r.model());
+          w.name("prompt").value(prompt);
+          if (r.n() != null) {
+            w.name("n").value(r.n());
+          }
+          if (r.imageSize() != null) {
+            w.name("size").value(r.imageSize());
+          }
+          if (r.imageQuality() != null) {
+            w.name("quality").value(r.imageQuality());
+          }
+          if (r.model().startsWith("dall-e")) {
+            w.name("response_format").value("b64_json");
+          }
+          for (Map.Entry<String, String> p : r.parameters().entrySet()) {
+            w.name(p.getKey());
+            rawValue(w, p.getValue());
+          }
+          w.endObject();
+        });
+  }
+
   // ---------------------------------------------------------------- chat completions
 
   private ModelResult chat(ModelCall call) throws IOException {
     GenerationRequest r = call.request();
-    String body =
-        json(
-            w -> {
-              w.beginObject();
-              w.name("model").value(r.model());
-              w.name("messages").beginArray();
-              for (Message m : r.conversation()) {
-                w.beginObject()
-                    .name("role")
-                    .value(m.role())
-                    .name("content")
-                    .value(m.content())
-                    .endObject();
-              }
-              w.endArray();
-              if (streaming) {
-                w.name("stream").value(true);
-                w.name("stream_options")
-                    .beginObject()
-                    .name("include_usage")
-                    .value(true)
-                    .endObject();
-              }
-              if (r.maxOutputTokens() != null) {
-                w.name("max_completion_tokens").value(r.maxOutputTokens());
-              }
-              if (r.seed() != null) {
-                w.name("seed").value(r.seed());
-              }
-              if (r.n() != null) {
-                w.name("n").value(r.n());
-              }
-              if (!r.stop().isEmpty()) {
-                w.name("stop").beginArray();
-                for (String s : r.stop()) {
-                  w.value(s);
-                }
-                w.endArray();
-              }
-              raw(w, "response_format", r.responseFormat());
-              common(w, r);
-              w.endObject();
-            });
+    String body = chatBody(r);
     try (Response response = execute("/chat/completions", body)) {
       return streaming ? chatStream(call, response) : chatWhole(call, response);
     }
@@ -567,43 +656,7 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
 
   private ModelResult responses(ModelCall call) throws IOException {
     GenerationRequest r = call.request();
-    checkForResponses(r);
-    String body =
-        json(
-            w -> {
-              w.beginObject();
-              w.name("model").value(r.model());
-              if (r.system() != null) {
-                w.name("instructions").value(r.system());
-              }
-              if (r.prompt() != null) {
-                w.name("input").value(r.prompt());
-              } else {
-                w.name("input").beginArray();
-                for (Message m : r.messages()) {
-                  w.beginObject()
-                      .name("role")
-                      .value(m.role())
-                      .name("content")
-                      .value(m.content())
-                      .endObject();
-                }
-                w.endArray();
-              }
-              if (streaming) {
-                w.name("stream").value(true);
-              }
-              if (r.maxOutputTokens() != null) {
-                w.name("max_output_tokens").value(r.maxOutputTokens());
-              }
-              if (r.responseFormat() != null) {
-                w.name("text").beginObject().name("format");
-                textFormat(w, r.responseFormat());
-                w.endObject();
-              }
-              common(w, r);
-              w.endObject();
-            });
+    String body = responsesBody(r);
     try (Response response = execute("/responses", body)) {
       ChatState state = new ChatState();
       if (!streaming) {
@@ -843,34 +896,7 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
 
   private ModelResult images(ModelCall call) throws IOException {
     GenerationRequest r = call.request();
-    String prompt =
-        r.prompt() != null
-            ? r.prompt()
-            : r.conversation().get(r.conversation().size() - 1).content();
-    String body =
-        json(
-            w -> {
-              w.beginObject();
-              w.name("model").value(r.model());
-              w.name("prompt").value(prompt);
-              if (r.n() != null) {
-                w.name("n").value(r.n());
-              }
-              if (r.imageSize() != null) {
-                w.name("size").value(r.imageSize());
-              }
-              if (r.imageQuality() != null) {
-                w.name("quality").value(r.imageQuality());
-              }
-              if (r.model().startsWith("dall-e")) {
-                w.name("response_format").value("b64_json");
-              }
-              for (Map.Entry<String, String> p : r.parameters().entrySet()) {
-                w.name(p.getKey());
-                rawValue(w, p.getValue());
-              }
-              w.endObject();
-            });
+    String body = imagesBody(r);
     try (Response response = execute("/images/generations", body)) {
       ChatState state = new ChatState();
       List<String> urls = new ArrayList<>();

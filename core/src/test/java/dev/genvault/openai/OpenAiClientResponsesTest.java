@@ -1,12 +1,14 @@
 package dev.genvault.openai;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.genvault.ErrorType;
 import dev.genvault.Generation;
 import dev.genvault.GenerationFailedException;
 import dev.genvault.GenerationRequest;
 import dev.genvault.GenerationStatus;
+import dev.genvault.spi.GenerationQuery;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -117,11 +119,15 @@ class OpenAiClientResponsesTest extends OpenAiServerTest {
             haiku().toBuilder().parameter("background", "true").build());
     try (OpenAiClient openai = client().api(OpenAiClient.Api.RESPONSES).build()) {
       for (GenerationRequest r : refused) {
-        GenerationFailedException e = failed(r, openai);
-        assertThat(e.getCause()).as(r.toString()).isInstanceOf(IllegalArgumentException.class);
-        assertThat(e).hasMessageContaining("Responses API");
+        assertThatThrownBy(() -> genvault.generate(r, openai))
+            .as(r.toString())
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("Responses API");
       }
     }
+    assertThat(store.list(GenerationQuery.builder().build()).items())
+        .as("refused before a row is stored")
+        .isEmpty();
     assertThat(server.getRequestCount()).isZero();
   }
 

@@ -125,10 +125,13 @@ class OpenAiClientTest extends OpenAiServerTest {
                 "\"tool_choice\":\"auto\"")
             .contains("\"presence_penalty\":0.5");
         GenerationRequest bad = haiku().toBuilder().parameter("logit_bias", "{not json").build();
-        GenerationFailedException e =
-            (GenerationFailedException) failure(() -> genvault.generate(bad, openai));
-        assertThat(e).hasMessageContaining("not valid JSON");
+        Throwable e = failure(() -> genvault.generate(bad, openai));
+        assertThat(e)
+            .as("refused before a row or a call")
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("not valid JSON");
         assertThat(server.getRequestCount()).as("nothing sent for bad input").isEqualTo(1);
+        assertThat(store.list(GenerationQuery.builder().build()).items()).hasSize(1);
       }
     }
 
