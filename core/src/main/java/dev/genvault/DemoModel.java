@@ -1,17 +1,17 @@
 package dev.genvault;
 
-import java.awt.Color;
-import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
-import javax.imageio.ImageIO;
+import java.util.zip.CRC32;
+import java.util.zip.DeflaterOutputStream;
 
 /**
  * An offline model for the quick start and tests: it streams deterministic text (the same request
@@ -141,25 +141,49 @@ public final class DemoModel implements ModelClient {
     return h ^ request.model().hashCode();
   }
 
+  /** A 64×64 gradient as a PNG, written with java.util.zip alone (no AWT): one IDAT, RGB, 8 bit. */
   private static byte[] png(SplittableRandom random) {
-    BufferedImage image = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
-    Color from = new Color(random.nextInt(0x1000000));
-    Color to = new Color(random.nextInt(0x1000000));
-    for (int y = 0; y < 64; y++) {
-      for (int x = 0; x < 64; x++) {
+    int size = 64;
+    int from = random.nextInt(0x1000000);
+    int to = random.nextInt(0x1000000);
+    ByteArrayOutputStream raw = new ByteArrayOutputStream();
+    for (int y = 0; y < size; y++) {
+      raw.write(0); // filter: none
+      for (int x = 0; x < size; x++) {
         float t = (x + y) / 126f;
-        int r = Math.round(from.getRed() * (1 - t) + to.getRed() * t);
-        int g = Math.round(from.getGreen() * (1 - t) + to.getGreen() * t);
-        int b = Math.round(from.getBlue() * (1 - t) + to.getBlue() * t);
-        image.setRGB(x, y, (r << 16) | (g << 8) | b);
+        for (int shift = 16; shift >= 0; shift -= 8) {
+          int a = (from >> shift) & 0xff;
+          int b = (to >> shift) & 0xff;
+          raw.write(Math.round(a * (1 - t) + b * t));
+        }
       }
     }
-    try (ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-      ImageIO.write(image, "png", out);
-      return out.toByteArray();
+    ByteArrayOutputStream compressed = new ByteArrayOutputStream();
+    try (DeflaterOutputStream z = new DeflaterOutputStream(compressed)) {
+      raw.writeTo(z);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    ByteBuffer header = ByteBuffer.allocate(13).putInt(size).putInt(size);
+    header.put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0); // RGB, 8 bit
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+    chunk(out, "IHDR", header.array());
+    chunk(out, "IDAT", compressed.toByteArray());
+    chunk(out, "IEND", new byte[0]);
+    return out.toByteArray();
+  }
+
+  /** A PNG chunk: length, type, data, and the CRC-32 of type and data. */
+  private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
+    byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
+    CRC32 crc = new CRC32();
+    crc.update(typeBytes);
+    crc.update(data);
+    out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
+    out.writeBytes(typeBytes);
+    out.writeBytes(data);
+    out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
   }
 
   @Override

@@ -1,6 +1,6 @@
 package dev.genvault;
 
-import dev.genvault.spi.Hashing;
+import dev.genvault.internal.Hashing;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;

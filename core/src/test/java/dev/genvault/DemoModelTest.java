@@ -57,4 +57,23 @@ class DemoModelTest {
           .containsOnly(Duration.ofMillis(30));
     }
   }
+
+  @Test
+  void an_image_request_gets_a_real_png_drawn_without_awt() throws Exception {
+    dev.genvault.spi.BlobStore blobs = dev.genvault.spi.BlobStore.inMemory();
+    try (PersistentGenerator genvault =
+        PersistentGenerator.builder().store(GenerationStore.inMemory()).blobs(blobs).build()) {
+      Generation g =
+          genvault.generate(
+              GenerationRequest.image("demo", "a gradient"), DemoModel.create(Duration.ZERO, 3));
+      BlobRef ref = g.blobs().get(0);
+      assertThat(ref.contentType()).isEqualTo("image/png");
+      try (java.io.InputStream in = blobs.open(ref.key()).orElseThrow()) {
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(in);
+        assertThat(image.getWidth()).isEqualTo(64);
+        assertThat(image.getHeight()).isEqualTo(64);
+        assertThat(image.getRGB(0, 0)).isNotEqualTo(image.getRGB(63, 63));
+      }
+    }
+  }
 }

@@ -2,7 +2,6 @@ package dev.genvault;
 
 import dev.genvault.spi.Chunk;
 import dev.genvault.spi.ForwardingGenerationStore;
-import dev.genvault.spi.GenerationQuery;
 import dev.genvault.spi.GenerationStore;
 import java.time.Instant;
 import java.util.List;

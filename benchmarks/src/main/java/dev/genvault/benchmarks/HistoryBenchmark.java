@@ -2,9 +2,9 @@ package dev.genvault.benchmarks;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.genvault.Generation;
+import dev.genvault.GenerationQuery;
+import dev.genvault.Page;
 import dev.genvault.jdbc.JdbcGenerationStore;
-import dev.genvault.spi.GenerationQuery;
-import dev.genvault.spi.Page;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

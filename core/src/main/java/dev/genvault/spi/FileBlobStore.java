@@ -2,6 +2,7 @@ package dev.genvault.spi;
 
 import dev.genvault.BlobRef;
 import dev.genvault.PersistenceException;
+import dev.genvault.internal.Hashing;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,7 +2,11 @@ package dev.genvault.spi;
 
 import dev.genvault.Generation;
 import dev.genvault.GenerationOwner;
+import dev.genvault.GenerationQuery;
 import dev.genvault.GenerationStatus;
+import dev.genvault.Page;
+import dev.genvault.SpendQuery;
+import dev.genvault.SpendRow;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.genvault.DemoModel;
 import dev.genvault.Generation;
+import dev.genvault.GenerationQuery;
 import dev.genvault.GenerationRequest;
 import dev.genvault.GenerationStatus;
 import dev.genvault.GenerationStream;
@@ -12,9 +13,8 @@ import dev.genvault.ModelClient;
 import dev.genvault.ModelResult;
 import dev.genvault.PersistenceException;
 import dev.genvault.PersistentGenerator;
+import dev.genvault.SpendQuery;
 import dev.genvault.spi.Chunk;
-import dev.genvault.spi.GenerationQuery;
-import dev.genvault.spi.SpendQuery;
 import dev.genvault.tck.Fixtures;
 import java.io.PrintWriter;
 import java.lang.reflect.Proxy;

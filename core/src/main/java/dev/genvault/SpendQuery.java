@@ -1,4 +1,4 @@
-package dev.genvault.spi;
+package dev.genvault;
 
 import java.time.Instant;
 import java.util.EnumSet;

@@ -1,4 +1,4 @@
-package dev.genvault.spi;
+package dev.genvault;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;

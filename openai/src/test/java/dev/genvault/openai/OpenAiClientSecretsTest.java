@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.genvault.ErrorType;
 import dev.genvault.Generation;
 import dev.genvault.GenerationFailedException;
-import dev.genvault.spi.GenerationQuery;
+import dev.genvault.GenerationQuery;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -1,4 +1,4 @@
-package dev.genvault.spi;
+package dev.genvault.internal;
 
 import com.squareup.moshi.JsonReader;
 import com.squareup.moshi.JsonWriter;

@@ -1,6 +1,6 @@
-package dev.genvault.spi;
+package dev.genvault;
 
-import dev.genvault.GenerationStatus;
+import dev.genvault.spi.PageCursor;
 import java.time.Instant;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;

@@ -1,4 +1,4 @@
-package dev.genvault.spi;
+package dev.genvault.internal;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

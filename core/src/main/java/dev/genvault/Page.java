@@ -1,4 +1,4 @@
-package dev.genvault.spi;
+package dev.genvault;
 
 import java.util.List;
 import java.util.Optional;
