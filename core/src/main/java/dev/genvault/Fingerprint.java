@@ -14,9 +14,10 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The dedup fingerprint: SHA-256 over a length-prefixed encoding of every field that changes the
- * output plus the cache scope. Each field is written as a tag, a presence byte and the UTF-8 length
- * and bytes of its value, so no two different requests encode alike.
+ * The dedup fingerprint: SHA-256 over a length-prefixed encoding of every {@link RequestField} that
+ * {@linkplain RequestField#affectsOutput() affects the output}, plus the cache scope. Each field is
+ * written as a tag, a presence byte and the UTF-8 length and bytes of its value, so no two
+ * different requests encode alike.
  */
 final class Fingerprint {
   private final MessageDigest digest = Hashing.sha256();
@@ -32,35 +33,42 @@ final class Fingerprint {
 
   static String of(GenerationRequest r, CacheScope scope) {
     Fingerprint f = new Fingerprint();
-    f.field("v", "genvault-fingerprint-1");
-    f.field("kind", r.kind().wireName());
-    f.field("model", r.model());
-    f.field("system", r.system());
-    f.field("prompt", r.prompt());
-    f.count("messages", r.messages().size());
-    for (Message m : r.messages()) {
-      f.field("role", m.role());
-      f.field("content", m.content());
-    }
-    f.field("temperature", r.temperature() == null ? null : Double.toString(r.temperature()));
-    f.field("topP", r.topP() == null ? null : Double.toString(r.topP()));
-    f.field("maxOutputTokens", r.maxOutputTokens() == null ? null : r.maxOutputTokens().toString());
-    f.field("seed", r.seed() == null ? null : r.seed().toString());
-    f.field("n", r.n() == null ? null : r.n().toString());
-    f.list("stop", r.stop());
-    f.field("responseFormat", r.responseFormat());
-    f.field("tools", r.tools());
-    f.field("toolChoice", r.toolChoice());
-    f.field("imageSize", r.imageSize());
-    f.field("imageQuality", r.imageQuality());
-    f.count("parameters", r.parameters().size());
-    for (Map.Entry<String, String> e : r.parameters().entrySet()) {
-      f.field("name", e.getKey());
-      f.field("value", e.getValue());
+    f.field("v", "genvault-fingerprint-2");
+    for (RequestField field : RequestField.values()) {
+      if (field.affectsOutput()) {
+        f.value(field, field.value(r));
+      }
     }
     f.field("tenant", r.tenantId());
     f.field("user", scope == CacheScope.USER ? r.userId() : null);
     return HexFormat.of().formatHex(f.digest.digest());
+  }
+
+  /** One field, by its declared type: its key, then a presence byte and its canonical value. */
+  @SuppressWarnings("unchecked")
+  private void value(RequestField field, @Nullable Object value) {
+    String tag = field.key();
+    switch (field.type()) {
+      case KIND -> field(tag, ((GenerationKind) value).wireName());
+      case TEXT, DECIMAL, INTEGER -> field(tag, value == null ? null : value.toString());
+      case TEXT_LIST -> list(tag, (List<String>) value);
+      case MESSAGES -> {
+        List<Message> messages = (List<Message>) value;
+        count(tag, messages.size());
+        for (Message m : messages) {
+          field("role", m.role());
+          field("content", m.content());
+        }
+      }
+      case TEXT_MAP -> {
+        Map<String, String> map = new java.util.TreeMap<>((Map<String, String>) value);
+        count(tag, map.size());
+        for (Map.Entry<String, String> e : map.entrySet()) {
+          field("name", e.getKey());
+          field("value", e.getValue());
+        }
+      }
+    }
   }
 
   private void list(String tag, List<String> values) {

@@ -10,8 +10,10 @@ import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What to generate: the model, the prompt or chat messages, every parameter that changes the
- * output, and who asks (user, tenant, metadata).
+ * What to generate: the model, the input (a prompt or chat messages, and a system prompt), and the
+ * option groups that change the output ({@link Sampling}, {@link ToolOptions}, a response format,
+ * {@link ImageOptions}, other provider parameters), and who asks ({@link Attribution}). Every field
+ * is declared once in {@link RequestField}.
  *
  * <p>A request never holds a secret: API keys belong to the {@link ModelClient}. {@link
  * Builder#build()} rejects bad input with an {@link IllegalArgumentException} that names the field,
@@ -20,60 +22,30 @@ import org.jspecify.annotations.Nullable;
  * <p>Immutable and thread safe. Use {@link #toBuilder()} to derive a changed copy.
  */
 public final class GenerationRequest {
-  /** Most metadata pairs a request may carry. */
-  public static final int MAX_METADATA_ENTRIES = 16;
-
-  /** Longest metadata key, in characters. */
-  public static final int MAX_METADATA_KEY_LENGTH = 64;
-
-  /** Longest metadata value, in characters. */
-  public static final int MAX_METADATA_VALUE_LENGTH = 512;
-
-  /** Longest user or tenant ID, in characters. */
-  public static final int MAX_ID_LENGTH = 256;
-
   private final GenerationKind kind;
   private final String model;
   private final @Nullable String prompt;
   private final @Nullable String system;
   private final List<Message> messages;
-  private final @Nullable Double temperature;
-  private final @Nullable Double topP;
-  private final @Nullable Integer maxOutputTokens;
-  private final @Nullable Long seed;
-  private final @Nullable Integer n;
-  private final List<String> stop;
+  private final Sampling sampling;
   private final @Nullable String responseFormat;
-  private final @Nullable String tools;
-  private final @Nullable String toolChoice;
-  private final @Nullable String imageSize;
-  private final @Nullable String imageQuality;
+  private final ToolOptions toolOptions;
+  private final ImageOptions imageOptions;
   private final Map<String, String> parameters;
-  private final @Nullable String userId;
-  private final @Nullable String tenantId;
-  private final Map<String, String> metadata;
+  private final Attribution attribution;
 
-  private GenerationRequest(Builder b) {
+  private GenerationRequest(Builder b, Sampling sampling, Attribution attribution) {
     this.kind = b.kind;
     this.model = Objects.requireNonNull(b.model);
     this.prompt = b.prompt;
     this.system = b.system;
     this.messages = List.copyOf(b.messages);
-    this.temperature = b.temperature;
-    this.topP = b.topP;
-    this.maxOutputTokens = b.maxOutputTokens;
-    this.seed = b.seed;
-    this.n = b.n;
-    this.stop = List.copyOf(b.stop);
+    this.sampling = sampling;
     this.responseFormat = b.responseFormat;
-    this.tools = b.tools;
-    this.toolChoice = b.toolChoice;
-    this.imageSize = b.imageSize;
-    this.imageQuality = b.imageQuality;
+    this.toolOptions = new ToolOptions(b.tools, b.toolChoice);
+    this.imageOptions = new ImageOptions(b.imageSize, b.imageQuality);
     this.parameters = Collections.unmodifiableMap(new TreeMap<>(b.parameters));
-    this.userId = b.userId;
-    this.tenantId = b.tenantId;
-    this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(b.metadata));
+    this.attribution = attribution;
   }
 
   /** A new builder for a {@link GenerationKind#TEXT} request. */
@@ -99,26 +71,11 @@ public final class GenerationRequest {
   /** A builder holding every field of this request. */
   public Builder toBuilder() {
     Builder b = new Builder();
-    b.kind = kind;
-    b.model = model;
-    b.prompt = prompt;
-    b.system = system;
-    b.messages.addAll(messages);
-    b.temperature = temperature;
-    b.topP = topP;
-    b.maxOutputTokens = maxOutputTokens;
-    b.seed = seed;
-    b.n = n;
-    b.stop.addAll(stop);
-    b.responseFormat = responseFormat;
-    b.tools = tools;
-    b.toolChoice = toolChoice;
-    b.imageSize = imageSize;
-    b.imageQuality = imageQuality;
-    b.parameters.putAll(parameters);
-    b.userId = userId;
-    b.tenantId = tenantId;
-    b.metadata.putAll(metadata);
+    for (RequestField f : RequestField.values()) {
+      if (f.isSet(this)) {
+        f.set(b, f.value(this));
+      }
+    }
     return b;
   }
 
@@ -173,34 +130,54 @@ public final class GenerationRequest {
     return length;
   }
 
-  /** Sampling temperature, or null for the provider's default. */
+  /** The sampling options. */
+  public Sampling sampling() {
+    return sampling;
+  }
+
+  /** The tool options. */
+  public ToolOptions toolOptions() {
+    return toolOptions;
+  }
+
+  /** The image options. */
+  public ImageOptions imageOptions() {
+    return imageOptions;
+  }
+
+  /** Who asks, and the metadata stored with the record. */
+  public Attribution attribution() {
+    return attribution;
+  }
+
+  /** {@link Sampling#temperature()}. */
   public @Nullable Double temperature() {
-    return temperature;
+    return sampling.temperature();
   }
 
-  /** Nucleus sampling mass, or null for the provider's default. */
+  /** {@link Sampling#topP()}. */
   public @Nullable Double topP() {
-    return topP;
+    return sampling.topP();
   }
 
-  /** Cap on generated tokens, or null for the provider's default. */
+  /** {@link Sampling#maxOutputTokens()}. */
   public @Nullable Integer maxOutputTokens() {
-    return maxOutputTokens;
+    return sampling.maxOutputTokens();
   }
 
-  /** Sampling seed, or null. */
+  /** {@link Sampling#seed()}. */
   public @Nullable Long seed() {
-    return seed;
+    return sampling.seed();
   }
 
-  /** Number of choices or images to generate, or null for one. */
+  /** {@link Sampling#n()}. */
   public @Nullable Integer n() {
-    return n;
+    return sampling.n();
   }
 
-  /** Stop sequences; empty for none. */
+  /** {@link Sampling#stop()}. */
   public List<String> stop() {
-    return stop;
+    return sampling.stop();
   }
 
   /** Response format as the provider expects it (e.g. a JSON schema document), or null. */
@@ -208,24 +185,24 @@ public final class GenerationRequest {
     return responseFormat;
   }
 
-  /** Tool definitions as a JSON document, or null. */
+  /** {@link ToolOptions#tools()}. */
   public @Nullable String tools() {
-    return tools;
+    return toolOptions.tools();
   }
 
-  /** Tool choice as the provider expects it, or null. */
+  /** {@link ToolOptions#toolChoice()}. */
   public @Nullable String toolChoice() {
-    return toolChoice;
+    return toolOptions.toolChoice();
   }
 
-  /** Image size, e.g. {@code 1024x1024}, or null. */
+  /** {@link ImageOptions#size()}. */
   public @Nullable String imageSize() {
-    return imageSize;
+    return imageOptions.size();
   }
 
-  /** Image quality, e.g. {@code high}, or null. */
+  /** {@link ImageOptions#quality()}. */
   public @Nullable String imageQuality() {
-    return imageQuality;
+    return imageOptions.quality();
   }
 
   /**
@@ -236,21 +213,22 @@ public final class GenerationRequest {
     return parameters;
   }
 
-  /** Who the generation is for, or null. */
+  /** {@link Attribution#userId()}. */
   public @Nullable String userId() {
-    return userId;
+    return attribution.userId();
   }
 
-  /** The tenant the user belongs to, or null. */
+  /** {@link Attribution#tenantId()}. */
   public @Nullable String tenantId() {
-    return tenantId;
+    return attribution.tenantId();
   }
 
-  /** Free-form metadata stored on the record; never sent to the provider. */
+  /** {@link Attribution#metadata()}: stored on the record; never sent to the provider. */
   public Map<String, String> metadata() {
-    return metadata;
+    return attribution.metadata();
   }
 
+  /** Equal when every {@link RequestField} is equal. */
   @Override
   public boolean equals(@Nullable Object o) {
     if (this == o) {
@@ -260,44 +238,24 @@ public final class GenerationRequest {
       return false;
     }
     GenerationRequest r = (GenerationRequest) o;
-    return kind == r.kind
-        && model.equals(r.model)
-        && Objects.equals(prompt, r.prompt)
-        && Objects.equals(system, r.system)
-        && messages.equals(r.messages)
-        && Objects.equals(temperature, r.temperature)
-        && Objects.equals(topP, r.topP)
-        && Objects.equals(maxOutputTokens, r.maxOutputTokens)
-        && Objects.equals(seed, r.seed)
-        && Objects.equals(n, r.n)
-        && stop.equals(r.stop)
-        && Objects.equals(responseFormat, r.responseFormat)
-        && Objects.equals(tools, r.tools)
-        && Objects.equals(toolChoice, r.toolChoice)
-        && Objects.equals(imageSize, r.imageSize)
-        && Objects.equals(imageQuality, r.imageQuality)
-        && parameters.equals(r.parameters)
-        && Objects.equals(userId, r.userId)
-        && Objects.equals(tenantId, r.tenantId)
-        && metadata.equals(r.metadata);
+    for (RequestField f : RequestField.values()) {
+      if (!Objects.equals(f.value(this), f.value(r))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(kind, model, prompt, system, messages, userId, tenantId);
+    return Objects.hash(kind, model, prompt, system, messages, userId(), tenantId());
   }
 
   @Override
   public String toString() {
-    return "GenerationRequest{kind="
-        + kind.wireName()
-        + ", model="
-        + model
-        + ", inputChars="
-        + inputLength()
-        + (userId == null ? "" : ", userId=" + userId)
-        + (tenantId == null ? "" : ", tenantId=" + tenantId)
-        + '}';
+    String who = (userId() == null ? "" : ", userId=" + userId());
+    who += (tenantId() == null ? "" : ", tenantId=" + tenantId());
+    return "GenerationRequest{kind=" + kind.wireName() + ", model=" + model + who + '}';
   }
 
   /** Builds a {@link GenerationRequest}; {@link #build()} validates everything. */
@@ -364,37 +322,48 @@ public final class GenerationRequest {
       return this;
     }
 
-    /** Sampling temperature, 0 to 2. */
+    /** Replaces every sampling option. */
+    public Builder sampling(Sampling sampling) {
+      Objects.requireNonNull(sampling, "sampling");
+      temperature = sampling.temperature();
+      topP = sampling.topP();
+      maxOutputTokens = sampling.maxOutputTokens();
+      seed = sampling.seed();
+      n = sampling.n();
+      return stop(sampling.stop());
+    }
+
+    /** {@link Sampling#temperature()}: 0 to 2. */
     public Builder temperature(@Nullable Double temperature) {
       this.temperature = temperature;
       return this;
     }
 
-    /** Nucleus sampling mass, greater than 0 and at most 1. */
+    /** {@link Sampling#topP()}: greater than 0 and at most 1. */
     public Builder topP(@Nullable Double topP) {
       this.topP = topP;
       return this;
     }
 
-    /** Cap on generated tokens, at least 1. */
+    /** {@link Sampling#maxOutputTokens()}: at least 1. */
     public Builder maxOutputTokens(@Nullable Integer maxOutputTokens) {
       this.maxOutputTokens = maxOutputTokens;
       return this;
     }
 
-    /** Sampling seed. */
+    /** {@link Sampling#seed()}. */
     public Builder seed(@Nullable Long seed) {
       this.seed = seed;
       return this;
     }
 
-    /** Number of choices or images, 1 to 128. */
+    /** {@link Sampling#n()}: 1 to 128. */
     public Builder n(@Nullable Integer n) {
       this.n = n;
       return this;
     }
 
-    /** Replaces the stop sequences. */
+    /** Replaces the stop sequences ({@link Sampling#stop()}). */
     public Builder stop(List<String> stop) {
       this.stop.clear();
       for (String s : stop) {
@@ -409,25 +378,35 @@ public final class GenerationRequest {
       return this;
     }
 
-    /** Tool definitions as a JSON document. */
+    /** Replaces both tool options. */
+    public Builder toolOptions(ToolOptions options) {
+      return tools(options.tools()).toolChoice(options.toolChoice());
+    }
+
+    /** {@link ToolOptions#tools()}: tool definitions as a JSON document. */
     public Builder tools(@Nullable String tools) {
       this.tools = tools;
       return this;
     }
 
-    /** Tool choice as the provider expects it. */
+    /** {@link ToolOptions#toolChoice()}. */
     public Builder toolChoice(@Nullable String toolChoice) {
       this.toolChoice = toolChoice;
       return this;
     }
 
-    /** Image size, e.g. {@code 1024x1024}. */
+    /** Replaces both image options. */
+    public Builder imageOptions(ImageOptions options) {
+      return imageSize(options.size()).imageQuality(options.quality());
+    }
+
+    /** {@link ImageOptions#size()}, e.g. {@code 1024x1024}. */
     public Builder imageSize(@Nullable String imageSize) {
       this.imageSize = imageSize;
       return this;
     }
 
-    /** Image quality, e.g. {@code high}. */
+    /** {@link ImageOptions#quality()}, e.g. {@code high}. */
     public Builder imageQuality(@Nullable String imageQuality) {
       this.imageQuality = imageQuality;
       return this;
@@ -445,19 +424,26 @@ public final class GenerationRequest {
       return this;
     }
 
-    /** Who the generation is for. */
+    /** Replaces the user, the tenant and the metadata. */
+    public Builder attribution(Attribution attribution) {
+      return userId(attribution.userId())
+          .tenantId(attribution.tenantId())
+          .metadata(attribution.metadata());
+    }
+
+    /** {@link Attribution#userId()}. */
     public Builder userId(@Nullable String userId) {
       this.userId = userId;
       return this;
     }
 
-    /** The tenant the user belongs to; cached results are never shared across tenants. */
+    /** {@link Attribution#tenantId()}: cached results are never shared across tenants. */
     public Builder tenantId(@Nullable String tenantId) {
       this.tenantId = tenantId;
       return this;
     }
 
-    /** Adds one metadata pair (at most 16, keys up to 64 and values up to 512 characters). */
+    /** Adds one metadata pair ({@link Attribution} says the limits). */
     public Builder metadata(String key, String value) {
       metadata.put(
           Objects.requireNonNull(key, "metadata key"),
@@ -469,6 +455,12 @@ public final class GenerationRequest {
     public Builder metadata(Map<String, String> metadata) {
       this.metadata.clear();
       metadata.forEach(this::metadata);
+      return this;
+    }
+
+    /** Sets one field by its declaration; the value must be of the field's type. */
+    public Builder set(RequestField field, @Nullable Object value) {
+      field.set(this, value);
       return this;
     }
 
@@ -494,119 +486,11 @@ public final class GenerationRequest {
       if (prompt != null && prompt.isBlank()) {
         throw new IllegalArgumentException("prompt must not be blank");
       }
-      if (temperature != null && !(temperature >= 0 && temperature <= 2)) {
-        throw new IllegalArgumentException("temperature must be between 0 and 2: " + temperature);
-      }
-      if (topP != null && !(topP > 0 && topP <= 1)) {
-        throw new IllegalArgumentException("topP must be greater than 0 and at most 1: " + topP);
-      }
-      if (maxOutputTokens != null && maxOutputTokens < 1) {
-        throw new IllegalArgumentException(
-            "maxOutputTokens must be at least 1: " + maxOutputTokens);
-      }
-      if (n != null && (n < 1 || n > 128)) {
-        throw new IllegalArgumentException("n must be between 1 and 128: " + n);
-      }
-      checkText("model", model);
-      checkText("prompt", prompt);
-      checkText("system", system);
-      for (int i = 0; i < messages.size(); i++) {
-        checkText("messages[" + i + "].role", messages.get(i).role());
-        checkText("messages[" + i + "].content", messages.get(i).content());
-      }
-      for (int i = 0; i < stop.size(); i++) {
-        checkText("stop[" + i + "]", stop.get(i));
-      }
-      checkText("responseFormat", responseFormat);
-      checkText("tools", tools);
-      checkText("toolChoice", toolChoice);
-      checkText("imageSize", imageSize);
-      checkText("imageQuality", imageQuality);
-      for (Map.Entry<String, String> e : parameters.entrySet()) {
-        checkText("parameter name", e.getKey());
-        checkText("parameter '" + abbreviate(e.getKey()) + "'", e.getValue());
-      }
-      checkText("userId", userId);
-      checkText("tenantId", tenantId);
-      for (Map.Entry<String, String> e : metadata.entrySet()) {
-        checkText("metadata key", e.getKey());
-        checkText("metadata '" + abbreviate(e.getKey()) + "'", e.getValue());
-      }
-      checkId("userId", userId);
-      checkId("tenantId", tenantId);
-      if (metadata.size() > MAX_METADATA_ENTRIES) {
-        throw new IllegalArgumentException(
-            "metadata has " + metadata.size() + " pairs, more than " + MAX_METADATA_ENTRIES);
-      }
-      for (Map.Entry<String, String> e : metadata.entrySet()) {
-        if (e.getKey().isBlank() || e.getKey().length() > MAX_METADATA_KEY_LENGTH) {
-          throw new IllegalArgumentException(
-              "metadata key must be 1 to "
-                  + MAX_METADATA_KEY_LENGTH
-                  + " characters: '"
-                  + abbreviate(e.getKey())
-                  + "'");
-        }
-        if (e.getValue().length() > MAX_METADATA_VALUE_LENGTH) {
-          throw new IllegalArgumentException(
-              "metadata value for '"
-                  + e.getKey()
-                  + "' is "
-                  + e.getValue().length()
-                  + " characters, more than "
-                  + MAX_METADATA_VALUE_LENGTH);
-        }
-      }
-      return new GenerationRequest(this);
-    }
-
-    /**
-     * Refuses text that cannot be stored or hashed faithfully, before anything is sent: U+0000
-     * (PostgreSQL text and JSON cannot hold it) and a lone UTF-16 surrogate (it has no UTF-8 form:
-     * encoders and databases turn it into {@code ?}, so two different requests would look alike).
-     */
-    private static void checkText(String field, @Nullable String value) {
-      if (value == null) {
-        return;
-      }
-      for (int i = 0; i < value.length(); i++) {
-        char c = value.charAt(i);
-        if (c == '\0') {
-          throw new IllegalArgumentException(
-              field
-                  + " contains a NUL character (U+0000) at index "
-                  + i
-                  + ", which databases cannot store");
-        }
-        if (Character.isHighSurrogate(c)
-            && i + 1 < value.length()
-            && Character.isLowSurrogate(value.charAt(i + 1))) {
-          i++;
-        } else if (Character.isSurrogate(c)) {
-          throw new IllegalArgumentException(
-              String.format(
-                  "%s contains an unpaired surrogate (U+%04X) at index %d: it is not valid"
-                      + " Unicode text and cannot be stored or sent as UTF-8",
-                  field, (int) c, i));
-        }
-      }
-    }
-
-    private static void checkId(String field, @Nullable String value) {
-      if (value == null) {
-        return;
-      }
-      if (value.isBlank()) {
-        throw new IllegalArgumentException(field + " must not be blank");
-      }
-      if (value.length() > MAX_ID_LENGTH) {
-        throw new IllegalArgumentException(
-            field + " must be at most " + MAX_ID_LENGTH + " characters");
-      }
-    }
-
-    private static String abbreviate(String s) {
-      return s.length() <= 80 ? s : s.substring(0, 80) + "...";
+      Sampling sampling = new Sampling(temperature, topP, maxOutputTokens, seed, n, stop);
+      GenerationRequest request =
+          new GenerationRequest(this, sampling, new Attribution(userId, tenantId, metadata));
+      RequestText.check(request);
+      return request;
     }
   }
 }

@@ -5,6 +5,7 @@ import com.squareup.moshi.JsonWriter;
 import dev.genvault.GenerationKind;
 import dev.genvault.GenerationRequest;
 import dev.genvault.Message;
+import dev.genvault.RequestField;
 import dev.genvault.Usage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import okio.Buffer;
 import org.jspecify.annotations.Nullable;
@@ -24,64 +26,55 @@ import org.jspecify.annotations.Nullable;
 public final class RecordJson {
   private RecordJson() {}
 
-  /** The request as a JSON object. */
+  /** The request as a JSON object: each set {@link RequestField} under its key. */
   public static String request(GenerationRequest r) {
     return write(
         w -> {
           w.beginObject();
-          w.name("kind").value(r.kind().wireName());
-          w.name("model").value(r.model());
-          nullable(w, "prompt", r.prompt());
-          nullable(w, "system", r.system());
-          if (!r.messages().isEmpty()) {
-            w.name("messages").beginArray();
-            for (Message m : r.messages()) {
-              w.beginObject()
-                  .name("role")
-                  .value(m.role())
-                  .name("content")
-                  .value(m.content())
-                  .endObject();
+          for (RequestField f : RequestField.values()) {
+            if (f.isSet(r)) {
+              w.name(f.key());
+              value(w, f.type(), Objects.requireNonNull(f.value(r)));
             }
-            w.endArray();
           }
-          if (r.temperature() != null) {
-            w.name("temperature").value(r.temperature());
-          }
-          if (r.topP() != null) {
-            w.name("top_p").value(r.topP());
-          }
-          if (r.maxOutputTokens() != null) {
-            w.name("max_output_tokens").value(r.maxOutputTokens());
-          }
-          if (r.seed() != null) {
-            w.name("seed").value(r.seed());
-          }
-          if (r.n() != null) {
-            w.name("n").value(r.n());
-          }
-          if (!r.stop().isEmpty()) {
-            w.name("stop").beginArray();
-            for (String s : r.stop()) {
-              w.value(s);
-            }
-            w.endArray();
-          }
-          nullable(w, "response_format", r.responseFormat());
-          nullable(w, "tools", r.tools());
-          nullable(w, "tool_choice", r.toolChoice());
-          nullable(w, "image_size", r.imageSize());
-          nullable(w, "image_quality", r.imageQuality());
-          stringMap(w, "parameters", r.parameters());
-          nullable(w, "user_id", r.userId());
-          nullable(w, "tenant_id", r.tenantId());
-          stringMap(w, "metadata", r.metadata());
           w.endObject();
         });
   }
 
+  @SuppressWarnings("unchecked")
+  private static void value(JsonWriter w, RequestField.Type type, Object value) throws IOException {
+    switch (type) {
+      case KIND -> w.value(((GenerationKind) value).wireName());
+      case TEXT -> w.value((String) value);
+      case DECIMAL -> w.value((Double) value);
+      case INTEGER -> w.value((Number) value);
+      case TEXT_LIST -> {
+        w.beginArray();
+        for (String s : (List<String>) value) {
+          w.value(s);
+        }
+        w.endArray();
+      }
+      case MESSAGES -> {
+        w.beginArray();
+        for (Message m : (List<Message>) value) {
+          w.beginObject().name("role").value(m.role()).name("content").value(m.content());
+          w.endObject();
+        }
+        w.endArray();
+      }
+      case TEXT_MAP -> {
+        w.beginObject();
+        for (Map.Entry<String, String> e : ((Map<String, String>) value).entrySet()) {
+          w.name(e.getKey()).value(e.getValue());
+        }
+        w.endObject();
+      }
+    }
+  }
+
   /**
-   * Reads a request written by {@link #request(GenerationRequest)}.
+   * Reads a request written by {@link #request(GenerationRequest)}; unknown keys are skipped.
    *
    * @throws IllegalArgumentException if the JSON is malformed or the request invalid
    */
@@ -92,63 +85,65 @@ public final class RecordJson {
           GenerationRequest.Builder b = GenerationRequest.builder();
           r.beginObject();
           while (r.hasNext()) {
-            switch (r.nextName()) {
-              case "kind" -> b.kind(GenerationKind.fromWireName(r.nextString()));
-              case "model" -> b.model(r.nextString());
-              case "prompt" -> b.prompt(r.nextString());
-              case "system" -> b.system(r.nextString());
-              case "messages" -> {
-                List<Message> messages = new ArrayList<>();
-                r.beginArray();
-                while (r.hasNext()) {
-                  String role = null;
-                  String content = null;
-                  r.beginObject();
-                  while (r.hasNext()) {
-                    switch (r.nextName()) {
-                      case "role" -> role = r.nextString();
-                      case "content" -> content = r.nextString();
-                      default -> r.skipValue();
-                    }
-                  }
-                  r.endObject();
-                  if (role == null || content == null) {
-                    throw new IllegalArgumentException("a message needs a role and content");
-                  }
-                  messages.add(new Message(role, content));
-                }
-                r.endArray();
-                b.messages(messages);
-              }
-              case "temperature" -> b.temperature(r.nextDouble());
-              case "top_p" -> b.topP(r.nextDouble());
-              case "max_output_tokens" -> b.maxOutputTokens(r.nextInt());
-              case "seed" -> b.seed(r.nextLong());
-              case "n" -> b.n(r.nextInt());
-              case "stop" -> {
-                List<String> stop = new ArrayList<>();
-                r.beginArray();
-                while (r.hasNext()) {
-                  stop.add(r.nextString());
-                }
-                r.endArray();
-                b.stop(stop);
-              }
-              case "response_format" -> b.responseFormat(r.nextString());
-              case "tools" -> b.tools(r.nextString());
-              case "tool_choice" -> b.toolChoice(r.nextString());
-              case "image_size" -> b.imageSize(r.nextString());
-              case "image_quality" -> b.imageQuality(r.nextString());
-              case "parameters" -> readStringMap(r).forEach(b::parameter);
-              case "user_id" -> b.userId(r.nextString());
-              case "tenant_id" -> b.tenantId(r.nextString());
-              case "metadata" -> b.metadata(readStringMap(r));
-              default -> r.skipValue();
+            RequestField f = RequestField.forKey(r.nextName());
+            if (f == null) {
+              r.skipValue();
+            } else {
+              b.set(f, value(r, f.type()));
             }
           }
           r.endObject();
           return b.build();
         });
+  }
+
+  private static Object value(JsonReader r, RequestField.Type type) throws IOException {
+    switch (type) {
+      case KIND:
+        return GenerationKind.fromWireName(r.nextString());
+      case TEXT:
+        return r.nextString();
+      case DECIMAL:
+        return r.nextDouble();
+      case INTEGER:
+        return r.nextLong();
+      case TEXT_LIST:
+        List<String> list = new ArrayList<>();
+        r.beginArray();
+        while (r.hasNext()) {
+          list.add(r.nextString());
+        }
+        r.endArray();
+        return list;
+      case MESSAGES:
+        return messages(r);
+      default:
+        return readStringMap(r);
+    }
+  }
+
+  private static List<Message> messages(JsonReader r) throws IOException {
+    List<Message> messages = new ArrayList<>();
+    r.beginArray();
+    while (r.hasNext()) {
+      String role = null;
+      String content = null;
+      r.beginObject();
+      while (r.hasNext()) {
+        switch (r.nextName()) {
+          case "role" -> role = r.nextString();
+          case "content" -> content = r.nextString();
+          default -> r.skipValue();
+        }
+      }
+      r.endObject();
+      if (role == null || content == null) {
+        throw new IllegalArgumentException("a message needs a role and content");
+      }
+      messages.add(new Message(role, content));
+    }
+    r.endArray();
+    return messages;
   }
 
   /** The usage as a JSON object; unknown counts are left out. */
@@ -258,29 +253,10 @@ public final class RecordJson {
     }
   }
 
-  private static void nullable(JsonWriter w, String name, @Nullable String value)
-      throws IOException {
-    if (value != null) {
-      w.name(name).value(value);
-    }
-  }
-
   private static void count(JsonWriter w, String name, @Nullable Long value) throws IOException {
     if (value != null) {
       w.name(name).value(value);
     }
-  }
-
-  private static void stringMap(JsonWriter w, String name, Map<String, String> map)
-      throws IOException {
-    if (map.isEmpty()) {
-      return;
-    }
-    w.name(name).beginObject();
-    for (Map.Entry<String, String> e : map.entrySet()) {
-      w.name(e.getKey()).value(e.getValue());
-    }
-    w.endObject();
   }
 
   private static Map<String, String> readStringMap(JsonReader r) throws IOException {

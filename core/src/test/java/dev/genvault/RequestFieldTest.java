@@ -1,0 +1,126 @@
+package dev.genvault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.genvault.internal.RecordJson;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The declared list of request fields cannot drift from the request: found by reflection, every
+ * field is declared, and changing any declared field changes the fingerprint exactly when it
+ * affects the output, survives the stored JSON and breaks equality.
+ */
+class RequestFieldTest {
+  private static final GenerationRequest PROMPT_BASE =
+      GenerationRequest.builder().model("m").prompt("p").build();
+  private static final GenerationRequest CHAT_BASE =
+      GenerationRequest.builder().model("m").message(Message.user("hello")).build();
+
+  private static String camel(RequestField f) {
+    String[] parts = f.key().split("_");
+    StringBuilder s = new StringBuilder(parts[0]);
+    for (int i = 1; i < parts.length; i++) {
+      s.append(Character.toUpperCase(parts[i].charAt(0))).append(parts[i].substring(1));
+    }
+    return s.toString();
+  }
+
+  private static Set<String> declared() {
+    return Arrays.stream(RequestField.values())
+        .map(RequestFieldTest::camel)
+        .collect(Collectors.toSet());
+  }
+
+  @Test
+  void every_field_the_builder_holds_is_declared() {
+    Set<String> builderFields =
+        Arrays.stream(GenerationRequest.Builder.class.getDeclaredFields())
+            .filter(f -> !Modifier.isStatic(f.getModifiers()))
+            .map(Field::getName)
+            .collect(Collectors.toSet());
+    assertThat(declared()).isEqualTo(builderFields);
+  }
+
+  @Test
+  void every_value_the_request_answers_is_declared_or_a_group_of_declared_ones() {
+    Set<String> groups =
+        Set.of("sampling", "toolOptions", "imageOptions", "attribution", "conversation");
+    Set<String> getters =
+        Arrays.stream(GenerationRequest.class.getDeclaredMethods())
+            .filter(
+                m -> Modifier.isPublic(m.getModifiers()) && !Modifier.isStatic(m.getModifiers()))
+            .filter(m -> m.getParameterCount() == 0)
+            .map(Method::getName)
+            .filter(n -> !Set.of("toBuilder", "hashCode", "toString", "inputLength").contains(n))
+            .filter(n -> !groups.contains(n))
+            .collect(Collectors.toSet());
+    assertThat(getters).isEqualTo(declared());
+  }
+
+  /** A request that differs from its base in this field alone. */
+  private static GenerationRequest changed(RequestField f) {
+    GenerationRequest base = base(f);
+    Object value =
+        switch (f.type()) {
+          case KIND -> GenerationKind.IMAGE;
+          case TEXT -> "changed";
+          case DECIMAL -> 0.5;
+          case INTEGER -> 7;
+          case TEXT_LIST -> List.of("changed");
+          case MESSAGES -> List.of(Message.user("changed"));
+          case TEXT_MAP -> Map.of("k", "1");
+        };
+    return base.toBuilder().set(f, value).build();
+  }
+
+  private static GenerationRequest base(RequestField f) {
+    return f == RequestField.MESSAGES ? CHAT_BASE : PROMPT_BASE;
+  }
+
+  @ParameterizedTest
+  @EnumSource(RequestField.class)
+  void changing_a_field_changes_the_fingerprint_exactly_when_it_affects_the_output_or_scope(
+      RequestField f) {
+    GenerationRequest changed = changed(f);
+    assertThat(f.value(changed)).isNotEqualTo(f.value(base(f)));
+    boolean differs =
+        !Fingerprint.of(changed, CacheScope.TENANT)
+            .equals(Fingerprint.of(base(f), CacheScope.TENANT));
+    // The tenant is not output but always scopes the cache (the user too, with CacheScope.USER).
+    boolean scope = f == RequestField.TENANT_ID;
+    assertThat(differs).as(f + " changes the fingerprint").isEqualTo(f.affectsOutput() || scope);
+  }
+
+  @ParameterizedTest
+  @EnumSource(RequestField.class)
+  void a_changed_field_survives_the_stored_json_and_breaks_equality(RequestField f) {
+    GenerationRequest changed = changed(f);
+    assertThat(changed).isNotEqualTo(base(f));
+    assertThat(RecordJson.request(RecordJson.request(changed))).isEqualTo(changed);
+    assertThat(changed.toBuilder().build()).isEqualTo(changed);
+    assertThat(RequestField.forKey(f.key())).isEqualTo(f);
+  }
+
+  @Test
+  void the_tenant_and_with_the_user_scope_the_user_still_keep_caches_apart() {
+    GenerationRequest alice = PROMPT_BASE.toBuilder().userId("alice").tenantId("t").build();
+    GenerationRequest bob = alice.toBuilder().userId("bob").build();
+    GenerationRequest otherTenant = alice.toBuilder().tenantId("u").build();
+    assertThat(Fingerprint.of(alice, CacheScope.USER))
+        .isNotEqualTo(Fingerprint.of(bob, CacheScope.USER));
+    assertThat(Fingerprint.of(alice, CacheScope.TENANT))
+        .isEqualTo(Fingerprint.of(bob, CacheScope.TENANT));
+    assertThat(Fingerprint.of(alice, CacheScope.TENANT))
+        .isNotEqualTo(Fingerprint.of(otherTenant, CacheScope.TENANT));
+  }
+}
