@@ -1,35 +1,19 @@
 package dev.genvault;
 
 import dev.genvault.cost.Pricing;
-import dev.genvault.spi.BlobKeys;
 import dev.genvault.spi.BlobStore;
 import dev.genvault.spi.DedupCache;
 import dev.genvault.spi.GenerationStore;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,101 +43,36 @@ import org.slf4j.LoggerFactory;
 public final class PersistentGenerator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PersistentGenerator.class);
 
-  private static final Set<String> NORMAL_FINISH =
-      Set.of(
-          "stop",
-          "end_turn",
-          "stop_sequence",
-          "tool_calls",
-          "tool_use",
-          "function_call",
-          "completed",
-          "eos",
-          "end",
-          "finish");
-
-  private static final int MAX_ERROR_MESSAGE = 2000;
-
-  private final GenerationStore store;
-  private final BlobStore blobs;
-  private final DedupCache cache;
-  private final IdGenerator ids;
-  private final Clock clock;
-  private final Sleeper sleeper;
-  private final Executor executor;
-  private final @Nullable ExecutorService ownedExecutor;
-  private final CheckpointPolicy checkpointPolicy;
-  private final Listeners listener;
-  private final CostCalculator costs;
-  private final String baseUrl;
-  private final CacheScope cacheScope;
-  private final Duration dedupTtl;
-  private final Duration lease;
+  private final GeneratorState state;
+  private final GenerationUrls urls;
   private final Duration drainTimeout;
-  private final Duration persistTimeout;
-  private final long maxInputChars;
   private final StreamClosePolicy closePolicy;
-  private final Checkpointer checkpointer;
-  private final ScheduledExecutorService sweeper;
-  private final ConcurrentHashMap<String, LiveGeneration> lives = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, LiveGeneration> inFlight = new ConcurrentHashMap<>();
-  private final Queue<Generation> unpersisted = new ConcurrentLinkedQueue<>();
-
-  /** In-flight claims this process holds in the shared cache: fingerprint to generation ID. */
-  private final ConcurrentHashMap<String, String> claims = new ConcurrentHashMap<>();
-
+  private final Admitter admitter;
+  private final Runner runner;
+  private final Deletions deletions;
+  private final Sweeper sweeper;
+  private final @Nullable ExecutorService ownedExecutor;
+  private final @Nullable ScheduledExecutorService ownedScheduler;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private PersistentGenerator(Builder b) {
-    this.store = Objects.requireNonNull(b.store);
-    this.blobs = b.blobs == null ? NoBlobStore.INSTANCE : b.blobs;
-    this.cache = b.cache == null ? DedupCache.caffeine(10_000) : b.cache;
-    this.ids = b.ids == null ? IdGenerator.nanoid() : b.ids;
-    // Whole microseconds everywhere: the precision every store keeps, so records round-trip.
-    this.clock = Clock.tick(b.clock == null ? Clock.systemUTC() : b.clock, Duration.ofNanos(1000));
-    this.sleeper = b.sleeper == null ? Sleeper.SYSTEM : b.sleeper;
-    if (b.executor == null) {
-      this.ownedExecutor = Executors.newCachedThreadPool(daemonThreads("genvault-worker"));
-      this.executor = ownedExecutor;
-    } else {
-      this.ownedExecutor = null;
-      this.executor = b.executor;
-    }
-    this.checkpointPolicy = b.checkpointPolicy;
-    this.listener = new Listeners(b.listener);
-    this.costs = b.costs;
-    this.baseUrl = b.baseUrl;
-    this.cacheScope = b.cacheScope;
-    this.dedupTtl = b.dedupTtl;
-    this.lease = b.lease;
+    this.ownedExecutor =
+        b.executor == null
+            ? Executors.newCachedThreadPool(Shutdown.daemonThreads("genvault-worker"))
+            : null;
+    this.ownedScheduler =
+        b.scheduler == null
+            ? Executors.newSingleThreadScheduledExecutor(Shutdown.daemonThreads("genvault-sweeper"))
+            : null;
+    this.state = GeneratorState.of(b, b.executor == null ? ownedExecutor : b.executor);
+    this.urls = b.urls;
     this.drainTimeout = b.drainTimeout;
-    this.persistTimeout = b.persistTimeout;
-    this.maxInputChars = b.maxInputChars;
     this.closePolicy = b.closePolicy;
-    Duration heartbeat = lease.dividedBy(4);
-    this.checkpointer = new Checkpointer(store, clock, checkpointPolicy, heartbeat, listener);
-    this.sweeper = Executors.newSingleThreadScheduledExecutor(daemonThreads("genvault-sweeper"));
-    long sweepMillis = b.sweepInterval.toMillis();
-    if (sweepMillis > 0) {
-      sweeper.scheduleWithFixedDelay(
-          this::sweepQuietly, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
-    }
-    // A claim lives one lease; renew it while its generation runs, so that a generation longer
-    // than the lease is still joined, not started again, by other processes.
-    long renewMillis = Math.max(10, heartbeat.toMillis());
-    sweeper.scheduleWithFixedDelay(
-        this::renewClaims, renewMillis, renewMillis, TimeUnit.MILLISECONDS);
-  }
-
-  private void renewClaims() {
-    claims.forEach(
-        (fingerprint, id) -> {
-          try {
-            cache.put(inFlightKey(fingerprint), id, lease);
-          } catch (RuntimeException e) {
-            log.debug("renewing the in-flight claim of {} failed: {}", id, e.toString());
-          }
-        });
+    this.runner = new Runner(state);
+    this.admitter = new Admitter(state, runner);
+    this.deletions = new Deletions(state);
+    this.sweeper =
+        new Sweeper(state, b.scheduler == null ? ownedScheduler : b.scheduler, b.sweepInterval);
   }
 
   /** A new builder; only {@link Builder#store} is required. */
@@ -180,7 +99,7 @@ public final class PersistentGenerator implements AutoCloseable {
     }
     Generation result = admission.run();
     if (result.status() == GenerationStatus.ERROR) {
-      throw failure(result, admission.live.failure);
+      throw Outcomes.failure(result, admission.live.failure);
     }
     return result;
   }
@@ -212,7 +131,7 @@ public final class PersistentGenerator implements AutoCloseable {
             live.cancel(ErrorType.CANCELLED);
           }
         });
-    launch(admission);
+    runner.launch(admission);
     return stream;
   }
 
@@ -230,7 +149,7 @@ public final class PersistentGenerator implements AutoCloseable {
     if (admission.hit != null) {
       return admission.hit.id();
     }
-    launch(admission);
+    runner.launch(admission);
     return admission.live.id();
   }
 
@@ -242,38 +161,12 @@ public final class PersistentGenerator implements AutoCloseable {
    * @throws java.util.NoSuchElementException if no generation has this ID
    */
   public GenerationStream follow(String id) {
-    Objects.requireNonNull(id, "id");
-    GenerationStream stream = new GenerationStream(id);
-    LiveGeneration live = lives.get(id);
-    if (live != null) {
-      stream.onClose(() -> live.unsubscribe(stream));
-      live.subscribe(stream);
-      return stream;
-    }
-    Generation stored =
-        store
-            .find(id)
-            .orElseThrow(() -> new java.util.NoSuchElementException("no generation " + id));
-    if (stored.isTerminal()) {
-      stream.delta(stored.text());
-      stream.end(stored);
-      return stream;
-    }
-    StoreFollower follower = new StoreFollower(stream, id);
-    stream.onClose(follower::stop);
-    try {
-      executor.execute(follower);
-    } catch (RejectedExecutionException e) {
-      stream.fail(new GenvaultException("cannot follow " + id + ": the executor refused", id, e));
-    }
-    return stream;
+    return StoreFollower.follow(state, id);
   }
-
-  // ---------------------------------------------------------------- reading and deleting
 
   /** The stored record of a generation (with the text stored so far when live). */
   public Optional<Generation> find(String id) {
-    return store.find(id);
+    return state.store.find(id);
   }
 
   /**
@@ -281,36 +174,29 @@ public final class PersistentGenerator implements AutoCloseable {
    * authorization check needs before anything else is loaded.
    */
   public Optional<GenerationOwner> owner(String id) {
-    return store.owner(id);
+    return state.store.owner(id);
   }
 
   /** A page of stored generations, newest first. */
   public Page<Generation> list(GenerationQuery query) {
-    return store.list(query);
+    return state.store.list(query);
   }
 
   /**
    * The generation's URL: {@code {base}/generate/{id}}, {@code /chat/{id}} or {@code /image/{id}}.
    */
   public String url(Generation generation) {
-    String kind;
-    if (generation.kind() == GenerationKind.IMAGE) {
-      kind = "image";
-    } else if (generation.kind() == GenerationKind.AUDIO) {
-      kind = "audio";
-    } else {
-      kind = generation.request().messages().isEmpty() ? "generate" : "chat";
-    }
-    return baseUrl + "/" + kind + "/" + generation.id();
+    return urls.url(generation);
   }
 
   /** The URL of a generation's {@code n}-th file: {@code {base}/image/{id}/{n}}. */
   public String fileUrl(Generation generation, int n) {
-    if (n < 0 || n >= generation.blobs().size()) {
-      throw new IllegalArgumentException("generation " + generation.id() + " has no file " + n);
-    }
-    String kind = generation.kind() == GenerationKind.AUDIO ? "audio" : "image";
-    return baseUrl + "/" + kind + "/" + generation.id() + "/" + n;
+    return urls.fileUrl(generation, n);
+  }
+
+  /** The URLs of this generator's generations (its base URL). */
+  public GenerationUrls urls() {
+    return urls;
   }
 
   /**
@@ -319,12 +205,7 @@ public final class PersistentGenerator implements AutoCloseable {
    * @return true if it existed
    */
   public boolean delete(String id) {
-    Optional<Generation> found = store.find(id);
-    if (found.isEmpty()) {
-      return false;
-    }
-    deleteFiles(found.get());
-    return store.delete(id);
+    return deletions.delete(id);
   }
 
   /**
@@ -333,669 +214,15 @@ public final class PersistentGenerator implements AutoCloseable {
    * @return how many generations were deleted
    */
   public int deleteUser(String userId) {
-    Objects.requireNonNull(userId, "userId");
-    String cursor = null;
-    do {
-      Page<Generation> page =
-          store.list(GenerationQuery.builder().userId(userId).limit(500).cursor(cursor).build());
-      page.items().forEach(this::deleteFiles);
-      cursor = page.nextCursor();
-    } while (cursor != null);
-    return store.deleteByUser(userId);
+    return deletions.deleteUser(userId);
   }
 
-  private void deleteFiles(Generation g) {
-    for (BlobRef ref : g.blobs()) {
-      blobs.delete(ref.key());
-    }
-  }
-
-  // ---------------------------------------------------------------- admission (steps 1 to 4)
-
-  /** Steps 1–4 on the caller's thread: validate, fingerprint, dedup or join, insert pending. */
   private Admission admit(GenerationRequest request, ModelClient client) {
-    Objects.requireNonNull(request, "request");
-    Objects.requireNonNull(client, "client");
     if (closed.get()) {
       throw new IllegalStateException("the generator is closed");
     }
-    if (request.inputLength() > maxInputChars) {
-      throw new IllegalArgumentException(
-          "prompt is "
-              + request.inputLength()
-              + " characters, over the limit of "
-              + maxInputChars
-              + " (PersistentGenerator.Builder.maxInputChars)");
-    }
-    client.check(request);
-    String fingerprint = Fingerprint.of(request, cacheScope);
-    String id = IdGenerator.check(ids.newId());
-    Instant now = now();
-
-    Generation hit = serveFromCache(request, client, fingerprint, id, now);
-    if (hit != null) {
-      return new Admission(hit);
-    }
-
-    Generation pending =
-        Generation.builder()
-            .id(id)
-            .request(request)
-            .provider(ProviderValues.cut(client.provider(), ProviderValues.PROVIDER))
-            .fingerprint(fingerprint)
-            .createdAt(now)
-            .updatedAt(now)
-            .heartbeatAt(now)
-            .build();
-    LiveGeneration live =
-        new LiveGeneration(
-            pending, clock, blobs, checkpointer::pieces, () -> listener.firstToken(id));
-
-    LiveGeneration localLeader = inFlight.putIfAbsent(fingerprint, live);
-    String remoteLeader = null;
-    boolean claimed = false;
-    if (localLeader == null) {
-      claimed = cacheClaim(fingerprint, id);
-      if (claimed) {
-        claims.put(fingerprint, id);
-      }
-      if (!claimed) {
-        remoteLeader =
-            cacheGet(inFlightKey(fingerprint)).filter(other -> !other.equals(id)).orElse(null);
-      }
-    }
-    try {
-      store.insert(pending);
-    } catch (RuntimeException e) {
-      releaseFlight(fingerprint, live, claimed);
-      boolean retryable =
-          !(e instanceof GenvaultException) || ((GenvaultException) e).isRetryable();
-      throw new PersistenceException(
-          "could not insert the pending row of generation "
-              + id
-              + "; the model was not called: "
-              + e.getMessage(),
-          id,
-          retryable,
-          e);
-    }
-    lives.put(id, live);
-    listener.started(pending);
-    if (localLeader != null || remoteLeader != null) {
-      return new Admission(live, client, fingerprint, false, localLeader, remoteLeader);
-    }
-    return new Admission(live, client, fingerprint, claimed, null, null);
+    return admitter.admit(request, client);
   }
-
-  /** Step 3: a new row copying a complete cached original, or null on a miss. */
-  private @Nullable Generation serveFromCache(
-      GenerationRequest request, ModelClient client, String fingerprint, String id, Instant now) {
-    Optional<String> originalId = cacheGet(fingerprint);
-    if (originalId.isEmpty()) {
-      return null;
-    }
-    Generation original;
-    try {
-      original = store.find(originalId.get()).orElse(null);
-    } catch (RuntimeException e) {
-      log.warn("dedup lookup of {} failed; treated as a miss: {}", originalId.get(), e.toString());
-      return null;
-    }
-    if (original == null
-        || original.status() != GenerationStatus.COMPLETE
-        || !fingerprint.equals(original.fingerprint())) {
-      cacheInvalidate(fingerprint);
-      return null;
-    }
-    Generation copy = copyOf(original, id, request, client.provider(), fingerprint, now);
-    try {
-      store.insertTerminal(copy);
-    } catch (RuntimeException e) {
-      throw new PersistenceException(
-          "could not insert generation " + id + " served from the cache: " + e.getMessage(),
-          id,
-          true,
-          e);
-    }
-    listener.cacheHit(copy, original.id());
-    return copy;
-  }
-
-  /** A complete row for a new caller with the original's result, costing nothing. */
-  private Generation copyOf(
-      Generation original,
-      String id,
-      GenerationRequest request,
-      String provider,
-      String fingerprint,
-      Instant now) {
-    List<BlobRef> files = new ArrayList<>();
-    for (int n = 0; n < original.blobs().size(); n++) {
-      files.add(copyFile(original.blobs().get(n), id, n));
-    }
-    Cost originalCost = original.cost();
-    return Generation.builder()
-        .id(id)
-        .request(request)
-        .provider(
-            original.provider() == null
-                ? ProviderValues.cut(provider, ProviderValues.PROVIDER)
-                : original.provider())
-        .providerModel(original.providerModel())
-        .text(original.text())
-        .finishReason(original.finishReason())
-        .toolCalls(original.toolCalls())
-        .attributes(original.attributes())
-        .blobs(files)
-        .status(GenerationStatus.COMPLETE)
-        .cachedFrom(original.id())
-        .savedCost(originalCost == null ? null : originalCost.usd())
-        .cost(Cost.zero(originalCost == null ? "dedup" : originalCost.priceTable()))
-        .fingerprint(fingerprint)
-        .createdAt(now)
-        .firstTokenAt(now)
-        .completedAt(now)
-        .updatedAt(now)
-        .build();
-  }
-
-  /** Copies a file so the copy owns it (deleting the original never breaks the copy). */
-  private BlobRef copyFile(BlobRef ref, String id, int n) {
-    String key = BlobKeys.forGeneration(id, n, ref.contentType());
-    try (InputStream in =
-        blobs
-            .open(ref.key())
-            .orElseThrow(
-                () -> new PersistenceException("cached file " + ref.key() + " is gone", null))) {
-      return blobs.put(key, in, ref.contentType());
-    } catch (IOException e) {
-      throw new PersistenceException("could not copy cached file " + ref.key(), e);
-    }
-  }
-
-  private void launch(Admission admission) {
-    try {
-      executor.execute(admission::runQuietly);
-    } catch (RejectedExecutionException e) {
-      LiveGeneration live = admission.live;
-      Generation failed = errorRecord(live, ErrorType.INTERRUPTED, "the executor refused the work");
-      finishLive(live, persistTerminal(failed, live), admission.fingerprint, admission.claimed, e);
-      throw new GenvaultException(
-          "generation " + live.id() + " could not start: the executor refused", live.id(), e);
-    }
-  }
-
-  /** What {@link #admit} decided: a finished cache hit, or a live generation to run. */
-  private final class Admission {
-    final @Nullable Generation hit;
-    final LiveGeneration live;
-    final @Nullable ModelClient client;
-    final String fingerprint;
-    final boolean claimed;
-    final @Nullable LiveGeneration localLeader;
-    final @Nullable String remoteLeader;
-
-    Admission(Generation hit) {
-      this.hit = hit;
-      this.live = null;
-      this.client = null;
-      this.fingerprint = "";
-      this.claimed = false;
-      this.localLeader = null;
-      this.remoteLeader = null;
-    }
-
-    Admission(
-        LiveGeneration live,
-        ModelClient client,
-        String fingerprint,
-        boolean claimed,
-        @Nullable LiveGeneration localLeader,
-        @Nullable String remoteLeader) {
-      this.hit = null;
-      this.live = live;
-      this.client = client;
-      this.fingerprint = fingerprint;
-      this.claimed = claimed;
-      this.localLeader = localLeader;
-      this.remoteLeader = remoteLeader;
-    }
-
-    Generation run() {
-      if (localLeader != null || remoteLeader != null) {
-        return runJoiner(
-            live, Objects.requireNonNull(client), localLeader, remoteLeader, fingerprint);
-      }
-      return runLeader(live, Objects.requireNonNull(client), fingerprint, claimed);
-    }
-
-    void runQuietly() {
-      try {
-        run();
-      } catch (RuntimeException e) {
-        log.error("generation {} failed unexpectedly", live.id(), e);
-      }
-    }
-  }
-
-  // ---------------------------------------------------------------- running (steps 5 to 8)
-
-  private Generation runLeader(
-      LiveGeneration live, ModelClient client, String fingerprint, boolean claimed) {
-    live.worker(Thread.currentThread());
-    checkpointer.register(live);
-    Generation terminal;
-    Throwable failure = null;
-    try {
-      ModelResult result = client.generate(live);
-      if (live.cancelReason() != null) {
-        throw new ProviderException(
-            live.cancelReason(), "generation " + live.id() + " was stopped");
-      }
-      if (result == null) {
-        throw new ProviderException(ErrorType.INVALID_RESPONSE, "the client returned no result");
-      }
-      terminal = completeRecord(live, result);
-    } catch (Throwable t) {
-      failure = t;
-      terminal = errorRecord(live, classify(live, t), describe(t));
-      if (t instanceof Error
-          && !(t instanceof StackOverflowError)
-          && !(t instanceof LinkageError)) {
-        live.worker(null);
-        finishLive(live, persistTerminal(terminal, live), fingerprint, claimed, t);
-        throw (Error) t;
-      }
-    } finally {
-      live.worker(null);
-      if (live.cancelReason() != null) {
-        Thread.interrupted(); // our own cancellation interrupt; do not leak it to the caller
-      }
-    }
-    live.failure = failure;
-    Generation stored = persistTerminal(terminal, live);
-    // Cache before the in-flight slot is released and readers see the end, so an identical
-    // request arriving right after always finds one or the other.
-    if (stored.status() == GenerationStatus.COMPLETE && isNormalFinish(stored.finishReason())) {
-      cachePut(fingerprint, stored.id());
-    }
-    finishLive(live, stored, fingerprint, claimed, failure);
-    if (failure instanceof InterruptedException && live.cancelReason() == null) {
-      // The caller's thread was interrupted: the row is written, now keep the interrupt visible.
-      Thread.currentThread().interrupt();
-    }
-    return stored;
-  }
-
-  private Generation runJoiner(
-      LiveGeneration live,
-      ModelClient client,
-      @Nullable LiveGeneration localLeader,
-      @Nullable String remoteLeader,
-      String fingerprint) {
-    checkpointer.register(live); // for heartbeats while it waits
-    live.worker(Thread.currentThread()); // so that close() can interrupt the wait
-    Generation original = null;
-    try {
-      original =
-          localLeader != null
-              ? localLeader.done.get()
-              : awaitRemote(Objects.requireNonNull(remoteLeader));
-    } catch (InterruptedException e) {
-      live.worker(null);
-      Thread.interrupted();
-      Generation failed =
-          errorRecord(
-              live, ErrorType.INTERRUPTED, "interrupted while waiting for an identical generation");
-      finishLive(live, persistTerminal(failed, live), fingerprint, false, e);
-      return failed;
-    } catch (ExecutionException e) {
-      original = null;
-    }
-    live.worker(null);
-    if (live.cancelReason() != null) {
-      Thread.interrupted();
-      Generation stopped =
-          errorRecord(
-              live, live.cancelReason(), "stopped while waiting for an identical generation");
-      Generation stored = persistTerminal(stopped, live);
-      finishLive(live, stored, fingerprint, false, null);
-      return stored;
-    }
-    if (original != null && original.status() == GenerationStatus.COMPLETE) {
-      Instant now = now();
-      Generation copy;
-      try {
-        copy =
-            copyOf(original, live.id(), live.request(), client.provider(), fingerprint, now)
-                .toBuilder()
-                .createdAt(live.pending.createdAt())
-                .build();
-      } catch (RuntimeException e) {
-        Generation failed = errorRecord(live, ErrorType.BLOB_UPLOAD_FAILED, describe(e));
-        Generation stored = persistTerminal(failed, live);
-        finishLive(live, stored, fingerprint, false, e);
-        return stored;
-      }
-      live.appendFinal(copy.text());
-      Generation stored = persistTerminal(copy, live);
-      finishLive(live, stored, fingerprint, false, null);
-      listener.cacheHit(stored, original.id());
-      return stored;
-    }
-    // The generation it waited for failed or vanished: make the call itself.
-    return runLeader(live, client, fingerprint, false);
-  }
-
-  /** Waits for a generation of another process to end; null if it does not within two leases. */
-  private @Nullable Generation awaitRemote(String id) throws InterruptedException {
-    long deadline = System.nanoTime() + lease.multipliedBy(2).toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        Optional<Generation> g = store.find(id);
-        if (g.isPresent() && g.get().isTerminal()) {
-          return g.get();
-        }
-      } catch (RuntimeException e) {
-        log.debug("waiting for {}: store read failed: {}", id, e.toString());
-      }
-      sleeper.sleep(checkpointPolicy.interval());
-    }
-    return null;
-  }
-
-  private Generation completeRecord(LiveGeneration live, ModelResult result) {
-    if (!live.hasText() && result.text() != null) {
-      live.appendFinal(result.text());
-    }
-    for (ModelResult.GeneratedFile file : result.files()) {
-      live.storeFile(file.contentType(), new ByteArrayInputStream(file.content()));
-    }
-    Instant now = now();
-    Generation complete =
-        ProviderValues.normalise(
-            live.pending.toBuilder()
-                .status(GenerationStatus.COMPLETE)
-                .text(live.text())
-                .finishReason(result.finishReason())
-                .usage(result.usage())
-                .providerModel(result.providerModel())
-                .providerResponseId(result.providerResponseId())
-                .toolCalls(result.toolCalls())
-                .attributes(result.attributes())
-                .blobs(live.files())
-                .firstTokenAt(live.firstTokenAt())
-                .completedAt(now)
-                .updatedAt(now)
-                .heartbeatAt(null)
-                .build());
-    Cost cost = null;
-    try {
-      cost = costs.cost(complete);
-    } catch (RuntimeException e) {
-      log.warn("pricing generation {} failed; its cost is recorded as unknown", complete.id(), e);
-    }
-    return complete.toBuilder().cost(cost).build();
-  }
-
-  private Generation errorRecord(LiveGeneration live, ErrorType type, String message) {
-    Instant now = now();
-    return live.pending.toBuilder()
-        .error(type, message)
-        .text(live.text())
-        .blobs(live.files())
-        .firstTokenAt(live.firstTokenAt())
-        .completedAt(now)
-        .updatedAt(now)
-        .heartbeatAt(null)
-        .build();
-  }
-
-  private static ErrorType classify(LiveGeneration live, Throwable t) {
-    if (live.cancelReason() != null) {
-      return live.cancelReason();
-    }
-    if (t instanceof ProviderException) {
-      return ((ProviderException) t).errorType();
-    }
-    if (t instanceof InterruptedException) {
-      return ErrorType.INTERRUPTED;
-    }
-    return ErrorType.PROVIDER_ERROR;
-  }
-
-  private static String describe(Throwable t) {
-    String message = t.getMessage();
-    String text = message == null || message.isBlank() ? t.getClass().getSimpleName() : message;
-    return ProviderValues.cut(text, MAX_ERROR_MESSAGE);
-  }
-
-  static boolean isNormalFinish(@Nullable String finishReason) {
-    return finishReason == null || NORMAL_FINISH.contains(finishReason.toLowerCase(Locale.ROOT));
-  }
-
-  /**
-   * Writes a terminal row and returns what the store holds: the row itself, or a row made terminal
-   * first by someone else (e.g. shutdown), which wins. A store outage (a retryable failure) is
-   * retried for up to the persist timeout; after that the row is queued for the sweeper to write,
-   * and the caller is given an {@code error/persistence_failed} record, never {@code complete} for
-   * a row that is not. A write that the store refuses for good is not retried: the row is ended as
-   * {@code error/persistence_failed} with its text, usage and cost instead (see {@link
-   * #persistFallback}). The failure is kept on {@code live} for the caller's exception.
-   */
-  private Generation persistTerminal(Generation terminal, LiveGeneration live) {
-    long deadline = System.nanoTime() + persistTimeout.toNanos();
-    Duration backoff = Duration.ofMillis(25);
-    while (true) {
-      try {
-        return finishOnce(terminal);
-      } catch (RuntimeException e) {
-        if (!isRetryable(e)) {
-          keepFailure(live, e);
-          return persistFallback(terminal, e);
-        }
-        if (System.nanoTime() >= deadline) {
-          return queueUnwritten(
-              terminal, live, e, "could not be written for " + persistTimeout + " (" + e + ")");
-        }
-        try {
-          sleeper.sleep(backoff);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          return queueUnwritten(terminal, live, e, "could not be written before an interrupt");
-        }
-        backoff =
-            backoff.multipliedBy(2).compareTo(Duration.ofSeconds(2)) > 0
-                ? Duration.ofSeconds(2)
-                : backoff.multipliedBy(2);
-      }
-    }
-  }
-
-  private static boolean isRetryable(RuntimeException e) {
-    return !(e instanceof GenvaultException) || ((GenvaultException) e).isRetryable();
-  }
-
-  private static void keepFailure(LiveGeneration live, Throwable e) {
-    if (live.failure == null) {
-      live.failure = e;
-    }
-  }
-
-  /** One terminal write; what the store holds afterwards. */
-  private Generation finishOnce(Generation terminal) {
-    if (store.finish(terminal)) {
-      return terminal;
-    }
-    Optional<Generation> stored = store.find(terminal.id());
-    if (stored.isPresent() && stored.get().isTerminal()) {
-      Generation winner = stored.get();
-      if (winner.status() != terminal.status()
-          || winner.text().length() != terminal.text().length()) {
-        log.warn(
-            "generation {} was already ended as {} (by a sweeper or shutdown, e.g. during a"
-                + " store outage); its own outcome, {} with {} characters, was not written",
-            terminal.id(),
-            winner.errorType() == null ? winner.status().wireName() : winner.errorType().wireName(),
-            terminal.status().wireName(),
-            terminal.text().length());
-      }
-      return winner;
-    }
-    log.error("generation {} has no row to finish; its result was: {}", terminal.id(), terminal);
-    return terminal;
-  }
-
-  /**
-   * The store keeps failing: the terminal row stays queued in memory and the sweeper retries it (a
-   * stale row with a queued terminal is not swept as interrupted). The caller gets {@code
-   * error/persistence_failed} with the whole text, since its row is not written yet.
-   */
-  private Generation queueUnwritten(
-      Generation terminal, LiveGeneration live, RuntimeException e, String why) {
-    log.error(
-        "the terminal row of generation {} {}; it is kept in memory and retried",
-        terminal.id(),
-        why);
-    unpersisted.add(terminal);
-    keepFailure(live, e);
-    if (terminal.status() != GenerationStatus.COMPLETE) {
-      return terminal;
-    }
-    return terminal.toBuilder()
-        .error(
-            ErrorType.PERSISTENCE_FAILED,
-            "the result "
-                + why
-                + "; it is kept in memory and retried, so the row may still become complete")
-        .build();
-  }
-
-  /**
-   * A terminal write the store refused for good (a value it cannot hold, a constraint): ends the
-   * row as {@code error/persistence_failed} without the provider-chosen values, keeping text,
-   * usage, cost and files; failing that, without the text too. The record returned always has the
-   * whole text, for the caller.
-   */
-  private Generation persistFallback(Generation terminal, RuntimeException cause) {
-    String message = "the result could not be stored: " + describe(cause);
-    Usage usage = terminal.usage();
-    Generation fallback =
-        terminal.toBuilder()
-            .error(ErrorType.PERSISTENCE_FAILED, message)
-            .providerModel(null)
-            .providerResponseId(null)
-            .finishReason(null)
-            .toolCalls(null)
-            .attributes(java.util.Map.of())
-            .usage(usage == null ? null : usage.toBuilder().raw(java.util.Map.of()).build())
-            .build();
-    log.error(
-        "generation {}: the store refused its terminal row for good, so it is ended as"
-            + " persistence_failed: {}",
-        terminal.id(),
-        cause.toString());
-    List<Generation> attempts =
-        List.of(
-            fallback,
-            fallback.toBuilder()
-                .text("")
-                .error(ErrorType.PERSISTENCE_FAILED, message + " (its text is not stored either)")
-                .build());
-    for (Generation attempt : attempts) {
-      try {
-        Generation stored = finishOnce(attempt);
-        return stored != attempt
-            ? stored // ended first by someone else (shutdown, a sweeper)
-            : fallback.toBuilder()
-                .error(ErrorType.PERSISTENCE_FAILED, String.valueOf(attempt.errorMessage()))
-                .build();
-      } catch (RuntimeException again) {
-        log.error(
-            "generation {}: ending it as persistence_failed failed too: {}",
-            terminal.id(),
-            again.toString());
-      }
-    }
-    return fallback;
-  }
-
-  private void finishLive(
-      LiveGeneration live,
-      Generation terminal,
-      String fingerprint,
-      boolean claimed,
-      @Nullable Throwable failure) {
-    checkpointer.unregister(live);
-    lives.remove(live.id(), live);
-    releaseFlight(fingerprint, live, claimed);
-    live.end(terminal);
-    if (terminal.status() == GenerationStatus.COMPLETE) {
-      listener.completed(terminal);
-    } else {
-      listener.failed(
-          terminal,
-          failure != null
-              ? failure
-              : new GenvaultException(
-                  String.valueOf(terminal.errorMessage()), terminal.id(), null));
-    }
-  }
-
-  private GenerationFailedException failure(Generation g, @Nullable Throwable cause) {
-    ErrorType type = g.errorType() == null ? ErrorType.PROVIDER_ERROR : g.errorType();
-    return new GenerationFailedException(g.id(), type, String.valueOf(g.errorMessage()), g, cause);
-  }
-
-  // ---------------------------------------------------------------- dedup cache, failing open
-
-  private static String inFlightKey(String fingerprint) {
-    return "inflight:" + fingerprint;
-  }
-
-  private Optional<String> cacheGet(String key) {
-    try {
-      return cache.get(key);
-    } catch (RuntimeException e) {
-      log.warn("dedup cache read failed; treated as a miss: {}", e.toString());
-      return Optional.empty();
-    }
-  }
-
-  private void cachePut(String fingerprint, String id) {
-    try {
-      cache.put(fingerprint, id, dedupTtl);
-    } catch (RuntimeException e) {
-      log.warn("dedup cache write failed; the result is stored but not cached: {}", e.toString());
-    }
-  }
-
-  private void cacheInvalidate(String key) {
-    try {
-      cache.invalidate(key);
-    } catch (RuntimeException e) {
-      log.warn("dedup cache invalidate failed: {}", e.toString());
-    }
-  }
-
-  private boolean cacheClaim(String fingerprint, String id) {
-    try {
-      return cache.putIfAbsent(inFlightKey(fingerprint), id, lease);
-    } catch (RuntimeException e) {
-      log.warn("dedup cache claim failed; going ahead alone: {}", e.toString());
-      return false;
-    }
-  }
-
-  private void releaseFlight(String fingerprint, LiveGeneration live, boolean claimed) {
-    inFlight.remove(fingerprint, live);
-    if (claimed) {
-      claims.remove(fingerprint, live.id());
-      cacheInvalidate(inFlightKey(fingerprint));
-    }
-  }
-
-  // ---------------------------------------------------------------- sweeper and shutdown
 
   /**
    * Ends every live row whose heartbeat is older than the lease as {@code error/interrupted},
@@ -1005,213 +232,70 @@ public final class PersistentGenerator implements AutoCloseable {
    * @return how many stale rows were ended
    */
   public int sweep() {
-    for (int i = unpersisted.size(); i > 0; i--) {
-      Generation terminal = unpersisted.poll();
-      if (terminal == null) {
-        break;
-      }
-      try {
-        store.finish(terminal);
-      } catch (RuntimeException e) {
-        unpersisted.add(terminal);
-      }
-    }
-    Set<String> queued = new java.util.HashSet<>();
-    unpersisted.forEach(g -> queued.add(g.id()));
-    Instant now = now();
-    int ended = 0;
-    for (Generation stale : store.findStale(now.minus(lease), 100)) {
-      if (lives.containsKey(stale.id()) || queued.contains(stale.id())) {
-        continue;
-      }
-      Instant lastSeen = stale.heartbeatAt() != null ? stale.heartbeatAt() : stale.createdAt();
-      Generation interrupted =
-          stale.toBuilder()
-              .error(
-                  ErrorType.INTERRUPTED,
-                  "no heartbeat since " + lastSeen + ": the process working on it stopped")
-              .completedAt(now)
-              .updatedAt(now)
-              .heartbeatAt(null)
-              .build();
-      if (store.finish(interrupted)) {
-        ended++;
-        log.warn(
-            "generation {} had no heartbeat since {}; ended as interrupted", stale.id(), lastSeen);
-      }
-    }
-    return ended;
+    return sweeper.sweep();
   }
 
-  private Instant now() {
-    return clock.instant();
+  /**
+   * Renews this process's in-flight claims in the dedup cache now (tests; it runs on a schedule).
+   */
+  void renewClaims() {
+    state.cache.renewClaims();
+  }
+
+  /** Whether {@link #close()} has begun (tests). */
+  boolean isClosed() {
+    return closed.get();
   }
 
   /** Runs one checkpoint tick now, on the calling thread (tests). */
   void checkpointNow() {
-    checkpointer.tick();
-  }
-
-  private void sweepQuietly() {
-    try {
-      sweep();
-    } catch (RuntimeException e) {
-      log.warn("sweep failed: {}", e.toString());
-    }
+    state.checkpointer.tick();
   }
 
   /**
    * Stops taking new work, waits up to the drain timeout for generations in flight, then stops the
-   * rest: their rows end {@code error/interrupted} with the text so far. Shuts down the executor if
-   * the generator made it (a supplied executor is left alone). Does not close the stores.
+   * rest: their rows end {@code error/interrupted} with the text so far. Shuts down the executor
+   * and the scheduler if the generator made them (supplied ones are left alone). Does not close the
+   * stores.
    */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    long deadline = System.nanoTime() + drainTimeout.toNanos();
-    waitForLives(deadline);
-    if (!lives.isEmpty()) {
-      log.warn(
-          "{} generations still running after {}; interrupting them", lives.size(), drainTimeout);
-      lives.values().forEach(live -> live.cancel(ErrorType.INTERRUPTED));
-      waitForLives(System.nanoTime() + TimeUnit.SECONDS.toNanos(2));
-      for (LiveGeneration live : lives.values()) {
-        Generation interrupted =
-            errorRecord(live, ErrorType.INTERRUPTED, "the generator was closed");
-        try {
-          store.finish(interrupted);
-        } catch (RuntimeException e) {
-          log.error("could not end generation {} on close: {}", live.id(), e.toString());
-        }
-        live.end(interrupted);
-      }
-    }
-    for (Generation queued; (queued = unpersisted.poll()) != null; ) {
-      try {
-        store.finish(queued);
-      } catch (RuntimeException e) {
-        log.error(
-            "the terminal row of generation {} could not be written before close; the row will be"
-                + " swept as interrupted: {}",
-            queued.id(),
-            e.toString());
-      }
-    }
-    checkpointer.close();
-    sweeper.shutdownNow();
-    if (ownedExecutor != null) {
-      ownedExecutor.shutdownNow();
-    }
-    try {
-      sweeper.awaitTermination(5, TimeUnit.SECONDS);
-      if (ownedExecutor != null) {
-        ownedExecutor.awaitTermination(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    Shutdown.drain(state, drainTimeout);
+    state.terminals.flush();
+    state.checkpointer.close();
+    sweeper.close();
+    Shutdown.stop(ownedScheduler);
+    Shutdown.stop(ownedExecutor);
   }
-
-  private void waitForLives(long deadlineNanos) {
-    while (!lives.isEmpty() && System.nanoTime() < deadlineNanos) {
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-  }
-
-  private static ThreadFactory daemonThreads(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
-  }
-
-  /** Follows a generation running in another process by polling the store. */
-  private final class StoreFollower implements Runnable {
-    private final GenerationStream stream;
-    private final String id;
-    private volatile boolean stopped;
-
-    StoreFollower(GenerationStream stream, String id) {
-      this.stream = stream;
-      this.id = id;
-    }
-
-    void stop() {
-      stopped = true;
-    }
-
-    @Override
-    public void run() {
-      int lastSeq = -1;
-      long delivered = 0;
-      try {
-        while (!stopped) {
-          for (dev.genvault.spi.Chunk chunk : store.chunks(id, lastSeq)) {
-            stream.delta(chunk.text());
-            delivered += chunk.text().length();
-            lastSeq = chunk.seq();
-          }
-          Optional<GenerationStatus> status = store.status(id);
-          if (status.isEmpty()) {
-            stream.fail(new java.util.NoSuchElementException("generation " + id + " was deleted"));
-            return;
-          }
-          // The whole record (and its text) is read once, at the end.
-          Optional<Generation> g = status.get().isTerminal() ? store.find(id) : Optional.empty();
-          if (g.isPresent()) {
-            String text = g.get().text();
-            if (text.length() > delivered) {
-              stream.delta(text.substring((int) delivered));
-            }
-            stream.end(g.get());
-            return;
-          }
-          sleeper.sleep(checkpointPolicy.interval());
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        stream.fail(new GenvaultException("interrupted while following " + id, id, e));
-      } catch (RuntimeException e) {
-        stream.fail(new GenvaultException("could not follow " + id + ": " + e.getMessage(), id, e));
-      }
-    }
-  }
-
-  // ---------------------------------------------------------------- builder
 
   /**
    * Builds a {@link PersistentGenerator}. Each setting may be set once; {@link #build()} checks
    * that a store was given.
    */
   public static final class Builder {
-    private @Nullable GenerationStore store;
-    private @Nullable BlobStore blobs;
-    private @Nullable DedupCache cache;
-    private @Nullable IdGenerator ids;
-    private @Nullable Clock clock;
-    private @Nullable Sleeper sleeper;
-    private @Nullable Executor executor;
-    private CheckpointPolicy checkpointPolicy = CheckpointPolicy.DEFAULT;
-    private GenerationListener listener = GenerationListener.NONE;
-    private CostCalculator costs = Pricing.bundled();
-    private String baseUrl = "http://localhost:8080";
-    private CacheScope cacheScope = CacheScope.USER;
-    private Duration dedupTtl = Duration.ofDays(1);
-    private Duration lease = Duration.ofSeconds(60);
-    private Duration sweepInterval = Duration.ofSeconds(30);
-    private Duration drainTimeout = Duration.ofSeconds(30);
-    private Duration persistTimeout = Duration.ofSeconds(60);
-    private long maxInputChars = 1_000_000;
-    private StreamClosePolicy closePolicy = StreamClosePolicy.FINISH;
+    @Nullable GenerationStore store;
+    @Nullable BlobStore blobs;
+    @Nullable DedupCache cache;
+    @Nullable IdGenerator ids;
+    @Nullable Clock clock;
+    @Nullable Sleeper sleeper;
+    @Nullable Executor executor;
+    CheckpointPolicy checkpointPolicy = CheckpointPolicy.DEFAULT;
+    GenerationListener listener = GenerationListener.NONE;
+    CostCalculator costs = Pricing.bundled();
+    GenerationUrls urls = GenerationUrls.LOCALHOST;
+    @Nullable ScheduledExecutorService scheduler;
+    CacheScope cacheScope = CacheScope.USER;
+    Duration dedupTtl = Duration.ofDays(1);
+    Duration lease = Duration.ofSeconds(60);
+    Duration sweepInterval = Duration.ofSeconds(30);
+    Duration drainTimeout = Duration.ofSeconds(30);
+    Duration persistTimeout = Duration.ofSeconds(60);
+    long maxInputChars = 1_000_000;
+    StreamClosePolicy closePolicy = StreamClosePolicy.FINISH;
     private final Set<String> set = new java.util.HashSet<>();
 
     private Builder() {}
@@ -1316,45 +400,21 @@ public final class PersistentGenerator implements AutoCloseable {
      *     a host
      */
     public Builder baseUrl(String baseUrl) {
-      Objects.requireNonNull(baseUrl, "baseUrl");
-      String url = baseUrl.strip();
-      if (url.isEmpty()) {
-        throw new IllegalArgumentException("baseUrl is empty: give e.g. https://example.com/ai");
-      }
-      if (!url.contains("://")) {
-        throw new IllegalArgumentException(
-            "baseUrl '" + url + "' has no scheme: write https://" + url + " (or http://)");
-      }
-      java.net.URI uri;
-      try {
-        uri = new java.net.URI(url);
-      } catch (java.net.URISyntaxException e) {
-        throw new IllegalArgumentException("baseUrl is not a URL: " + e.getMessage(), e);
-      }
-      String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-      if (!scheme.equals("http") && !scheme.equals("https")) {
-        throw new IllegalArgumentException(
-            "baseUrl must start with http:// or https://, not " + scheme + "://: " + url);
-      }
-      if (uri.getHost() == null) {
-        throw new IllegalArgumentException("baseUrl has no host: " + url);
-      }
+      GenerationUrls checked = GenerationUrls.of(baseUrl);
       once("baseUrl");
-      this.baseUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+      this.urls = checked;
       return this;
     }
 
-    /** Whether the default base URL has been told about in this JVM (it is told once). */
-    static final AtomicBoolean DEFAULT_BASE_URL_TOLD = new AtomicBoolean();
-
-    private void tellDefaultBaseUrl() {
-      if (!set.contains("baseUrl") && DEFAULT_BASE_URL_TOLD.compareAndSet(false, true)) {
-        log.info(
-            "Generation URLs point at {} because no base URL is set; set"
-                + " PersistentGenerator.builder().baseUrl(\"https://your.host/path\") to where"
-                + " GenerationRoutes serves them",
-            baseUrl);
-      }
+    /**
+     * Runs the sweeps and the renewals of in-flight claims. The caller keeps ownership: {@link
+     * #close()} only cancels the generator's tasks. By default the generator makes (and owns) one
+     * daemon thread.
+     */
+    public Builder scheduler(ScheduledExecutorService scheduler) {
+      once("scheduler");
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
     }
 
     /**
@@ -1434,7 +494,9 @@ public final class PersistentGenerator implements AutoCloseable {
         throw new IllegalStateException(
             "a GenerationStore is required (GenerationStore.inMemory() for tests)");
       }
-      tellDefaultBaseUrl();
+      if (!set.contains("baseUrl")) {
+        GenerationUrls.tellDefault(urls);
+      }
       return new PersistentGenerator(this);
     }
   }

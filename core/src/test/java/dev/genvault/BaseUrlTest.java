@@ -49,7 +49,7 @@ class BaseUrlTest {
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     PrintStream original = System.err;
     System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    PersistentGenerator.Builder.DEFAULT_BASE_URL_TOLD.set(false);
+    GenerationUrls.DEFAULT_TOLD.set(false);
     try {
       PersistentGenerator.builder().store(GenerationStore.inMemory()).build().close();
       PersistentGenerator.builder().store(GenerationStore.inMemory()).build().close();

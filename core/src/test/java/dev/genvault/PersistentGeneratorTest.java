@@ -23,6 +23,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -74,14 +75,8 @@ class PersistentGeneratorTest {
         .build();
   }
 
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for: " + what);
-      }
-      Thread.sleep(5);
-    }
+  private static void await(String what, BooleanSupplier condition) {
+    Awaitility.await(what).atMost(Duration.ofSeconds(20)).until(condition::getAsBoolean);
   }
 
   @Nested
@@ -521,17 +516,25 @@ class PersistentGeneratorTest {
       assertThat(copy.text()).isEqualTo("from A");
     }
 
+    /**
+     * A lease of an hour: its scheduled renewals (every quarter) never run during a test, which
+     * renews by hand while the shared cache's clock moves.
+     */
+    private PersistentGenerator processWithAnHourLease(DedupCache shared) {
+      return track(
+          PersistentGenerator.builder()
+              .store(store)
+              .cache(shared)
+              .lease(Duration.ofHours(1))
+              .checkpointPolicy(new CheckpointPolicy(Duration.ofMillis(20), 64))
+              .build());
+    }
+
     @Test
     void a_generation_longer_than_the_lease_is_still_joined_by_another_process() throws Exception {
-      DedupCache shared = DedupCache.caffeine(100);
-      PersistentGenerator processA =
-          track(
-              PersistentGenerator.builder()
-                  .store(store)
-                  .cache(shared)
-                  .lease(Duration.ofMillis(200))
-                  .checkpointPolicy(new CheckpointPolicy(Duration.ofMillis(20), 64))
-                  .build());
+      TestClock cacheTime = new TestClock(Instant.parse("2026-11-01T00:00:00Z"));
+      DedupCache shared = DedupCache.caffeine(100, cacheTime);
+      PersistentGenerator processA = processWithAnHourLease(shared);
       PersistentGenerator processB =
           track(
               PersistentGenerator.builder()
@@ -543,12 +546,29 @@ class PersistentGeneratorTest {
       ScriptedClient client = ScriptedClient.pausingAfter(1, "long ", "answer");
       String leader = processA.submit(haiku(), client);
       assertThat(client.paused.await(10, TimeUnit.SECONDS)).isTrue();
-      Thread.sleep(600); // three leases: the claim survives only if it is renewed
+      for (int quarter = 0; quarter < 12; quarter++) { // three leases
+        cacheTime.advance(Duration.ofMinutes(15));
+        processA.renewClaims();
+      }
       GenerationStream joined = processB.stream(haiku(), client);
       client.gate.countDown();
       Generation copy = joined.result();
       assertThat(client.calls).as("joined, not started twice").hasValue(1);
       assertThat(copy.cachedFrom()).isEqualTo(leader);
+    }
+
+    @Test
+    void without_renewals_a_claim_expires_after_its_lease() throws Exception {
+      TestClock cacheTime = new TestClock(Instant.parse("2026-11-01T00:00:00Z"));
+      DedupCache shared = DedupCache.caffeine(100, cacheTime);
+      PersistentGenerator processA = processWithAnHourLease(shared);
+      ScriptedClient client = ScriptedClient.pausingAfter(1, "long ", "answer");
+      processA.submit(haiku(), client);
+      assertThat(client.paused.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(shared.get("inflight:" + Fingerprint.of(haiku(), CacheScope.USER))).isPresent();
+      cacheTime.advance(Duration.ofMinutes(61));
+      assertThat(shared.get("inflight:" + Fingerprint.of(haiku(), CacheScope.USER))).isEmpty();
+      client.gate.countDown();
     }
 
     @Test
@@ -809,19 +829,11 @@ class PersistentGeneratorTest {
       ScriptedClient client = ScriptedClient.pausingAfter(1, "a", "b");
       String id = genvault.submit(haiku(), client);
       assertThat(client.paused.await(10, TimeUnit.SECONDS)).isTrue();
-      Thread opener =
-          new Thread(
-              () -> {
-                try {
-                  Thread.sleep(50);
-                } catch (InterruptedException ignored) {
-                  Thread.currentThread().interrupt();
-                }
-                client.gate.countDown();
-              });
-      opener.start();
-      genvault.close();
-      opener.join();
+      Thread closer = new Thread(genvault::close);
+      closer.start();
+      await("close() has begun draining", genvault::isClosed);
+      client.gate.countDown(); // the work finishes while close() waits for it
+      closer.join();
       assertThat(store.find(id).orElseThrow().status()).isEqualTo(GenerationStatus.COMPLETE);
     }
   }

@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.genvault.spi.ForwardingGenerationStore;
 import dev.genvault.spi.GenerationStore;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,24 +22,7 @@ import org.junit.jupiter.api.Test;
 class TerminalWriteTest {
   private final List<Duration> sleeps = new CopyOnWriteArrayList<>();
   private final List<PersistentGenerator> generators = new CopyOnWriteArrayList<>();
-  private volatile Instant now = Instant.parse("2026-11-01T00:00:00Z");
-  private final Clock clock =
-      new Clock() {
-        @Override
-        public ZoneId getZone() {
-          return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-          return this;
-        }
-
-        @Override
-        public Instant instant() {
-          return now;
-        }
-      };
+  private final TestClock clock = new TestClock(Instant.parse("2026-11-01T00:00:00Z"));
 
   @AfterEach
   void close() {
@@ -216,7 +196,7 @@ class TerminalWriteTest {
 
     // A sweep while the store is still down, even long after the lease, does not end the row as
     // interrupted: its terminal row is queued.
-    now = now.plus(Duration.ofHours(1));
+    clock.advance(Duration.ofHours(1));
     genvault.sweep();
     assertThat(store.find(e.generationId()).orElseThrow().isTerminal()).isFalse();
     store.down.set(false);

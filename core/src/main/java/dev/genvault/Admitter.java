@@ -1,0 +1,130 @@
+package dev.genvault;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Steps 1–4 of a generation, on the caller's thread: validate, fingerprint, serve from the cache or
+ * join an identical generation in flight (in this process or another), insert the pending row.
+ */
+final class Admitter {
+  private static final Logger log = LoggerFactory.getLogger(PersistentGenerator.class);
+
+  private final GeneratorState s;
+  private final FailOpenCache cache;
+  private final Outcomes outcomes;
+  private final Runner runner;
+
+  Admitter(GeneratorState s, Runner runner) {
+    this.s = s;
+    this.cache = s.cache;
+    this.outcomes = s.outcomes;
+    this.runner = runner;
+  }
+
+  /** Steps 1–4 on the caller's thread: validate, fingerprint, dedup or join, insert pending. */
+  Admission admit(GenerationRequest request, ModelClient client) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(client, "client");
+    if (request.inputLength() > s.maxInputChars) {
+      throw new IllegalArgumentException(
+          "prompt is "
+              + request.inputLength()
+              + " characters, over the limit of "
+              + s.maxInputChars
+              + " (PersistentGenerator.Builder.maxInputChars)");
+    }
+    client.check(request);
+    String fingerprint = Fingerprint.of(request, s.cacheScope);
+    String id = IdGenerator.check(s.ids.newId());
+    Instant now = s.now();
+
+    Generation hit = serveFromCache(request, client, fingerprint, id, now);
+    if (hit != null) {
+      return new Admission(hit, runner);
+    }
+
+    Generation pending =
+        Generation.builder()
+            .id(id)
+            .request(request)
+            .provider(ProviderValues.cut(client.provider(), ProviderValues.PROVIDER))
+            .fingerprint(fingerprint)
+            .createdAt(now)
+            .updatedAt(now)
+            .heartbeatAt(now)
+            .build();
+    LiveGeneration live =
+        new LiveGeneration(
+            pending, s.clock, s.blobs, s.checkpointer::pieces, () -> s.listener.firstToken(id));
+
+    LiveGeneration localLeader = s.inFlight.putIfAbsent(fingerprint, live);
+    String remoteLeader = null;
+    boolean claimed = false;
+    if (localLeader == null) {
+      claimed = cache.claim(fingerprint, id);
+      if (!claimed) {
+        remoteLeader = cache.inFlight(fingerprint).filter(other -> !other.equals(id)).orElse(null);
+      }
+    }
+    try {
+      s.store.insert(pending);
+    } catch (RuntimeException e) {
+      runner.releaseFlight(fingerprint, live, claimed);
+      boolean retryable =
+          !(e instanceof GenvaultException) || ((GenvaultException) e).isRetryable();
+      throw new PersistenceException(
+          "could not insert the pending row of generation "
+              + id
+              + "; the model was not called: "
+              + e.getMessage(),
+          id,
+          retryable,
+          e);
+    }
+    s.lives.put(id, live);
+    s.listener.started(pending);
+    if (localLeader != null || remoteLeader != null) {
+      return new Admission(runner, live, client, fingerprint, false, localLeader, remoteLeader);
+    }
+    return new Admission(runner, live, client, fingerprint, claimed, null, null);
+  }
+
+  /** Step 3: a new row copying a complete cached original, or null on a miss. */
+  private @Nullable Generation serveFromCache(
+      GenerationRequest request, ModelClient client, String fingerprint, String id, Instant now) {
+    Optional<String> originalId = cache.result(fingerprint);
+    if (originalId.isEmpty()) {
+      return null;
+    }
+    Generation original;
+    try {
+      original = s.store.find(originalId.get()).orElse(null);
+    } catch (RuntimeException e) {
+      log.warn("dedup lookup of {} failed; treated as a miss: {}", originalId.get(), e.toString());
+      return null;
+    }
+    if (original == null
+        || original.status() != GenerationStatus.COMPLETE
+        || !fingerprint.equals(original.fingerprint())) {
+      cache.invalidate(fingerprint);
+      return null;
+    }
+    Generation copy = outcomes.copyOf(original, id, request, client.provider(), fingerprint, now);
+    try {
+      s.store.insertTerminal(copy);
+    } catch (RuntimeException e) {
+      throw new PersistenceException(
+          "could not insert generation " + id + " served from the cache: " + e.getMessage(),
+          id,
+          true,
+          e);
+    }
+    s.listener.cacheHit(copy, original.id());
+    return copy;
+  }
+}

@@ -1,0 +1,103 @@
+package dev.genvault;
+
+import dev.genvault.spi.BlobStore;
+import dev.genvault.spi.DedupCache;
+import dev.genvault.spi.GenerationStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+
+/**
+ * What the generator's collaborators share: the SPIs, the settings, and the generations live in
+ * this process. Immutable but for the two maps.
+ */
+final class GeneratorState {
+  final GenerationStore store;
+  final BlobStore blobs;
+  final FailOpenCache cache;
+  final IdGenerator ids;
+  final Clock clock;
+  final Sleeper sleeper;
+  final Executor executor;
+  final CheckpointPolicy checkpointPolicy;
+  final Listeners listener;
+  final CacheScope cacheScope;
+  final Duration lease;
+  final long maxInputChars;
+  final Checkpointer checkpointer;
+  final TerminalWriter terminals;
+  final Outcomes outcomes;
+
+  /** Generations running in this process, by ID. */
+  final ConcurrentHashMap<String, LiveGeneration> lives = new ConcurrentHashMap<>();
+
+  /** Leaders running in this process, by fingerprint (single flight). */
+  final ConcurrentHashMap<String, LiveGeneration> inFlight = new ConcurrentHashMap<>();
+
+  GeneratorState(
+      GenerationStore store,
+      BlobStore blobs,
+      FailOpenCache cache,
+      IdGenerator ids,
+      Clock clock,
+      Sleeper sleeper,
+      Executor executor,
+      CheckpointPolicy checkpointPolicy,
+      Listeners listener,
+      CacheScope cacheScope,
+      Duration lease,
+      long maxInputChars,
+      Checkpointer checkpointer,
+      TerminalWriter terminals,
+      Outcomes outcomes) {
+    this.store = store;
+    this.blobs = blobs;
+    this.cache = cache;
+    this.ids = ids;
+    this.clock = clock;
+    this.sleeper = sleeper;
+    this.executor = executor;
+    this.checkpointPolicy = checkpointPolicy;
+    this.listener = listener;
+    this.cacheScope = cacheScope;
+    this.lease = lease;
+    this.maxInputChars = maxInputChars;
+    this.checkpointer = checkpointer;
+    this.terminals = terminals;
+    this.outcomes = outcomes;
+  }
+
+  /** The state of a generator built by {@code b}, running its work on {@code executor}. */
+  static GeneratorState of(PersistentGenerator.Builder b, Executor executor) {
+    GenerationStore store = Objects.requireNonNull(b.store);
+    // Whole microseconds everywhere: the precision every store keeps, so records round-trip.
+    Clock clock = Clock.tick(b.clock == null ? Clock.systemUTC() : b.clock, Duration.ofNanos(1000));
+    Sleeper sleeper = b.sleeper == null ? Sleeper.SYSTEM : b.sleeper;
+    BlobStore blobs = b.blobs == null ? NoBlobStore.INSTANCE : b.blobs;
+    Listeners listener = new Listeners(b.listener);
+    DedupCache cache = b.cache == null ? DedupCache.caffeine(10_000) : b.cache;
+    return new GeneratorState(
+        store,
+        blobs,
+        new FailOpenCache(cache, b.dedupTtl, b.lease),
+        b.ids == null ? IdGenerator.nanoid() : b.ids,
+        clock,
+        sleeper,
+        executor,
+        b.checkpointPolicy,
+        listener,
+        b.cacheScope,
+        b.lease,
+        b.maxInputChars,
+        new Checkpointer(store, clock, b.checkpointPolicy, b.lease.dividedBy(4), listener),
+        new TerminalWriter(store, sleeper, b.persistTimeout),
+        new Outcomes(clock, blobs, b.costs));
+  }
+
+  Instant now() {
+    return clock.instant();
+  }
+}

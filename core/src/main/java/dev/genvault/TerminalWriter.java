@@ -1,0 +1,216 @@
+package dev.genvault;
+
+import dev.genvault.spi.GenerationStore;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes terminal rows: retries a store outage for the persist timeout, never retries a write the
+ * store refuses for good, and keeps what it could not write in a queue that the sweeper retries and
+ * {@link #flush()} tries once more at shutdown.
+ */
+final class TerminalWriter {
+  private static final Logger log = LoggerFactory.getLogger(PersistentGenerator.class);
+
+  private final GenerationStore store;
+  private final Sleeper sleeper;
+  private final Duration persistTimeout;
+  private final Queue<Generation> unpersisted = new ConcurrentLinkedQueue<>();
+
+  TerminalWriter(GenerationStore store, Sleeper sleeper, Duration persistTimeout) {
+    this.store = store;
+    this.sleeper = sleeper;
+    this.persistTimeout = persistTimeout;
+  }
+
+  /**
+   * Writes a terminal row and returns what the store holds: the row itself, or a row made terminal
+   * first by someone else (e.g. shutdown), which wins. A store outage (a retryable failure) is
+   * retried for up to the persist timeout; after that the row is queued for the sweeper to write,
+   * and the caller is given an {@code error/persistence_failed} record, never {@code complete} for
+   * a row that is not. A write that the store refuses for good is not retried: the row is ended as
+   * {@code error/persistence_failed} with its text, usage and cost instead (see {@link
+   * #persistFallback}). The failure is kept on {@code live} for the caller's exception.
+   */
+  Generation persist(Generation terminal, LiveGeneration live) {
+    long deadline = System.nanoTime() + persistTimeout.toNanos();
+    Duration backoff = Duration.ofMillis(25);
+    while (true) {
+      try {
+        return finishOnce(terminal);
+      } catch (RuntimeException e) {
+        if (!isRetryable(e)) {
+          keepFailure(live, e);
+          return persistFallback(terminal, e);
+        }
+        if (System.nanoTime() >= deadline) {
+          return queueUnwritten(
+              terminal, live, e, "could not be written for " + persistTimeout + " (" + e + ")");
+        }
+        try {
+          sleeper.sleep(backoff);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return queueUnwritten(terminal, live, e, "could not be written before an interrupt");
+        }
+        backoff =
+            backoff.multipliedBy(2).compareTo(Duration.ofSeconds(2)) > 0
+                ? Duration.ofSeconds(2)
+                : backoff.multipliedBy(2);
+      }
+    }
+  }
+
+  private static boolean isRetryable(RuntimeException e) {
+    return !(e instanceof GenvaultException) || ((GenvaultException) e).isRetryable();
+  }
+
+  private static void keepFailure(LiveGeneration live, Throwable e) {
+    if (live.failure == null) {
+      live.failure = e;
+    }
+  }
+
+  /** One terminal write; what the store holds afterwards. */
+  private Generation finishOnce(Generation terminal) {
+    if (store.finish(terminal)) {
+      return terminal;
+    }
+    Optional<Generation> stored = store.find(terminal.id());
+    if (stored.isPresent() && stored.get().isTerminal()) {
+      Generation winner = stored.get();
+      if (winner.status() != terminal.status()
+          || winner.text().length() != terminal.text().length()) {
+        log.warn(
+            "generation {} was already ended as {} (by a sweeper or shutdown, e.g. during a"
+                + " store outage); its own outcome, {} with {} characters, was not written",
+            terminal.id(),
+            winner.errorType() == null ? winner.status().wireName() : winner.errorType().wireName(),
+            terminal.status().wireName(),
+            terminal.text().length());
+      }
+      return winner;
+    }
+    log.error("generation {} has no row to finish; its result was: {}", terminal.id(), terminal);
+    return terminal;
+  }
+
+  /**
+   * The store keeps failing: the terminal row stays queued in memory and the sweeper retries it (a
+   * stale row with a queued terminal is not swept as interrupted). The caller gets {@code
+   * error/persistence_failed} with the whole text, since its row is not written yet.
+   */
+  private Generation queueUnwritten(
+      Generation terminal, LiveGeneration live, RuntimeException e, String why) {
+    log.error(
+        "the terminal row of generation {} {}; it is kept in memory and retried",
+        terminal.id(),
+        why);
+    unpersisted.add(terminal);
+    keepFailure(live, e);
+    if (terminal.status() != GenerationStatus.COMPLETE) {
+      return terminal;
+    }
+    return terminal.toBuilder()
+        .error(
+            ErrorType.PERSISTENCE_FAILED,
+            "the result "
+                + why
+                + "; it is kept in memory and retried, so the row may still become complete")
+        .build();
+  }
+
+  /**
+   * A terminal write the store refused for good (a value it cannot hold, a constraint): ends the
+   * row as {@code error/persistence_failed} without the provider-chosen values, keeping text,
+   * usage, cost and files; failing that, without the text too. The record returned always has the
+   * whole text, for the caller.
+   */
+  private Generation persistFallback(Generation terminal, RuntimeException cause) {
+    String message = "the result could not be stored: " + Outcomes.describe(cause);
+    Usage usage = terminal.usage();
+    Generation fallback =
+        terminal.toBuilder()
+            .error(ErrorType.PERSISTENCE_FAILED, message)
+            .providerModel(null)
+            .providerResponseId(null)
+            .finishReason(null)
+            .toolCalls(null)
+            .attributes(Map.of())
+            .usage(usage == null ? null : usage.toBuilder().raw(Map.of()).build())
+            .build();
+    log.error(
+        "generation {}: the store refused its terminal row for good, so it is ended as"
+            + " persistence_failed: {}",
+        terminal.id(),
+        cause.toString());
+    List<Generation> attempts =
+        List.of(
+            fallback,
+            fallback.toBuilder()
+                .text("")
+                .error(ErrorType.PERSISTENCE_FAILED, message + " (its text is not stored either)")
+                .build());
+    for (Generation attempt : attempts) {
+      try {
+        Generation stored = finishOnce(attempt);
+        return stored != attempt
+            ? stored // ended first by someone else (shutdown, a sweeper)
+            : fallback.toBuilder()
+                .error(ErrorType.PERSISTENCE_FAILED, String.valueOf(attempt.errorMessage()))
+                .build();
+      } catch (RuntimeException again) {
+        log.error(
+            "generation {}: ending it as persistence_failed failed too: {}",
+            terminal.id(),
+            again.toString());
+      }
+    }
+    return fallback;
+  }
+
+  /** Retries each queued terminal row once; those that fail again stay queued. */
+  void retryQueued() {
+    for (int i = unpersisted.size(); i > 0; i--) {
+      Generation terminal = unpersisted.poll();
+      if (terminal == null) {
+        break;
+      }
+      try {
+        store.finish(terminal);
+      } catch (RuntimeException e) {
+        unpersisted.add(terminal);
+      }
+    }
+  }
+
+  /** The IDs of the generations whose terminal row is queued (the sweeper leaves them alone). */
+  Set<String> queuedIds() {
+    Set<String> queued = new HashSet<>();
+    unpersisted.forEach(g -> queued.add(g.id()));
+    return queued;
+  }
+
+  /** At shutdown: one last try for each queued row; what still fails is logged. */
+  void flush() {
+    for (Generation queued; (queued = unpersisted.poll()) != null; ) {
+      try {
+        store.finish(queued);
+      } catch (RuntimeException e) {
+        log.error(
+            "the terminal row of generation {} could not be written before close; the row will be"
+                + " swept as interrupted: {}",
+            queued.id(),
+            e.toString());
+      }
+    }
+  }
+}
