@@ -15,6 +15,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -393,7 +394,7 @@ class OpenAiClientTest extends OpenAiServerTest {
     void backoff_doubles_up_to_eight_seconds() {
       for (int attempt = 1; attempt <= 8; attempt++) {
         long cap = Math.min(8000, 500L << (attempt - 1));
-        assertThat(OpenAiClient.backoff(attempt))
+        assertThat(RetryingTransport.backoff(attempt))
             .isBetween(Duration.ofMillis(cap * 3 / 4), Duration.ofMillis(cap));
       }
     }
@@ -418,7 +419,8 @@ class OpenAiClientTest extends OpenAiServerTest {
           ZonedDateTime.now(ZoneOffset.UTC)
               .plusSeconds(30)
               .format(DateTimeFormatter.RFC_1123_DATE_TIME);
-      Duration parsed = OpenAiClient.retryAfter(okhttp3.Headers.of("Retry-After", date));
+      Duration parsed =
+          RetryingTransport.retryAfter(okhttp3.Headers.of("Retry-After", date), Clock.systemUTC());
       assertThat(parsed).isBetween(Duration.ofSeconds(25), Duration.ofSeconds(31));
     }
 
