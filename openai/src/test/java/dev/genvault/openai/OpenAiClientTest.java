@@ -15,7 +15,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -393,7 +395,7 @@ class OpenAiClientTest extends OpenAiServerTest {
     void backoff_doubles_up_to_eight_seconds() {
       for (int attempt = 1; attempt <= 8; attempt++) {
         long cap = Math.min(8000, 500L << (attempt - 1));
-        assertThat(OpenAiClient.backoff(attempt))
+        assertThat(RetryingTransport.backoff(attempt))
             .isBetween(Duration.ofMillis(cap * 3 / 4), Duration.ofMillis(cap));
       }
     }
@@ -414,12 +416,35 @@ class OpenAiClientTest extends OpenAiServerTest {
         genvault.generate(haiku(), openai);
       }
       assertThat(slept).containsExactly(Duration.ofMillis(1500), Duration.ofSeconds(2));
+      Clock clock = Clock.fixed(Instant.parse("2026-03-01T12:00:00Z"), ZoneOffset.UTC);
       String date =
-          ZonedDateTime.now(ZoneOffset.UTC)
-              .plusSeconds(30)
-              .format(DateTimeFormatter.RFC_1123_DATE_TIME);
-      Duration parsed = OpenAiClient.retryAfter(okhttp3.Headers.of("Retry-After", date));
-      assertThat(parsed).isBetween(Duration.ofSeconds(25), Duration.ofSeconds(31));
+          ZonedDateTime.now(clock).plusSeconds(30).format(DateTimeFormatter.RFC_1123_DATE_TIME);
+      assertThat(RetryingTransport.retryAfter(okhttp3.Headers.of("Retry-After", date), clock))
+          .isEqualTo(Duration.ofSeconds(30));
+      String past =
+          ZonedDateTime.now(clock).minusSeconds(5).format(DateTimeFormatter.RFC_1123_DATE_TIME);
+      assertThat(RetryingTransport.retryAfter(okhttp3.Headers.of("Retry-After", past), clock))
+          .isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void a_retry_after_date_is_read_against_the_clients_clock() throws Exception {
+      Clock clock = Clock.fixed(Instant.parse("2026-03-01T12:00:00Z"), ZoneOffset.UTC);
+      String date =
+          ZonedDateTime.now(clock).plusSeconds(42).format(DateTimeFormatter.RFC_1123_DATE_TIME);
+      server.enqueue(
+          new MockResponse.Builder()
+              .code(503)
+              .setHeader("Retry-After", date)
+              .body("{\"error\":{\"message\":\"busy\",\"type\":\"server_error\"}}")
+              .build());
+      server.enqueue(sse(STREAM));
+      try (OpenAiClient openai = client().clock(clock).build()) {
+        assertThat(genvault.generate(haiku(), openai).status())
+            .isEqualTo(GenerationStatus.COMPLETE);
+      }
+      assertThat(slept).containsExactly(Duration.ofSeconds(42));
+      assertThat(attempts).containsExactly("1:503", "2:200");
     }
 
     @Test
