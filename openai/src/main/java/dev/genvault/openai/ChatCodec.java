@@ -8,6 +8,7 @@ import dev.genvault.Message;
 import dev.genvault.ModelCall;
 import dev.genvault.ModelResult;
 import dev.genvault.ProviderException;
+import dev.genvault.RequestField;
 import dev.genvault.cost.ProviderUsage;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ final class ChatCodec {
 
   /** The request body: every field of the request that this API takes. */
   static String body(GenerationRequest r, boolean streaming) {
+    Unsent.refuse(r, "chat completions API", RequestField.IMAGE_SIZE, RequestField.IMAGE_QUALITY);
     return Json.write(
         w -> {
           w.beginObject();

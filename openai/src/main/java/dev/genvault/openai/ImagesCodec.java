@@ -6,6 +6,7 @@ import dev.genvault.GenerationRequest;
 import dev.genvault.ModelCall;
 import dev.genvault.ModelResult;
 import dev.genvault.ProviderException;
+import dev.genvault.RequestField;
 import dev.genvault.cost.ProviderUsage;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -40,6 +41,24 @@ final class ImagesCodec {
 
   /** The request body: every field of the request that this API takes. */
   static String body(GenerationRequest r) {
+    Unsent.refuse(
+        r,
+        "images API",
+        RequestField.SYSTEM,
+        RequestField.TEMPERATURE,
+        RequestField.TOP_P,
+        RequestField.MAX_OUTPUT_TOKENS,
+        RequestField.SEED,
+        RequestField.STOP,
+        RequestField.RESPONSE_FORMAT,
+        RequestField.TOOLS,
+        RequestField.TOOL_CHOICE);
+    if (r.messages().size() > 1) {
+      throw new IllegalArgumentException(
+          "the images API takes one prompt, not a conversation of "
+              + r.messages().size()
+              + " messages: use prompt(...) or a single message");
+    }
     String prompt =
         r.prompt() != null
             ? r.prompt()

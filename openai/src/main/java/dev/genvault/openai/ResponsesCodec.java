@@ -9,6 +9,7 @@ import dev.genvault.GenerationRequest;
 import dev.genvault.ModelCall;
 import dev.genvault.ModelResult;
 import dev.genvault.ProviderException;
+import dev.genvault.RequestField;
 import dev.genvault.cost.ProviderUsage;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -65,14 +66,13 @@ final class ResponsesCodec {
 
   /** What the Responses API does not take, refused before anything is sent. */
   private static void refuseUnsupported(GenerationRequest r) {
-    String refused =
-        r.seed() != null ? "seed" : !r.stop().isEmpty() ? "stop" : r.n() != null ? "n" : null;
-    if (refused != null) {
+    try {
+      Unsent.refuse(r, "Responses API", RequestField.SEED, RequestField.STOP, RequestField.N);
+    } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "the Responses API does not accept "
-              + refused
-              + ": remove it from the request, or use Api.CHAT_COMPLETIONS, which does");
+          e.getMessage() + ", or use Api.CHAT_COMPLETIONS, which takes it");
     }
+    Unsent.refuse(r, "Responses API", RequestField.IMAGE_SIZE, RequestField.IMAGE_QUALITY);
     if (r.maxOutputTokens() != null && r.maxOutputTokens() < 16) {
       throw new IllegalArgumentException(
           "the Responses API needs maxOutputTokens of at least 16, not " + r.maxOutputTokens());
