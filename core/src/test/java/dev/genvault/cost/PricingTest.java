@@ -329,7 +329,7 @@ class PricingTest {
     @Test
     void the_whole_bundled_table_parses() throws Exception {
       try (InputStream in = PriceTable.class.getResourceAsStream(PriceTable.RESOURCE)) {
-        PriceTable table = PriceTable.load(in);
+        PriceTable table = PriceTableReader.load(in);
         table.validateAll();
         assertThat(table.version).isEqualTo("2026-08-21");
         assertThat(table.source).contains("genai-prices").contains("MIT");
@@ -389,7 +389,7 @@ class PricingTest {
 
     private PriceTable load(String text) {
       try {
-        return PriceTable.load(stream(text));
+        return PriceTableReader.load(stream(text));
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
