@@ -60,7 +60,7 @@ final class Admitter {
             .build();
     LiveGeneration live =
         new LiveGeneration(
-            pending, s.clock, s.blobs, s.checkpointer::pieces, () -> s.listener.firstToken(id));
+            pending, s.clock, s.blobs, s.checkpointer::deltas, () -> s.listener.firstToken(id));
 
     LiveGeneration localLeader = s.inFlight.putIfAbsent(fingerprint, live);
     String remoteLeader = null;

@@ -5,15 +5,15 @@ import java.util.Objects;
 
 /**
  * How often streamed text reaches the store: at most every {@code interval}, or sooner once any
- * live generation has {@code maxPieces} unsaved pieces of text. Either way, one write carries the
- * new text of every live generation.
+ * live generation has {@code maxDeltas} unsaved deltas. Either way, one write carries the new text
+ * of every live generation.
  *
  * @param interval the longest time new text waits, e.g. 250 ms
- * @param maxPieces the most emitted pieces (roughly tokens) one generation buffers before an early
+ * @param maxDeltas the most deltas (roughly tokens) one generation buffers before an early
  *     checkpoint, e.g. 64
  */
-public record CheckpointPolicy(Duration interval, int maxPieces) {
-  /** Every 250 ms or 64 pieces. */
+public record CheckpointPolicy(Duration interval, int maxDeltas) {
+  /** Every 250 ms or 64 deltas. */
   public static final CheckpointPolicy DEFAULT = new CheckpointPolicy(Duration.ofMillis(250), 64);
 
   /** Checks the fields. */
@@ -22,8 +22,8 @@ public record CheckpointPolicy(Duration interval, int maxPieces) {
     if (interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException("checkpoint interval must be positive: " + interval);
     }
-    if (maxPieces < 1) {
-      throw new IllegalArgumentException("maxPieces must be at least 1: " + maxPieces);
+    if (maxDeltas < 1) {
+      throw new IllegalArgumentException("maxDeltas must be at least 1: " + maxDeltas);
     }
   }
 }

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One thread that writes the new text of every live generation in one store call per tick: at most
  * every {@link CheckpointPolicy#interval()}, sooner when a generation has buffered {@link
- * CheckpointPolicy#maxPieces()} pieces. A failed write keeps its chunks for the next tick, so an
+ * CheckpointPolicy#maxDeltas()} deltas. A failed write keeps its chunks for the next tick, so an
  * outage delays text but never loses or reorders it. Also sends the heartbeats of live generations
  * that had no new text.
  *
@@ -104,9 +104,9 @@ final class Checkpointer implements AutoCloseable {
     live.remove(generation);
   }
 
-  /** Called on every emitted piece with that generation's count of unsaved pieces. */
-  void pieces(int unsavedPieces) {
-    if (unsavedPieces >= policy.maxPieces()) {
+  /** Called on every delta with that generation's count of unsaved deltas. */
+  void deltas(int unsavedDeltas) {
+    if (unsavedDeltas >= policy.maxDeltas()) {
       lock.lock();
       try {
         wakeRequested = true;
@@ -141,7 +141,7 @@ final class Checkpointer implements AutoCloseable {
       tick();
       long now = timer.nanoTime();
       if (now - due >= 0) {
-        // A scheduled tick (an early one, woken by maxPieces, keeps the schedule as it is).
+        // A scheduled tick (an early one, woken by maxDeltas, keeps the schedule as it is).
         due += intervalNanos;
         if (now - due >= 0) {
           due = now; // the write overran an interval: the next tick is due at once

@@ -80,7 +80,7 @@ public final class DemoModel implements ModelClient {
     if (request.kind() == GenerationKind.IMAGE) {
       int count = request.n() == null ? 1 : request.n();
       for (int i = 0; i < count; i++) {
-        call.storeFile("image/png", new java.io.ByteArrayInputStream(png(random)));
+        call.storeBlob("image/png", new java.io.ByteArrayInputStream(png(random)));
       }
       return ModelResult.builder()
           .finishReason("stop")

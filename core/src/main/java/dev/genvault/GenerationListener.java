@@ -12,7 +12,7 @@ public abstract class GenerationListener {
   /** A generation's pending row was inserted and the client is about to be called. */
   public void started(Generation pending) {}
 
-  /** The first piece of text arrived. */
+  /** The first delta of text arrived. */
   public void firstToken(String generationId) {}
 
   /** A checkpoint wrote {@code chunks} chunks of {@code generations} generations in one write. */

@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The text of one generation as it arrives. Its {@link #id()} is known before the first token.
  *
- * <p>Iterate it (once) to receive each piece of text; iteration blocks until the next piece or the
+ * <p>Iterate it (once) to receive each delta of text; iteration blocks until the next delta or the
  * end, and ends by throwing {@link GenerationFailedException} if the generation failed. {@link
  * #result()} waits for the stored record. Closing it early does not lose the generation: by default
  * it finishes and is persisted in the background ({@link StreamClosePolicy}).
@@ -43,7 +43,7 @@ public final class GenerationStream implements Iterable<String>, AutoCloseable {
     this.onClose = action;
   }
 
-  /** Delivers a piece of text to the reader. */
+  /** Delivers a delta of text to the reader. */
   void delta(String text) {
     if (!text.isEmpty()) {
       queue.add(text);
@@ -51,7 +51,7 @@ public final class GenerationStream implements Iterable<String>, AutoCloseable {
   }
 
   /** Ends the stream with the terminal record. */
-  void end(Generation terminal) {
+  void finish(Generation terminal) {
     if (result.complete(terminal)) {
       queue.add(END);
     }
@@ -69,7 +69,7 @@ public final class GenerationStream implements Iterable<String>, AutoCloseable {
   }
 
   /**
-   * The pieces of text in order. May be called once.
+   * The deltas of text in order. May be called once.
    *
    * @throws IllegalStateException when called a second time
    */

@@ -98,7 +98,7 @@ public final class GenerationUrls {
    *
    * @throws IllegalArgumentException if it has no such file
    */
-  public String fileUrl(Generation generation, int n) {
+  public String blobUrl(Generation generation, int n) {
     if (n < 0 || n >= generation.blobs().size()) {
       throw new IllegalArgumentException("generation " + generation.id() + " has no file " + n);
     }

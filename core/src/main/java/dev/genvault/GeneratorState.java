@@ -82,7 +82,7 @@ final class GeneratorState {
     return new GeneratorState(
         store,
         blobs,
-        new FailOpenCache(cache, b.dedupTtl, b.lease),
+        new FailOpenCache(cache, b.cacheTtl, b.lease),
         b.ids == null ? IdGenerator.nanoid() : b.ids,
         clock,
         sleeper,

@@ -23,7 +23,7 @@ final class LiveGeneration implements ModelCall {
 
   private final Clock clock;
   private final BlobStore blobs;
-  private final IntConsumer onPieces;
+  private final IntConsumer onDeltas;
   private final Runnable onFirstToken;
   private final StringBuilder text = new StringBuilder();
   private final List<GenerationStream> readers = new ArrayList<>();
@@ -31,7 +31,7 @@ final class LiveGeneration implements ModelCall {
   private final List<Chunk> unsaved = new ArrayList<>();
   private int chunkedChars;
   private int nextSeq;
-  private int unsavedPieces;
+  private int unsavedDeltas;
   private @Nullable Instant unsavedSince;
   private @Nullable Instant firstTokenAt;
   private volatile @Nullable ErrorType cancelled;
@@ -42,12 +42,12 @@ final class LiveGeneration implements ModelCall {
       Generation pending,
       Clock clock,
       BlobStore blobs,
-      IntConsumer onPieces,
+      IntConsumer onDeltas,
       Runnable onFirstToken) {
     this.pending = pending;
     this.clock = clock;
     this.blobs = blobs;
-    this.onPieces = onPieces;
+    this.onDeltas = onDeltas;
     this.onFirstToken = onFirstToken;
   }
 
@@ -78,7 +78,7 @@ final class LiveGeneration implements ModelCall {
     if (delta.isEmpty()) {
       return;
     }
-    int pieces;
+    int deltas;
     boolean first = false;
     synchronized (this) {
       Instant now = clock.instant();
@@ -90,7 +90,7 @@ final class LiveGeneration implements ModelCall {
         unsavedSince = now;
       }
       text.append(delta);
-      pieces = ++unsavedPieces;
+      deltas = ++unsavedDeltas;
       for (GenerationStream reader : readers) {
         reader.delta(delta);
       }
@@ -98,11 +98,11 @@ final class LiveGeneration implements ModelCall {
     if (first) {
       onFirstToken.run();
     }
-    onPieces.accept(pieces);
+    onDeltas.accept(deltas);
   }
 
   @Override
-  public BlobRef storeFile(String contentType, InputStream content) {
+  public BlobRef storeBlob(String contentType, InputStream content) {
     int n;
     synchronized (this) {
       n = files.size();
@@ -165,7 +165,7 @@ final class LiveGeneration implements ModelCall {
     return firstTokenAt;
   }
 
-  synchronized List<BlobRef> files() {
+  synchronized List<BlobRef> blobs() {
     List<BlobRef> stored = new ArrayList<>();
     for (BlobRef ref : files) {
       if (ref != null) {
@@ -184,7 +184,7 @@ final class LiveGeneration implements ModelCall {
       Instant since = unsavedSince == null ? clock.instant() : unsavedSince;
       unsaved.add(new Chunk(id(), nextSeq++, text.substring(chunkedChars), since));
       chunkedChars = text.length();
-      unsavedPieces = 0;
+      unsavedDeltas = 0;
       unsavedSince = null;
     }
     return List.copyOf(unsaved);
@@ -195,11 +195,11 @@ final class LiveGeneration implements ModelCall {
     unsaved.removeAll(chunks);
   }
 
-  /** Adds a reader: it gets the text so far at once, then every new piece, then the end. */
+  /** Adds a reader: it gets the text so far at once, then every new delta, then the end. */
   synchronized void subscribe(GenerationStream reader) {
     if (done.isDone()) {
       reader.delta(text.toString());
-      reader.end(done.join());
+      reader.finish(done.join());
       return;
     }
     reader.delta(text.toString());
@@ -221,7 +221,7 @@ final class LiveGeneration implements ModelCall {
   }
 
   /** Records the outcome and ends every reader. */
-  void end(Generation terminal) {
+  void finish(Generation terminal) {
     List<GenerationStream> toEnd;
     synchronized (this) {
       done.complete(terminal);
@@ -229,7 +229,7 @@ final class LiveGeneration implements ModelCall {
       readers.clear();
     }
     for (GenerationStream reader : toEnd) {
-      reader.end(terminal);
+      reader.finish(terminal);
     }
   }
 

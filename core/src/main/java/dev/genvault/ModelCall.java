@@ -16,8 +16,8 @@ public interface ModelCall {
   GenerationRequest request();
 
   /**
-   * Delivers a piece of text as it arrives: it reaches the caller at once and the store at the next
-   * checkpoint. Empty pieces are ignored.
+   * Delivers a delta of text as it arrives: it reaches the caller at once and the store at the next
+   * checkpoint. Empty deltas are ignored.
    *
    * @throws GenvaultException with type {@link ErrorType#CANCELLED} if the generation was
    *     cancelled; let it propagate
@@ -30,7 +30,7 @@ public interface ModelCall {
    *
    * @return the stored file's reference
    */
-  BlobRef storeFile(String contentType, InputStream content);
+  BlobRef storeBlob(String contentType, InputStream content);
 
   /** True once the generation has been cancelled; a long-running client should stop then. */
   boolean isCancelled();

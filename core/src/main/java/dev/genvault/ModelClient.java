@@ -6,7 +6,7 @@ import java.util.Objects;
  * The one method through which any LLM client plugs into Genvault.
  *
  * <p>A plain client returns the whole text in its {@link ModelResult}; a streaming client pushes
- * each piece of text through {@link ModelCall#emit(String)} as it arrives and returns the usage and
+ * each delta of text through {@link ModelCall#emit(String)} as it arrives and returns the usage and
  * finish reason at the end. Wrapping an existing client is one lambda:
  *
  * <pre>{@code

@@ -10,8 +10,8 @@ import org.jspecify.annotations.Nullable;
  * What a {@link ModelClient} returns at the end of a generation. Immutable.
  *
  * <p>{@link #text()} is used only when the client emitted no text through {@link ModelCall#emit};
- * files in {@link #files()} are stored after those already stored through {@link
- * ModelCall#storeFile}.
+ * files in {@link #blobs()} are stored after those already stored through {@link
+ * ModelCall#storeBlob}.
  */
 public final class ModelResult {
   private final @Nullable String text;
@@ -19,7 +19,7 @@ public final class ModelResult {
   private final @Nullable Usage usage;
   private final @Nullable String providerModel;
   private final @Nullable String providerResponseId;
-  private final List<GeneratedFile> files;
+  private final List<GeneratedBlob> files;
   private final @Nullable String toolCalls;
   private final Map<String, String> attributes;
 
@@ -29,9 +29,9 @@ public final class ModelResult {
    * @param contentType its MIME type
    * @param content its bytes
    */
-  public record GeneratedFile(String contentType, byte[] content) {
+  public record GeneratedBlob(String contentType, byte[] content) {
     /** Checks the fields. */
-    public GeneratedFile {
+    public GeneratedBlob {
       Objects.requireNonNull(contentType, "contentType");
       Objects.requireNonNull(content, "content");
     }
@@ -84,7 +84,7 @@ public final class ModelResult {
   }
 
   /** Files returned whole. */
-  public List<GeneratedFile> files() {
+  public List<GeneratedBlob> blobs() {
     return files;
   }
 
@@ -105,7 +105,7 @@ public final class ModelResult {
     private @Nullable Usage usage;
     private @Nullable String providerModel;
     private @Nullable String providerResponseId;
-    private final List<GeneratedFile> files = new ArrayList<>();
+    private final List<GeneratedBlob> files = new ArrayList<>();
     private @Nullable String toolCalls;
     private final Map<String, String> attributes = new java.util.TreeMap<>();
 
@@ -154,8 +154,8 @@ public final class ModelResult {
     }
 
     /** Adds a file returned whole. */
-    public Builder file(String contentType, byte[] content) {
-      files.add(new GeneratedFile(contentType, content));
+    public Builder blob(String contentType, byte[] content) {
+      files.add(new GeneratedBlob(contentType, content));
       return this;
     }
 

@@ -52,8 +52,8 @@ final class Outcomes {
     if (!live.hasText() && result.text() != null) {
       live.appendFinal(result.text());
     }
-    for (ModelResult.GeneratedFile file : result.files()) {
-      live.storeFile(file.contentType(), new ByteArrayInputStream(file.content()));
+    for (ModelResult.GeneratedBlob file : result.blobs()) {
+      live.storeBlob(file.contentType(), new ByteArrayInputStream(file.content()));
     }
     Instant now = clock.instant();
     Generation complete =
@@ -67,7 +67,7 @@ final class Outcomes {
                 .providerResponseId(result.providerResponseId())
                 .toolCalls(result.toolCalls())
                 .attributes(result.attributes())
-                .blobs(live.files())
+                .blobs(live.blobs())
                 .firstTokenAt(live.firstTokenAt())
                 .completedAt(now)
                 .updatedAt(now)
@@ -87,7 +87,7 @@ final class Outcomes {
     return live.pending.toBuilder()
         .error(type, message)
         .text(live.text())
-        .blobs(live.files())
+        .blobs(live.blobs())
         .firstTokenAt(live.firstTokenAt())
         .completedAt(now)
         .updatedAt(now)

@@ -118,7 +118,7 @@ public final class PersistentGenerator implements AutoCloseable {
     if (admission.hit != null) {
       GenerationStream done = new GenerationStream(admission.hit.id());
       done.delta(admission.hit.text());
-      done.end(admission.hit);
+      done.finish(admission.hit);
       return done;
     }
     LiveGeneration live = admission.live;
@@ -190,8 +190,8 @@ public final class PersistentGenerator implements AutoCloseable {
   }
 
   /** The URL of a generation's {@code n}-th file: {@code {base}/image/{id}/{n}}. */
-  public String fileUrl(Generation generation, int n) {
-    return urls.fileUrl(generation, n);
+  public String blobUrl(Generation generation, int n) {
+    return urls.blobUrl(generation, n);
   }
 
   /** The URLs of this generator's generations (its base URL). */
@@ -289,7 +289,7 @@ public final class PersistentGenerator implements AutoCloseable {
     GenerationUrls urls = GenerationUrls.LOCALHOST;
     @Nullable ScheduledExecutorService scheduler;
     CacheScope cacheScope = CacheScope.USER;
-    Duration dedupTtl = Duration.ofDays(1);
+    Duration cacheTtl = Duration.ofDays(1);
     Duration lease = Duration.ofSeconds(60);
     Duration sweepInterval = Duration.ofSeconds(30);
     Duration drainTimeout = Duration.ofSeconds(30);
@@ -367,7 +367,7 @@ public final class PersistentGenerator implements AutoCloseable {
       return this;
     }
 
-    /** How often streamed text is written; every 250 ms or 64 pieces by default. */
+    /** How often streamed text is written; every 250 ms or 64 deltas by default. */
     public Builder checkpointPolicy(CheckpointPolicy policy) {
       once("checkpointPolicy");
       this.checkpointPolicy = Objects.requireNonNull(policy, "policy");
@@ -430,9 +430,9 @@ public final class PersistentGenerator implements AutoCloseable {
     }
 
     /** How long a result stays in the dedup cache; one day by default. */
-    public Builder dedupTtl(Duration ttl) {
-      once("dedupTtl");
-      this.dedupTtl = positive("dedupTtl", ttl);
+    public Builder cacheTtl(Duration ttl) {
+      once("cacheTtl");
+      this.cacheTtl = positive("cacheTtl", ttl);
       return this;
     }
 

@@ -179,7 +179,7 @@ final class Runner {
     s.checkpointer.unregister(live);
     s.lives.remove(live.id(), live);
     releaseFlight(fingerprint, live, claimed);
-    live.end(terminal);
+    live.finish(terminal);
     if (terminal.status() == GenerationStatus.COMPLETE) {
       s.listener.completed(terminal);
     } else {

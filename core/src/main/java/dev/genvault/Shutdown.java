@@ -38,7 +38,7 @@ final class Shutdown {
         } catch (RuntimeException e) {
           log.error("could not end generation {} on close: {}", live.id(), e.toString());
         }
-        live.end(interrupted);
+        live.finish(interrupted);
       }
     }
   }

@@ -34,7 +34,7 @@ final class StoreFollower implements Runnable {
             .orElseThrow(() -> new java.util.NoSuchElementException("no generation " + id));
     if (stored.isTerminal()) {
       stream.delta(stored.text());
-      stream.end(stored);
+      stream.finish(stored);
       return stream;
     }
     StoreFollower follower = new StoreFollower(state, stream, id);
@@ -80,7 +80,7 @@ final class StoreFollower implements Runnable {
           if (text.length() > delivered) {
             stream.delta(text.substring((int) delivered));
           }
-          stream.end(g.get());
+          stream.finish(g.get());
           return;
         }
         s.sleeper.sleep(s.checkpointPolicy.interval());

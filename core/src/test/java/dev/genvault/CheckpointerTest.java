@@ -36,8 +36,8 @@ class CheckpointerTest {
 
   private final FakeTimer timer = new FakeTimer();
   private final List<Long> writes = new ArrayList<>();
-  private int maxPieces = 1_000;
-  private java.util.function.IntUnaryOperator piecesAfterWrite = n -> 1;
+  private int maxDeltas = 1_000;
+  private java.util.function.IntUnaryOperator deltasAfterWrite = n -> 1;
   private final Instant created = Instant.parse("2026-01-01T00:00:00Z");
 
   /**
@@ -59,7 +59,7 @@ class CheckpointerTest {
             if (writes.size() == ticks) {
               checkpointer[0].close();
             } else {
-              for (int i = piecesAfterWrite.applyAsInt(writes.size()); i > 0; i--) {
+              for (int i = deltasAfterWrite.applyAsInt(writes.size()); i > 0; i--) {
                 live[0].emit("more ");
               }
             }
@@ -78,12 +78,12 @@ class CheckpointerTest {
         new Checkpointer(
             store,
             clock,
-            new CheckpointPolicy(Duration.ofMillis(250), maxPieces),
+            new CheckpointPolicy(Duration.ofMillis(250), maxDeltas),
             Duration.ofSeconds(15),
             new Listeners(GenerationListener.NONE),
             timer);
     live[0] =
-        new LiveGeneration(pending, clock, BlobStore.inMemory(), checkpointer[0]::pieces, () -> {});
+        new LiveGeneration(pending, clock, BlobStore.inMemory(), checkpointer[0]::deltas, () -> {});
     live[0].emit("first ");
     checkpointer[0].register(live[0]);
     checkpointer[0].loop();
@@ -106,8 +106,8 @@ class CheckpointerTest {
 
   @Test
   void anEarlyTickForAFullBufferKeepsTheSchedule() {
-    maxPieces = 3;
-    piecesAfterWrite = n -> n == 2 ? 3 : 1; // after the second write, a burst fills the buffer
+    maxDeltas = 3;
+    deltasAfterWrite = n -> n == 2 ? 3 : 1; // after the second write, a burst fills the buffer
     assertThat(run(4, n -> 10 * MS)).containsExactly(250L, 500L, 510L, 750L);
   }
 }

@@ -860,7 +860,7 @@ class PersistentGeneratorTest {
         assertThat(ref.size()).isEqualTo(out.size());
       }
       assertThat(genvault.url(g)).endsWith("/image/" + g.id());
-      assertThat(genvault.fileUrl(g, 1)).endsWith("/image/" + g.id() + "/1");
+      assertThat(genvault.blobUrl(g, 1)).endsWith("/image/" + g.id() + "/1");
     }
 
     @Test

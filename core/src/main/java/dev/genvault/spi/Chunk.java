@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A piece of streamed text. A generation's text is its chunks in {@code seq} order; {@code
- * (generationId, seq)} is unique, so writing a chunk twice is a no-op.
+ * A stored chunk of streamed text (the deltas of one checkpoint). A generation's text is its chunks
+ * in {@code seq} order; {@code (generationId, seq)} is unique, so writing a chunk twice is a no-op.
  *
  * @param generationId the generation it belongs to
  * @param seq its position, from 0 without gaps

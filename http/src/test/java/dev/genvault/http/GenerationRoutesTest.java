@@ -255,7 +255,7 @@ class GenerationRoutesTest {
             call ->
                 ModelResult.builder()
                     .finishReason("stop")
-                    .file("image/png", "<script>alert(1)</script>".getBytes())
+                    .blob("image/png", "<script>alert(1)</script>".getBytes())
                     .build());
     Generation disguised =
         genvault.generate(GenerationRequest.image("m", "not really an image"), html);

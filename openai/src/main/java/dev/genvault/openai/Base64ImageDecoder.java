@@ -33,7 +33,7 @@ final class Base64ImageDecoder {
           throw new ProviderException(ErrorType.INVALID_RESPONSE, "an image's data is empty");
         }
         in.unread(first);
-        call.storeFile(contentType, in);
+        call.storeBlob(contentType, in);
       } catch (IOException | RuntimeException e) {
         // The store reports any failure; if the response was at fault, say so.
         if (text.failure != null) {

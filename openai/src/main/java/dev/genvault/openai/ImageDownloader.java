@@ -73,7 +73,7 @@ final class ImageDownloader {
         }
         String type = response.header("Content-Type");
         try (InputStream in = transport.limited(response).inputStream()) {
-          call.storeFile(type != null && type.startsWith("image/") ? type : contentType, in);
+          call.storeBlob(type != null && type.startsWith("image/") ? type : contentType, in);
         }
         return;
       } catch (IOException e) {
