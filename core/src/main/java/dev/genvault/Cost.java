@@ -5,27 +5,27 @@ import java.math.RoundingMode;
 import java.util.Objects;
 
 /**
- * An exact cost in US dollars and the price table that produced it.
+ * An exact cost in US dollars and where its prices came from.
  *
  * <p>The amount is never rounded; {@link #toCents()} is a derived view for display.
  *
  * @param usd the amount in US dollars, exact, never negative
- * @param priceTable the version of the price table (or the name of the price source) used
+ * @param source where the prices came from: a price table version, an override, ...
  */
-public record Cost(BigDecimal usd, String priceTable) {
+public record Cost(BigDecimal usd, PriceSource source) {
 
   /** Checks the fields. */
   public Cost {
     Objects.requireNonNull(usd, "usd");
-    Objects.requireNonNull(priceTable, "priceTable");
+    Objects.requireNonNull(source, "source");
     if (usd.signum() < 0) {
       throw new IllegalArgumentException("cost must not be negative: " + usd);
     }
   }
 
   /** A zero cost, as charged for a generation served from the dedup cache. */
-  public static Cost zero(String priceTable) {
-    return new Cost(BigDecimal.ZERO, priceTable);
+  public static Cost zero(PriceSource source) {
+    return new Cost(BigDecimal.ZERO, source);
   }
 
   /**

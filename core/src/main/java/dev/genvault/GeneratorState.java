@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What the generator's collaborators share: the SPIs, the settings, and the generations live in
@@ -33,6 +34,9 @@ final class GeneratorState {
 
   /** Generations running in this process, by ID. */
   final ConcurrentHashMap<String, LiveGeneration> lives = new ConcurrentHashMap<>();
+
+  /** Set when the generator starts closing: no new work, and no new provider call. */
+  final AtomicBoolean closed = new AtomicBoolean();
 
   /** Leaders running in this process, by fingerprint (single flight). */
   final ConcurrentHashMap<String, LiveGeneration> inFlight = new ConcurrentHashMap<>();

@@ -147,7 +147,7 @@ final class Outcomes {
         .status(GenerationStatus.COMPLETE)
         .cachedFrom(original.id())
         .savedCost(originalCost == null ? null : originalCost.usd())
-        .cost(Cost.zero(originalCost == null ? "dedup" : originalCost.priceTable()))
+        .cost(Cost.zero(originalCost == null ? PriceSource.CACHE : originalCost.source()))
         .fingerprint(fingerprint)
         .createdAt(now)
         .firstTokenAt(now)

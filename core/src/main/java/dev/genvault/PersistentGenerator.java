@@ -13,7 +13,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +52,6 @@ public final class PersistentGenerator implements AutoCloseable {
   private final Sweeper sweeper;
   private final @Nullable ExecutorService ownedExecutor;
   private final @Nullable ScheduledExecutorService ownedScheduler;
-  private final AtomicBoolean closed = new AtomicBoolean();
 
   private PersistentGenerator(Builder b) {
     this.ownedExecutor =
@@ -218,7 +216,7 @@ public final class PersistentGenerator implements AutoCloseable {
   }
 
   private Admission admit(GenerationRequest request, ModelClient client) {
-    if (closed.get()) {
+    if (state.closed.get()) {
       throw new IllegalStateException("the generator is closed");
     }
     return admitter.admit(request, client);
@@ -244,7 +242,7 @@ public final class PersistentGenerator implements AutoCloseable {
 
   /** Whether {@link #close()} has begun (tests). */
   boolean isClosed() {
-    return closed.get();
+    return state.closed.get();
   }
 
   /** Runs one checkpoint tick now, on the calling thread (tests). */
@@ -260,7 +258,7 @@ public final class PersistentGenerator implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
+    if (!state.closed.compareAndSet(false, true)) {
       return;
     }
     Shutdown.drain(state, drainTimeout);

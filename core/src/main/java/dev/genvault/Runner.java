@@ -149,6 +149,17 @@ final class Runner {
       s.listener.cacheHit(stored, original.id());
       return stored;
     }
+    if (s.closed.get()) {
+      // Closing: the generation it waited for was stopped, and no new call starts now.
+      Generation stopped =
+          outcomes.errorRecord(
+              live,
+              ErrorType.INTERRUPTED,
+              "the generator closed while it waited for an identical" + " generation");
+      Generation stored = terminals.persist(stopped, live);
+      finishLive(live, stored, fingerprint, false, null);
+      return stored;
+    }
     // The generation it waited for failed or vanished: make the call itself.
     return runLeader(live, client, fingerprint, false);
   }

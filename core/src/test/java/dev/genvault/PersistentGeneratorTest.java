@@ -96,7 +96,7 @@ class PersistentGeneratorTest {
       assertThat(g.usage()).isEqualTo(Usage.of(10, 3));
       // 10 input x $0.15/M + 3 output x $0.60/M = (1.5 + 1.8) / 1e6 = 0.0000033
       assertThat(g.cost().usd()).isEqualByComparingTo("0.0000033");
-      assertThat(g.cost().priceTable())
+      assertThat(g.cost().source().id())
           .as("the bundled table is the default")
           .isEqualTo(Pricing.bundledVersion());
       assertThat(g.firstTokenAt()).isNotNull();

@@ -25,11 +25,12 @@ class ValuesTest {
 
   @Test
   void cost_is_exact_and_cents_are_a_rounded_view() {
-    Cost c = new Cost(new BigDecimal("0.000123456789"), "v");
+    Cost c = new Cost(new BigDecimal("0.000123456789"), PriceSource.table("v"));
     assertThat(c.usd()).isEqualByComparingTo("0.000123456789");
     assertThat(c.toCents()).isEqualByComparingTo("0.01");
-    assertThat(new Cost(new BigDecimal("1.23456"), "v").toCents()).isEqualByComparingTo("123.46");
-    assertThatThrownBy(() -> new Cost(new BigDecimal("-0.01"), "v"))
+    assertThat(new Cost(new BigDecimal("1.23456"), PriceSource.table("v")).toCents())
+        .isEqualByComparingTo("123.46");
+    assertThatThrownBy(() -> new Cost(new BigDecimal("-0.01"), PriceSource.table("v")))
         .isInstanceOf(IllegalArgumentException.class);
   }
 

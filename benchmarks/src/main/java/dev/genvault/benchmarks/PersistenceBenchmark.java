@@ -6,6 +6,7 @@ import dev.genvault.Generation;
 import dev.genvault.GenerationRequest;
 import dev.genvault.GenerationStatus;
 import dev.genvault.IdGenerator;
+import dev.genvault.PriceSource;
 import dev.genvault.Usage;
 import dev.genvault.internal.RecordJson;
 import dev.genvault.jdbc.JdbcGenerationStore;
@@ -73,7 +74,7 @@ public class PersistenceBenchmark {
   private final String requestJson = RecordJson.request(request);
   private final Usage usage = Usage.of(120, 250);
   private final String usageJson = RecordJson.usage(usage);
-  private final Cost cost = new Cost(new BigDecimal("0.0001680"), "2026-08-21");
+  private final Cost cost = new Cost(new BigDecimal("0.0001680"), PriceSource.table("2026-08-21"));
 
   @Setup(Level.Trial)
   public void start() throws Exception {
@@ -144,7 +145,7 @@ public class PersistenceBenchmark {
       ps.setLong(3, 120);
       ps.setLong(4, 250);
       ps.setBigDecimal(5, cost.usd());
-      ps.setString(6, cost.priceTable());
+      ps.setString(6, cost.source().id());
       ps.setString(7, "gpt-4o-mini-2024-07-18");
       ps.setString(8, "chatcmpl-1");
       ps.setObject(9, done.atOffset(ZoneOffset.UTC));

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.genvault.Cost;
 import dev.genvault.CostCalculator;
 import dev.genvault.Generation;
+import dev.genvault.PriceSource;
 import dev.genvault.Usage;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -51,9 +52,6 @@ public final class Pricing implements CostCalculator {
   private static final Pattern DATED =
       Pattern.compile("^(.+?)(-\\d{4}-\\d{2}-\\d{2}|-\\d{8}|@\\d{8}|-\\d{4})$");
 
-  /** The {@link Cost#priceTable()} of costs computed from an override. */
-  public static final String OVERRIDE = "override";
-
   private record DatedPrice(@Nullable LocalDate since, ModelPrice price) {}
 
   /** What a name resolved to: overrides or a table model. */
@@ -91,9 +89,9 @@ public final class Pricing implements CostCalculator {
     return PriceTable.bundled().version;
   }
 
-  /** The version recorded on costs from the table, or {@link #OVERRIDE} when there is no table. */
-  public String tableVersion() {
-    return table == null ? OVERRIDE : table.version;
+  /** The version of the table behind these prices; empty when there are only overrides. */
+  public Optional<String> tableVersion() {
+    return table == null ? Optional.empty() : Optional.of(table.version);
   }
 
   /** Model names that could not be priced so far (each was warned about once). */
@@ -111,7 +109,7 @@ public final class Pricing implements CostCalculator {
     return Optional.ofNullable(priced(model, provider, at)).map(Priced::price);
   }
 
-  private record Priced(ModelPrice price, String version) {}
+  private record Priced(ModelPrice price, PriceSource source) {}
 
   private @Nullable Priced priced(String model, @Nullable String provider, Instant at) {
     Objects.requireNonNull(model, "model");
@@ -126,13 +124,13 @@ public final class Pricing implements CostCalculator {
         }
       }
       if (chosen != null) {
-        return new Priced(chosen.price(), OVERRIDE);
+        return new Priced(chosen.price(), PriceSource.OVERRIDE);
       }
     }
     if (r.model() != null && table != null) {
       ModelPrice price = r.model().priceAt(at);
       if (price != null && !price.isEmpty()) {
-        return new Priced(price, table.version);
+        return new Priced(price, PriceSource.table(table.version));
       }
     }
     return null;
@@ -212,7 +210,7 @@ public final class Pricing implements CostCalculator {
       return null;
     }
     return new Cost(
-        usd.signum() == 0 ? BigDecimal.ZERO : usd.stripTrailingZeros(), priced.version());
+        usd.signum() == 0 ? BigDecimal.ZERO : usd.stripTrailingZeros(), priced.source());
   }
 
   /** Prices a generation by its requested model, then by the model the provider reported. */
@@ -243,7 +241,11 @@ public final class Pricing implements CostCalculator {
 
   @Override
   public String toString() {
-    return "Pricing{table=" + tableVersion() + ", overrides=" + overrides.size() + '}';
+    return "Pricing{table="
+        + tableVersion().orElse("none")
+        + ", overrides="
+        + overrides.size()
+        + '}';
   }
 
   /** Builds {@link Pricing}: the bundled table (unless left out) with your prices on top. */

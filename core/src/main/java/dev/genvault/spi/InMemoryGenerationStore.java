@@ -229,13 +229,14 @@ final class InMemoryGenerationStore implements GenerationStore {
     Map<List<Object>, BigDecimal> costs = new HashMap<>();
     Map<List<Object>, SpendRow> keys = new HashMap<>();
     for (Generation g : rows.values()) {
-      if (g.createdAt().isBefore(query.from()) || !g.createdAt().isBefore(query.to())) {
+      if (g.createdAt().isBefore(query.createdFrom())
+          || !g.createdAt().isBefore(query.createdBefore())) {
         continue;
       }
-      if (query.user().isPresent() && !query.user().get().equals(g.userId())) {
+      if (query.userId().isPresent() && !query.userId().get().equals(g.userId())) {
         continue;
       }
-      if (query.tenant().isPresent() && !query.tenant().get().equals(g.tenantId())) {
+      if (query.tenantId().isPresent() && !query.tenantId().get().equals(g.tenantId())) {
         continue;
       }
       String user = query.groupBy().contains(SpendQuery.Dimension.USER) ? g.userId() : null;

@@ -21,7 +21,7 @@ public final class PricingHarness {
     com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(1).build();
     long s1 = System.nanoTime();
     Pricing pricing = Pricing.bundled();
-    String version = pricing.tableVersion();
+    String version = pricing.tableVersion().orElse("none");
     long loadNanos = System.nanoTime() - s1;
     System.out.printf(
         "SLF4J + Caffeine start-up %.1f ms; table %s loaded in %.1f ms (first use, cold JVM)%n",

@@ -7,6 +7,7 @@ import dev.genvault.Cost;
 import dev.genvault.Generation;
 import dev.genvault.GenerationRequest;
 import dev.genvault.GenerationStatus;
+import dev.genvault.PriceSource;
 import dev.genvault.Usage;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -30,7 +31,7 @@ class PricingTest {
   private BigDecimal usd(String model, Usage usage, Instant at) {
     Cost cost = pricing.cost(model, null, usage, at);
     assertThat(cost).as("cost of " + model).isNotNull();
-    assertThat(cost.priceTable()).isEqualTo("2026-08-21");
+    assertThat(cost.source().id()).isEqualTo("2026-08-21");
     return cost.usd();
   }
 
@@ -279,10 +280,10 @@ class PricingTest {
       Usage u = Usage.of(1_000_000, 1_000_000);
       Cost after = custom.cost("gpt-4o-mini", null, u, AT);
       assertThat(after.usd()).isEqualByComparingTo("3");
-      assertThat(after.priceTable()).isEqualTo(Pricing.OVERRIDE);
+      assertThat(after.source()).isEqualTo(PriceSource.OVERRIDE);
       Cost before = custom.cost("gpt-4o-mini", null, u, Instant.parse("2025-12-31T23:00:00Z"));
       assertThat(before.usd()).isEqualByComparingTo("0.75");
-      assertThat(before.priceTable()).isEqualTo("2026-08-21");
+      assertThat(before.source().id()).isEqualTo("2026-08-21");
     }
 
     @Test

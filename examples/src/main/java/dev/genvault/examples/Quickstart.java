@@ -8,6 +8,7 @@ import dev.genvault.GenerationRequest;
 import dev.genvault.GenerationStream;
 import dev.genvault.ModelClient;
 import dev.genvault.PersistentGenerator;
+import dev.genvault.PriceSource;
 import dev.genvault.Usage;
 import dev.genvault.cost.ModelPrice;
 import dev.genvault.cost.Pricing;
@@ -197,7 +198,7 @@ public final class Quickstart {
       return "unknown (the price table does not know this model)";
     }
     String amount = "$" + cost.usd().toPlainString();
-    if (Pricing.OVERRIDE.equals(cost.priceTable())) {
+    if (PriceSource.OVERRIDE.equals(cost.source())) {
       return amount
           + " at the quick start's own price for the demo model: $"
           + DEMO_INPUT_PRICE
@@ -205,6 +206,6 @@ public final class Quickstart {
           + DEMO_OUTPUT_PRICE
           + " per million output tokens (Pricing.builder().override)";
     }
-    return amount + " from the bundled price table, version " + cost.priceTable();
+    return amount + " from the bundled price table, version " + cost.source().id();
   }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.genvault.Generation;
 import dev.genvault.GenerationStatus;
+import dev.genvault.PriceSource;
 import dev.genvault.cost.Pricing;
 import dev.genvault.jdbc.JdbcGenerationStore;
 import java.io.ByteArrayOutputStream;
@@ -84,9 +85,9 @@ class QuickstartTest {
   @Test
   void the_price_source_is_said_in_plain_words_never_as_a_bare_tag() {
     Generation[] result = run(Map.of("GENVAULT_DB", data.resolve("price.db").toString()));
-    assertThat(result[0].cost().priceTable()).isEqualTo(Pricing.OVERRIDE);
+    assertThat(result[0].cost().source().id()).isEqualTo(PriceSource.OVERRIDE.id());
     assertThat(printed())
-        .doesNotContain("(" + Pricing.OVERRIDE + ")")
+        .doesNotContain("(" + PriceSource.OVERRIDE + ")")
         .contains("the quick start's own price for the demo model")
         .contains("$0.15 per million input tokens, $0.60 per million output tokens");
   }

@@ -371,7 +371,7 @@ public final class GenerationRoutes implements AutoCloseable {
             .name("usd")
             .value(cost.usd().toPlainString())
             .name("priceTable")
-            .value(cost.priceTable())
+            .value(cost.source().id())
             .endObject();
       }
       if (g.savedCost() != null) {

@@ -12,6 +12,7 @@ import dev.genvault.GenerationQuery;
 import dev.genvault.GenerationStatus;
 import dev.genvault.Page;
 import dev.genvault.PersistenceException;
+import dev.genvault.PriceSource;
 import dev.genvault.SpendQuery;
 import dev.genvault.SpendRow;
 import dev.genvault.Usage;
@@ -255,7 +256,7 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
         .bind("inputTokens", usage == null ? null : usage.inputTokens())
         .bind("outputTokens", usage == null ? null : usage.outputTokens())
         .bind("costUsd", decimal(cost == null ? null : cost.usd()))
-        .bind("costTable", cost == null ? null : cost.priceTable())
+        .bind("costTable", cost == null ? null : cost.source().id())
         .bind("savedCostUsd", decimal(g.savedCost()))
         .bind("status", g.status().wireName())
         .bind("errorType", g.errorType() == null ? null : g.errorType().wireName())
@@ -546,8 +547,8 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
             + " AS g_day";
     String where =
         " FROM generations WHERE created_at >= :from AND created_at < :to"
-            + (q.user().isPresent() ? " AND user_id = :userId" : "")
-            + (q.tenant().isPresent() ? " AND tenant_id = :tenantId" : "");
+            + (q.userId().isPresent() ? " AND user_id = :userId" : "")
+            + (q.tenantId().isPresent() ? " AND tenant_id = :tenantId" : "");
     String groupBy = groups.isEmpty() ? "" : " GROUP BY " + String.join(", ", groups);
     return read(
         h -> {
@@ -615,9 +616,9 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
   }
 
   private void bindSpend(org.jdbi.v3.core.statement.Query query, SpendQuery q) {
-    query.bind("from", time(q.from())).bind("to", time(q.to()));
-    q.user().ifPresent(u -> query.bind("userId", u));
-    q.tenant().ifPresent(t -> query.bind("tenantId", t));
+    query.bind("from", time(q.createdFrom())).bind("to", time(q.createdBefore()));
+    q.userId().ifPresent(u -> query.bind("userId", u));
+    q.tenantId().ifPresent(t -> query.bind("tenantId", t));
   }
 
   private static @Nullable LocalDate day(ResultSet rs) throws SQLException {
@@ -720,7 +721,7 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
     }
     BigDecimal cost = dialect.getDecimal(rs, "cost_usd");
     if (cost != null) {
-      b.cost(new Cost(cost, Objects.requireNonNullElse(rs.getString("cost_table"), "unknown")));
+      b.cost(new Cost(cost, PriceSource.of(rs.getString("cost_table"))));
     }
     GenerationStatus status = GenerationStatus.fromWireName(rs.getString("status"));
     if (status == GenerationStatus.ERROR) {

@@ -8,6 +8,7 @@ import dev.genvault.GenerationRequest;
 import dev.genvault.GenerationStatus;
 import dev.genvault.IdGenerator;
 import dev.genvault.Message;
+import dev.genvault.PriceSource;
 import dev.genvault.Usage;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -115,7 +116,7 @@ public final class Fixtures {
                     java.util.Map.of(
                         "prompt_tokens", 1200L, "prompt_tokens_details.cached_tokens", 1024L))
                 .build())
-        .cost(new Cost(new BigDecimal("0.000123456789012345"), "2026-01-01"))
+        .cost(new Cost(new BigDecimal("0.000123456789012345"), PriceSource.table("2026-01-01")))
         .blobs(
             List.of(
                 new BlobRef(

@@ -165,7 +165,7 @@ public abstract class GenerationStoreContract {
       assertThat(found.text()).isEqualTo(complete.text());
       assertThat(found.usage()).isEqualTo(complete.usage());
       assertThat(found.cost().usd()).isEqualByComparingTo(complete.cost().usd());
-      assertThat(found.cost().priceTable()).isEqualTo("2026-01-01");
+      assertThat(found.cost().source().id()).isEqualTo("2026-01-01");
       assertThat(found.blobs()).isEqualTo(complete.blobs());
       assertThat(found.finishReason()).isEqualTo("tool_calls");
       assertThat(found.toolCalls()).isEqualTo(complete.toolCalls());
@@ -188,7 +188,7 @@ public abstract class GenerationStoreContract {
               .toBuilder()
               .cachedFrom(original.id())
               .savedCost(new BigDecimal("0.0042"))
-              .cost(dev.genvault.Cost.zero("2026-01-01"))
+              .cost(dev.genvault.Cost.zero(dev.genvault.PriceSource.table("2026-01-01")))
               .usage(null)
               .build();
       store.insertTerminal(copy);
@@ -561,7 +561,11 @@ public abstract class GenerationStoreContract {
       store.finish(
           Fixtures.complete(g, at.plusSeconds(1), "x").toBuilder()
               .usage(Usage.of(in, out))
-              .cost(cost == null ? null : new dev.genvault.Cost(new BigDecimal(cost), "v1"))
+              .cost(
+                  cost == null
+                      ? null
+                      : new dev.genvault.Cost(
+                          new BigDecimal(cost), dev.genvault.PriceSource.table("v1")))
               .build());
       return g;
     }
@@ -586,7 +590,9 @@ public abstract class GenerationStoreContract {
       assertThat(total.get(0).costUsd()).isEqualByComparingTo("0.300000000000000001");
 
       List<SpendRow> byUser =
-          store.spend(SpendQuery.between(range.from(), range.to(), SpendQuery.Dimension.USER));
+          store.spend(
+              SpendQuery.between(
+                  range.createdFrom(), range.createdBefore(), SpendQuery.Dimension.USER));
       assertThat(byUser).hasSize(2);
       SpendRow alice =
           byUser.stream().filter(r -> "alice".equals(r.userId())).findFirst().orElseThrow();
@@ -600,7 +606,10 @@ public abstract class GenerationStoreContract {
       List<SpendRow> byModelAndDay =
           store.spend(
               SpendQuery.between(
-                  range.from(), range.to(), SpendQuery.Dimension.MODEL, SpendQuery.Dimension.DAY));
+                  range.createdFrom(),
+                  range.createdBefore(),
+                  SpendQuery.Dimension.MODEL,
+                  SpendQuery.Dimension.DAY));
       assertThat(byModelAndDay).hasSize(3);
       SpendRow gpt4oDay1 =
           byModelAndDay.stream()
