@@ -8,8 +8,9 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What to sum for {@link GenerationStore#spend}: generations created in {@code [from, to)},
- * optionally of one user or tenant, grouped by any of user, model (as requested) and UTC day.
+ * What to sum for {@link dev.genvault.spi.GenerationStore#spend}: generations created in {@code
+ * [from, to)}, optionally of one user or tenant, grouped by any of user, model (as requested) and
+ * UTC day.
  *
  * @param from start of the range, inclusive
  * @param to end of the range, exclusive
