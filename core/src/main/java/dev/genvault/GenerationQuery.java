@@ -6,8 +6,9 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Filters and a page size for {@link GenerationStore#list}: generations newest first ({@code
- * createdAt} descending, then ID descending), matching every filter that is set. Immutable.
+ * Filters and a page size for {@link dev.genvault.spi.GenerationStore#list}: generations newest
+ * first ({@code createdAt} descending, then ID descending), matching every filter that is set.
+ * Immutable.
  */
 public final class GenerationQuery {
   /** Largest page a store must return. */

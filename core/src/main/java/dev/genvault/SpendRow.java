@@ -6,9 +6,9 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One group of a {@link GenerationStore#spend} answer. A dimension that was not grouped by is null.
- * Token sums count only generations that reported them; the cost sums only generations with a known
- * cost.
+ * One group of a {@link dev.genvault.spi.GenerationStore#spend} answer. A dimension that was not
+ * grouped by is null. Token sums count only generations that reported them; the cost sums only
+ * generations with a known cost.
  *
  * @param userId the user, when grouped by user (null also for generations without a user)
  * @param model the requested model, when grouped by model

@@ -422,10 +422,10 @@ class GenerationRoutesTest {
 
   @Test
   void magic_bytes_decide_the_type() {
-    assertThat(GenerationRoutes.sniff(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 0}, 4))
+    assertThat(FileAnswer.sniff(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 0}, 4))
         .isEqualTo("image/jpeg");
-    assertThat(GenerationRoutes.sniff("GIF89a".getBytes(), 6)).isEqualTo("image/gif");
-    assertThat(GenerationRoutes.sniff("RIFF\0\0\0\0WEBP".getBytes(), 12)).isEqualTo("image/webp");
-    assertThat(GenerationRoutes.sniff("<svg>".getBytes(), 5)).isNull();
+    assertThat(FileAnswer.sniff("GIF89a".getBytes(), 6)).isEqualTo("image/gif");
+    assertThat(FileAnswer.sniff("RIFF\0\0\0\0WEBP".getBytes(), 12)).isEqualTo("image/webp");
+    assertThat(FileAnswer.sniff("<svg>".getBytes(), 5)).isNull();
   }
 }

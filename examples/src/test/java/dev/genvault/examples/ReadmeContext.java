@@ -1,0 +1,40 @@
+package dev.genvault.examples;
+
+import com.sun.net.httpserver.HttpExchange;
+import dev.genvault.CostCalculator;
+import dev.genvault.GenerationRequest;
+import dev.genvault.ModelClient;
+import dev.genvault.PersistentGenerator;
+import dev.genvault.spi.BlobStore;
+import dev.genvault.spi.ForwardingGenerationStore;
+import dev.genvault.spi.GenerationStore;
+import javax.sql.DataSource;
+
+/**
+ * What the READMEs' Java snippets take as given, by the names they use: {@link ReadmeSnippetsTest}
+ * compiles each snippet as a member, or a method body, of a subclass of this. Nothing here runs.
+ */
+abstract class ReadmeContext {
+  PersistentGenerator genvault;
+  GenerationRequest request;
+  ModelClient client;
+  DataSource dataSource;
+  BlobStore blobs;
+  CostCalculator prices;
+  MyExistingClient myExistingClient;
+
+  /** The signed-in user of a request, or null. */
+  abstract String currentUser(HttpExchange exchange);
+
+  /** The client an application already has. */
+  interface MyExistingClient {
+    String complete(String prompt);
+  }
+
+  /** A store of one's own, as a backend's TCK test makes it. */
+  static final class MyStore extends ForwardingGenerationStore {
+    MyStore() {
+      super(GenerationStore.inMemory());
+    }
+  }
+}
