@@ -26,14 +26,44 @@ import org.jspecify.annotations.Nullable;
 public final class RecordJson {
   private RecordJson() {}
 
+  /** The names of a JSON document: stored JSON is snake_case; the HTTP routes speak camelCase. */
+  public enum Casing {
+    /** {@code max_output_tokens}: the stored form. */
+    SNAKE,
+    /** {@code maxOutputTokens}: the HTTP form. */
+    CAMEL;
+
+    String name(String snake) {
+      if (this == SNAKE || snake.indexOf('_') < 0) {
+        return snake;
+      }
+      StringBuilder out = new StringBuilder(snake.length());
+      boolean upper = false;
+      for (char c : snake.toCharArray()) {
+        if (c == '_') {
+          upper = true;
+        } else {
+          out.append(upper ? Character.toUpperCase(c) : c);
+          upper = false;
+        }
+      }
+      return out.toString();
+    }
+  }
+
   /** The request as a JSON object: each set {@link RequestField} under its key. */
   public static String request(GenerationRequest r) {
+    return request(r, Casing.SNAKE);
+  }
+
+  /** The request as a JSON object, its names in the given casing. */
+  public static String request(GenerationRequest r, Casing casing) {
     return write(
         w -> {
           w.beginObject();
           for (RequestField f : RequestField.values()) {
             if (f.isSet(r)) {
-              w.name(f.key());
+              w.name(casing.name(f.key()));
               value(w, f.type(), Objects.requireNonNull(f.value(r)));
             }
           }
@@ -148,18 +178,26 @@ public final class RecordJson {
 
   /** The usage as a JSON object; unknown counts are left out. */
   public static String usage(Usage u) {
+    return usage(u, Casing.SNAKE);
+  }
+
+  /**
+   * The usage as a JSON object, its names in the given casing (the provider's raw report as is).
+   */
+  public static String usage(Usage u, Casing casing) {
     return write(
         w -> {
           w.beginObject();
-          count(w, "input_tokens", u.inputTokens());
-          count(w, "cache_read_tokens", u.cacheReadTokens());
-          count(w, "cache_write_tokens", u.cacheWriteTokens());
-          count(w, "output_tokens", u.outputTokens());
-          count(w, "reasoning_tokens", u.reasoningTokens());
-          count(w, "image_input_tokens", u.imageInputTokens());
-          count(w, "image_output_tokens", u.imageOutputTokens());
-          count(w, "audio_input_tokens", u.audioInputTokens());
-          count(w, "audio_output_tokens", u.audioOutputTokens());
+          Counts count = (name, value) -> count(w, casing.name(name), value);
+          count.write("input_tokens", u.inputTokens());
+          count.write("cache_read_tokens", u.cacheReadTokens());
+          count.write("cache_write_tokens", u.cacheWriteTokens());
+          count.write("output_tokens", u.outputTokens());
+          count.write("reasoning_tokens", u.reasoningTokens());
+          count.write("image_input_tokens", u.imageInputTokens());
+          count.write("image_output_tokens", u.imageOutputTokens());
+          count.write("audio_input_tokens", u.audioInputTokens());
+          count.write("audio_output_tokens", u.audioOutputTokens());
           if (!u.raw().isEmpty()) {
             w.name("raw").beginObject();
             for (Map.Entry<String, Long> e : u.raw().entrySet()) {
@@ -221,6 +259,10 @@ public final class RecordJson {
   /** Reads a string map written by {@link #stringMap(Map)}. */
   public static Map<String, String> stringMap(String json) {
     return read(json, RecordJson::readStringMap);
+  }
+
+  private interface Counts {
+    void write(String name, @Nullable Long value) throws IOException;
   }
 
   private interface Writing {

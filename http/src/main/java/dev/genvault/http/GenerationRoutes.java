@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.genvault.Generation;
 import dev.genvault.GenerationOwner;
+import dev.genvault.GenerationUrls;
 import dev.genvault.PersistentGenerator;
 import dev.genvault.spi.BlobStore;
 import java.io.IOException;
@@ -15,8 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,9 +50,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class GenerationRoutes implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GenerationRoutes.class);
-  private static final Pattern PATH =
-      Pattern.compile(
-          "^/(generate|chat|image|audio)/([A-Za-z0-9_-]{1,64})(?:/(events|\\d{1,4}))?/?$");
   private static final String CSP = "default-src 'none'; img-src 'self'; sandbox";
 
   private final PersistentGenerator generator;
@@ -131,34 +127,34 @@ public final class GenerationRoutes implements AutoCloseable {
     if (!context.equals("/") && path.startsWith(context)) {
       path = path.substring(context.endsWith("/") ? context.length() - 1 : context.length());
     }
-    Matcher m = PATH.matcher(path);
-    if (!m.matches()) {
+    Optional<GenerationUrls.Target> target = GenerationUrls.parse(path);
+    if (target.isEmpty()) {
       Answers.notFound(exchange, head);
       return;
     }
     // Who owns it first (one cheap read), the record only once the caller may see it: unknown
     // and not visible take the same path.
-    String id = m.group(2);
+    String id = target.get().id();
     Optional<GenerationOwner> owner = generator.owner(id);
     Visibility visibility = owner.isEmpty() ? Visibility.NONE : visibility(exchange, owner.get());
     if (visibility == Visibility.NONE) {
       Answers.notFound(exchange, head);
       return;
     }
-    String tail = m.group(3);
+    boolean file = target.get().isFile();
     String accept = String.valueOf(exchange.getRequestHeaders().getFirst("Accept"));
-    if ("events".equals(tail) || (tail == null && accept.contains("text/event-stream"))) {
+    if (target.get().events() || (!file && accept.contains("text/event-stream"))) {
       EventStreamAnswer.send(exchange, generator, id, visibility, head);
       return;
     }
     Optional<Generation> found = generator.find(id);
     if (found.isEmpty()) {
       Answers.notFound(exchange, head);
-    } else if (tail == null) {
+    } else if (!file) {
       String json = RecordJsonView.json(found.get(), visibility, exchange);
       Answers.send(exchange, 200, Answers.JSON, json, head);
     } else {
-      FileAnswer.send(exchange, blobs, found.get(), Integer.parseInt(tail), head);
+      FileAnswer.send(exchange, blobs, found.get(), target.get().file(), head);
     }
   }
 

@@ -55,7 +55,7 @@ final class RecordJsonView {
       if (usage != null) {
         w.name("usage");
         try (okio.BufferedSink sink = w.valueSink()) {
-          sink.writeUtf8(RecordJson.usage(usage));
+          sink.writeUtf8(RecordJson.usage(usage, RecordJson.Casing.CAMEL));
         }
       }
       Cost cost = g.cost();
@@ -64,8 +64,8 @@ final class RecordJsonView {
             .beginObject()
             .name("usd")
             .value(cost.usd().toPlainString())
-            .name("priceTable")
-            .value(cost.priceTable())
+            .name("priceSource")
+            .value(cost.source().id())
             .endObject();
       }
       if (g.savedCost() != null) {
@@ -88,7 +88,7 @@ final class RecordJsonView {
         w.endObject();
       }
       if (!g.blobs().isEmpty()) {
-        w.name("files").beginArray();
+        w.name("blobs").beginArray();
         for (int n = 0; n < g.blobs().size(); n++) {
           BlobRef b = g.blobs().get(n);
           w.beginObject()
@@ -107,7 +107,7 @@ final class RecordJsonView {
       w.name("request");
       if (full) {
         try (okio.BufferedSink sink = w.valueSink()) {
-          sink.writeUtf8(RecordJson.request(g.request()));
+          sink.writeUtf8(RecordJson.request(g.request(), RecordJson.Casing.CAMEL));
         }
       } else {
         publicRequest(w, g.request());

@@ -415,6 +415,76 @@ class GenerationRoutesTest {
     }
   }
 
+  @Test
+  void every_name_in_the_json_is_camel_case_but_the_providers_own_usage_report() throws Exception {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    Generation g =
+        Generation.builder()
+            .id("camel-case-check-0001")
+            .request(
+                GenerationRequest.builder()
+                    .model("demo")
+                    .prompt("hi")
+                    .maxOutputTokens(10)
+                    .topP(0.5)
+                    .toolChoice("\"auto\"")
+                    .imageSize("1024x1024")
+                    .userId("u")
+                    .tenantId("t")
+                    .build())
+            .status(GenerationStatus.COMPLETE)
+            .text("ok")
+            .finishReason("stop")
+            .usage(
+                dev.genvault.Usage.builder()
+                    .inputTokens(3L)
+                    .cacheReadTokens(1L)
+                    .outputTokens(1L)
+                    .raw(java.util.Map.of("prompt_tokens", 3L))
+                    .build())
+            .createdAt(now)
+            .completedAt(now)
+            .build();
+    store.insertTerminal(g);
+    authorizer = Authorizer.allowAll();
+    String json = get("/generate/" + g.id()).body();
+    List<String> names = new java.util.ArrayList<>();
+    try (com.squareup.moshi.JsonReader r =
+        com.squareup.moshi.JsonReader.of(new okio.Buffer().writeUtf8(json))) {
+      collectNames(r, names, false);
+    }
+    assertThat(names).contains("maxOutputTokens", "topP", "cacheReadTokens", "userId");
+    assertThat(names).allMatch(n -> n.matches("[a-z][A-Za-z0-9]*"), "camelCase");
+  }
+
+  /** Every object member name in a JSON document, skipping the provider's raw usage report. */
+  private static void collectNames(com.squareup.moshi.JsonReader r, List<String> names, boolean raw)
+      throws Exception {
+    switch (r.peek()) {
+      case BEGIN_OBJECT -> {
+        r.beginObject();
+        while (r.hasNext()) {
+          String name = r.nextName();
+          if (raw) {
+            r.skipValue();
+            continue;
+          }
+          names.add(name);
+          collectNames(r, names, name.equals("raw"));
+        }
+        r.endObject();
+      }
+      case BEGIN_ARRAY -> {
+        r.beginArray();
+        while (r.hasNext()) {
+          collectNames(r, names, false);
+        }
+        r.endArray();
+      }
+      default -> r.skipValue();
+    }
+  }
+
   /** The JSON and the replayed event stream of a chat generation. */
   private List<String> viewsOf(Generation chat) throws Exception {
     return List.of(get("/chat/" + chat.id()).body(), get("/chat/" + chat.id() + "/events").body());

@@ -147,7 +147,11 @@ abstract class StoreQueriesContract extends StoreWritesContract {
       store.finish(
           Fixtures.complete(g, at.plusSeconds(1), "x").toBuilder()
               .usage(Usage.of(in, out))
-              .cost(cost == null ? null : new dev.genvault.Cost(new BigDecimal(cost), "v1"))
+              .cost(
+                  cost == null
+                      ? null
+                      : new dev.genvault.Cost(
+                          new BigDecimal(cost), dev.genvault.PriceSource.table("v1")))
               .build());
       return g;
     }
@@ -172,7 +176,9 @@ abstract class StoreQueriesContract extends StoreWritesContract {
       assertThat(total.get(0).costUsd()).isEqualByComparingTo("0.300000000000000001");
 
       List<SpendRow> byUser =
-          store.spend(SpendQuery.between(range.from(), range.to(), SpendQuery.Dimension.USER));
+          store.spend(
+              SpendQuery.between(
+                  range.createdFrom(), range.createdBefore(), SpendQuery.Dimension.USER));
       assertThat(byUser).hasSize(2);
       SpendRow alice =
           byUser.stream().filter(r -> "alice".equals(r.userId())).findFirst().orElseThrow();
@@ -186,7 +192,10 @@ abstract class StoreQueriesContract extends StoreWritesContract {
       List<SpendRow> byModelAndDay =
           store.spend(
               SpendQuery.between(
-                  range.from(), range.to(), SpendQuery.Dimension.MODEL, SpendQuery.Dimension.DAY));
+                  range.createdFrom(),
+                  range.createdBefore(),
+                  SpendQuery.Dimension.MODEL,
+                  SpendQuery.Dimension.DAY));
       assertThat(byModelAndDay).hasSize(3);
       SpendRow gpt4oDay1 =
           byModelAndDay.stream()

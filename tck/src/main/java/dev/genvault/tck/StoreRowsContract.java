@@ -97,7 +97,7 @@ abstract class StoreRowsContract extends StoreContractSupport {
       assertThat(found.text()).isEqualTo(complete.text());
       assertThat(found.usage()).isEqualTo(complete.usage());
       assertThat(found.cost().usd()).isEqualByComparingTo(complete.cost().usd());
-      assertThat(found.cost().priceTable()).isEqualTo("2026-01-01");
+      assertThat(found.cost().source().id()).isEqualTo("2026-01-01");
       assertThat(found.blobs()).isEqualTo(complete.blobs());
       assertThat(found.finishReason()).isEqualTo("tool_calls");
       assertThat(found.toolCalls()).isEqualTo(complete.toolCalls());
@@ -120,7 +120,7 @@ abstract class StoreRowsContract extends StoreContractSupport {
               .toBuilder()
               .cachedFrom(original.id())
               .savedCost(new BigDecimal("0.0042"))
-              .cost(dev.genvault.Cost.zero("2026-01-01"))
+              .cost(dev.genvault.Cost.zero(dev.genvault.PriceSource.table("2026-01-01")))
               .usage(null)
               .build();
       store.insertTerminal(copy);
