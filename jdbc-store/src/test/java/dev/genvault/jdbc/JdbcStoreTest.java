@@ -242,24 +242,26 @@ class JdbcStoreTest {
                         + " FROM generate_series(1, 50000) AS i");
                 h.execute("ANALYZE generations");
               });
+      // The very statements the store runs, with their parameters bound as the store binds them.
       String history =
-          plan(
-              store,
-              "EXPLAIN SELECT id FROM generations WHERE 1 = 1 AND user_id = 'user-7'"
-                  + " ORDER BY created_at DESC, id DESC LIMIT 51");
+          plan(store, GenerationSql.list(GenerationQuery.builder().userId("user-7").build()));
       assertThat(history).contains("generations_user_history");
       String sweeper =
-          plan(
-              store,
-              "EXPLAIN SELECT id FROM generations WHERE status IN ('pending', 'streaming')"
-                  + " AND heartbeat_at < now() - interval '1 hour' ORDER BY heartbeat_at, id LIMIT 100");
+          plan(store, GenerationSql.stale(Instant.now().minus(Duration.ofHours(1)), 100));
       assertThat(sweeper).contains("generations_live_heartbeat");
     }
   }
 
-  private static String plan(JdbcGenerationStore store, String sql) {
+  private static String plan(JdbcGenerationStore store, GenerationSql.Bound statement) {
     List<String> lines =
-        store.jdbi().withHandle(h -> h.createQuery(sql).mapTo(String.class).list());
+        store
+            .jdbi()
+            .withHandle(
+                h ->
+                    new GenerationSql.Bound("EXPLAIN " + statement.sql(), statement.binds())
+                        .query(h)
+                        .mapTo(String.class)
+                        .list());
     return String.join("\n", lines);
   }
 
