@@ -113,11 +113,6 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
     return jdbi;
   }
 
-  /** The statements this store runs. */
-  GenerationSql sql() {
-    return sql;
-  }
-
   // ---------------------------------------------------------------- writes
 
   @Override

@@ -30,6 +30,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -263,6 +264,28 @@ class JdbcStoreTest {
                         .mapTo(String.class)
                         .list());
     return String.join("\n", lines);
+  }
+
+  @Test
+  void a_jdbi_of_yours_keeps_its_own_time_binding() {
+    Jdbi mine = Jdbi.create("jdbc:sqlite:" + dir.resolve("mine.db").toAbsolutePath());
+    Instant oneSecond = Instant.EPOCH.plusSeconds(1);
+    try (JdbcGenerationStore store = JdbcGenerationStore.builder().jdbi(mine).build()) {
+      store.insert(Fixtures.pending(Fixtures.newId(), Fixtures.T0));
+      assertThat(store.list(GenerationQuery.builder().build()).items()).hasSize(1);
+      mine.useHandle(
+          h -> {
+            // The store's columns hold epoch microseconds; an Instant of yours binds as before.
+            assertThat(
+                    h.createQuery("SELECT :t")
+                        .bindByType("t", oneSecond, ColumnTypes.TIME)
+                        .mapTo(Long.class)
+                        .one())
+                .isEqualTo(1_000_000L);
+            assertThat(h.createQuery("SELECT :t").bind("t", oneSecond).mapTo(Long.class).one())
+                .isEqualTo(1_000L);
+          });
+    }
   }
 
   @Test
