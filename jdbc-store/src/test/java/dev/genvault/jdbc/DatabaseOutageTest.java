@@ -1,6 +1,7 @@
 package dev.genvault.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.genvault.CheckpointPolicy;
 import dev.genvault.Generation;
@@ -111,11 +112,11 @@ class DatabaseOutageTest {
             .build()) {
       String id = genvault.submit(GenerationRequest.prompt("m", "survive"), client);
       assertThat(firstHalfSent.await(10, TimeUnit.SECONDS)).isTrue();
-      waitFor(() -> store.chunks(id, -1).size() == 1);
+      await().atMost(Duration.ofSeconds(20)).until(() -> store.chunks(id, -1).size() == 1);
 
       db.down.set(true);
       secondHalf.countDown(); // more text and the end arrive while the database is away
-      waitFor(() -> db.refused.get() >= 5);
+      await().atMost(Duration.ofSeconds(20)).until(() -> db.refused.get() >= 5);
       db.down.set(false);
 
       Generation done = genvault.follow(id).result();
@@ -123,17 +124,6 @@ class DatabaseOutageTest {
       Generation stored = store.find(id).orElseThrow();
       assertThat(stored.status()).isEqualTo(GenerationStatus.COMPLETE);
       assertThat(stored.text()).isEqualTo("before the outage, during it, and after.");
-    }
-  }
-
-  private static void waitFor(java.util.function.BooleanSupplier condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out");
-      }
-      Thread.sleep(5);
     }
   }
 }

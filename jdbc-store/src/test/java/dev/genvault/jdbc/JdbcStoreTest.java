@@ -30,6 +30,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -242,25 +243,49 @@ class JdbcStoreTest {
                         + " FROM generate_series(1, 50000) AS i");
                 h.execute("ANALYZE generations");
               });
+      // The very statements the store runs, with their parameters bound as the store binds them.
       String history =
-          plan(
-              store,
-              "EXPLAIN SELECT id FROM generations WHERE 1 = 1 AND user_id = 'user-7'"
-                  + " ORDER BY created_at DESC, id DESC LIMIT 51");
+          plan(store, GenerationSql.list(GenerationQuery.builder().userId("user-7").build()));
       assertThat(history).contains("generations_user_history");
       String sweeper =
-          plan(
-              store,
-              "EXPLAIN SELECT id FROM generations WHERE status IN ('pending', 'streaming')"
-                  + " AND heartbeat_at < now() - interval '1 hour' ORDER BY heartbeat_at, id LIMIT 100");
+          plan(store, GenerationSql.stale(Instant.now().minus(Duration.ofHours(1)), 100));
       assertThat(sweeper).contains("generations_live_heartbeat");
     }
   }
 
-  private static String plan(JdbcGenerationStore store, String sql) {
+  private static String plan(JdbcGenerationStore store, GenerationSql.Bound statement) {
     List<String> lines =
-        store.jdbi().withHandle(h -> h.createQuery(sql).mapTo(String.class).list());
+        store
+            .jdbi()
+            .withHandle(
+                h ->
+                    new GenerationSql.Bound("EXPLAIN " + statement.sql(), statement.binds())
+                        .query(h)
+                        .mapTo(String.class)
+                        .list());
     return String.join("\n", lines);
+  }
+
+  @Test
+  void a_jdbi_of_yours_keeps_its_own_time_binding() {
+    Jdbi mine = Jdbi.create("jdbc:sqlite:" + dir.resolve("mine.db").toAbsolutePath());
+    Instant oneSecond = Instant.EPOCH.plusSeconds(1);
+    try (JdbcGenerationStore store = JdbcGenerationStore.builder().jdbi(mine).build()) {
+      store.insert(Fixtures.pending(Fixtures.newId(), Fixtures.T0));
+      assertThat(store.list(GenerationQuery.builder().build()).items()).hasSize(1);
+      mine.useHandle(
+          h -> {
+            // The store's columns hold epoch microseconds; an Instant of yours binds as before.
+            assertThat(
+                    h.createQuery("SELECT :t")
+                        .bindByType("t", oneSecond, ColumnTypes.TIME)
+                        .mapTo(Long.class)
+                        .one())
+                .isEqualTo(1_000_000L);
+            assertThat(h.createQuery("SELECT :t").bind("t", oneSecond).mapTo(Long.class).one())
+                .isEqualTo(1_000L);
+          });
+    }
   }
 
   @Test

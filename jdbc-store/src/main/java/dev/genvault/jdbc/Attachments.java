@@ -1,0 +1,72 @@
+package dev.genvault.jdbc;
+
+import dev.genvault.BlobRef;
+import dev.genvault.Generation;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Completes rows read from {@code generations}: every row gets its files, a live row the text of
+ * its stored chunks. Two queries per page, whatever its size.
+ */
+final class Attachments {
+  private Attachments() {}
+
+  static List<Generation> complete(Handle h, List<Generation> rows) {
+    if (rows.isEmpty()) {
+      return rows;
+    }
+    List<String> ids = new ArrayList<>();
+    List<String> live = new ArrayList<>();
+    for (Generation g : rows) {
+      ids.add(g.id());
+      if (!g.isTerminal()) {
+        live.add(g.id());
+      }
+    }
+    Map<String, List<BlobRef>> blobs = new HashMap<>();
+    h.createQuery(GenerationSql.BLOBS_OF)
+        .bindList("ids", ids)
+        .map(
+            (rs, ctx) ->
+                Map.entry(
+                    rs.getString("generation_id"),
+                    new BlobRef(
+                        rs.getString("blob_key"),
+                        rs.getString("url"),
+                        rs.getString("content_type"),
+                        rs.getLong("size_bytes"),
+                        rs.getString("sha256"))))
+        .forEach(e -> blobs.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+    Map<String, StringBuilder> texts = new HashMap<>();
+    if (!live.isEmpty()) {
+      h.createQuery(GenerationSql.CHUNK_TEXT_OF)
+          .bindList("ids", live)
+          .map((rs, ctx) -> Map.entry(rs.getString("generation_id"), rs.getString("text")))
+          .forEach(
+              e ->
+                  texts.computeIfAbsent(e.getKey(), k -> new StringBuilder()).append(e.getValue()));
+    }
+    List<Generation> result = new ArrayList<>(rows.size());
+    for (Generation g : rows) {
+      List<BlobRef> refs = blobs.get(g.id());
+      StringBuilder text = texts.get(g.id());
+      if (refs == null && text == null) {
+        result.add(g);
+      } else {
+        Generation.Builder b = g.toBuilder();
+        if (refs != null) {
+          b.blobs(refs);
+        }
+        if (text != null) {
+          b.text(text.toString());
+        }
+        result.add(b.build());
+      }
+    }
+    return result;
+  }
+}

@@ -1,0 +1,83 @@
+package dev.genvault.jdbc;
+
+import static dev.genvault.jdbc.ColumnTypes.DECIMAL;
+import static dev.genvault.jdbc.ColumnTypes.REQUEST;
+import static dev.genvault.jdbc.ColumnTypes.STRING_MAP;
+import static dev.genvault.jdbc.ColumnTypes.TIME;
+import static dev.genvault.jdbc.ColumnTypes.USAGE;
+import static dev.genvault.jdbc.ColumnTypes.mapper;
+
+import dev.genvault.Cost;
+import dev.genvault.ErrorType;
+import dev.genvault.Generation;
+import dev.genvault.GenerationRequest;
+import dev.genvault.GenerationStatus;
+import dev.genvault.PriceSource;
+import dev.genvault.Usage;
+import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import org.jdbi.v3.core.mapper.ColumnMapper;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.StatementContext;
+
+/**
+ * A {@code generations} row ({@link GenerationSql#COLUMNS}) as a {@link Generation}, without its
+ * blobs or its live chunks ({@link Attachments} adds those). Each column goes through the mapper
+ * registered for its type by {@link ColumnTypes}, looked up once per result set.
+ */
+final class GenerationMapper implements RowMapper<Generation> {
+  static final GenerationMapper INSTANCE = new GenerationMapper();
+
+  private GenerationMapper() {}
+
+  @Override
+  public Generation map(ResultSet rs, StatementContext ctx) throws SQLException {
+    return specialize(rs, ctx).map(rs, ctx);
+  }
+
+  @Override
+  public RowMapper<Generation> specialize(ResultSet rs, StatementContext ctx) {
+    ColumnMapper<Instant> time = mapper(ctx, TIME);
+    ColumnMapper<BigDecimal> decimal = mapper(ctx, DECIMAL);
+    ColumnMapper<Usage> usage = mapper(ctx, USAGE);
+    ColumnMapper<GenerationRequest> request = mapper(ctx, REQUEST);
+    ColumnMapper<Map<String, String>> stringMap = mapper(ctx, STRING_MAP);
+    return (r, c) -> {
+      Generation.Builder b =
+          Generation.builder()
+              .id(r.getString("id"))
+              .request(request.map(r, "request", c))
+              .provider(r.getString("provider"))
+              .providerModel(r.getString("provider_model"))
+              .providerResponseId(r.getString("provider_response_id"))
+              .text(r.getString("text"))
+              .finishReason(r.getString("finish_reason"))
+              .cachedFrom(r.getString("cached_from"))
+              .savedCost(decimal.map(r, "saved_cost_usd", c))
+              .fingerprint(r.getString("fingerprint"))
+              .createdAt(Objects.requireNonNull(time.map(r, "created_at", c)))
+              .firstTokenAt(time.map(r, "first_token_at", c))
+              .completedAt(time.map(r, "completed_at", c))
+              .updatedAt(time.map(r, "updated_at", c))
+              .heartbeatAt(time.map(r, "heartbeat_at", c))
+              .toolCalls(r.getString("tool_calls"))
+              .attributes(stringMap.map(r, "attributes", c))
+              .usage(usage.map(r, "usage", c));
+      BigDecimal cost = decimal.map(r, "cost_usd", c);
+      if (cost != null) {
+        b.cost(new Cost(cost, PriceSource.of(r.getString("cost_table"))));
+      }
+      GenerationStatus status = GenerationStatus.fromWireName(r.getString("status"));
+      if (status == GenerationStatus.ERROR) {
+        b.error(ErrorType.fromWireName(r.getString("error_type")), r.getString("error_message"));
+      } else {
+        b.status(status);
+      }
+      return b.build();
+    };
+  }
+}

@@ -1,0 +1,322 @@
+package dev.genvault.jdbc;
+
+import static dev.genvault.jdbc.ColumnTypes.DECIMAL;
+import static dev.genvault.jdbc.ColumnTypes.REQUEST;
+import static dev.genvault.jdbc.ColumnTypes.STRING_MAP;
+import static dev.genvault.jdbc.ColumnTypes.TIME;
+import static dev.genvault.jdbc.ColumnTypes.USAGE;
+
+import dev.genvault.BlobRef;
+import dev.genvault.Cost;
+import dev.genvault.Generation;
+import dev.genvault.GenerationQuery;
+import dev.genvault.Usage;
+import dev.genvault.spi.Chunk;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.SqlStatement;
+import org.jdbi.v3.core.statement.Update;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The statements the store runs on one dialect, and how a record binds to them. Package-private so
+ * that tests can check the very SQL the store runs (for example its query plans).
+ */
+final class GenerationSql {
+  static final String LIVE = "('pending', 'streaming')";
+
+  static final String COLUMNS =
+      "id, kind, user_id, tenant_id, model, provider, provider_model, provider_response_id,"
+          + " request, metadata, text, finish_reason, tool_calls, attributes, usage, input_tokens,"
+          + " output_tokens, cost_usd,"
+          + " cost_table, saved_cost_usd, status, error_type, error_message, cached_from,"
+          + " fingerprint, created_at, first_token_at, completed_at, updated_at, heartbeat_at";
+
+  static final String FIND = "SELECT " + COLUMNS + " FROM generations WHERE id = :id";
+
+  static final String FIND_STALE =
+      "SELECT "
+          + COLUMNS
+          + " FROM generations WHERE status IN "
+          + LIVE
+          + " AND heartbeat_at < :before ORDER BY heartbeat_at, id LIMIT :limit";
+
+  static final String MARK_STREAMING =
+      "UPDATE generations SET status = 'streaming', first_token_at = COALESCE(first_token_at,"
+          + " :first), heartbeat_at = :at, updated_at = :at WHERE id = :id AND status IN "
+          + LIVE;
+
+  static final String HEARTBEAT =
+      "UPDATE generations SET heartbeat_at = :at WHERE id = :id AND status IN " + LIVE;
+
+  static final String INSERT_BLOB =
+      "INSERT INTO generation_blobs (generation_id, n, blob_key, url, content_type, size_bytes,"
+          + " sha256) VALUES (:id, :n, :key, :url, :contentType, :size, :sha256)";
+
+  static final String CHUNKS =
+      "SELECT generation_id, seq, text, created_at FROM generation_chunks"
+          + " WHERE generation_id = :id AND seq > :after ORDER BY seq";
+
+  static final String BLOBS_OF =
+      "SELECT generation_id, blob_key, url, content_type, size_bytes, sha256 FROM generation_blobs"
+          + " WHERE generation_id IN (<ids>) ORDER BY generation_id, n";
+
+  static final String CHUNK_TEXT_OF =
+      "SELECT generation_id, text FROM generation_chunks WHERE generation_id IN (<ids>)"
+          + " ORDER BY generation_id, seq";
+
+  static final String DELETE_CHUNKS = "DELETE FROM generation_chunks WHERE generation_id = :id";
+
+  /** A statement and its parameters. */
+  record Bound(String sql, Consumer<SqlStatement<?>> binds) {
+    Query query(Handle h) {
+      Query q = h.createQuery(sql);
+      binds.accept(q);
+      return q;
+    }
+  }
+
+  private final SqlDialect dialect;
+  final String insert;
+  final String finish;
+
+  /** Finishes a row and drops its chunks in one statement; null where the dialect cannot. */
+  final @Nullable String finishAndDropChunks;
+
+  final String insertChunk;
+
+  GenerationSql(SqlDialect dialect) {
+    this.dialect = dialect;
+    this.insert =
+        "INSERT INTO generations ("
+            + COLUMNS
+            + ") VALUES (:id, :kind, :userId, :tenantId, :model, :provider, :providerModel,"
+            + " :providerResponseId, "
+            + dialect.json(":request")
+            + ", "
+            + dialect.json(":metadata")
+            + ", :text, :finishReason, :toolCalls, "
+            + dialect.json(":attributes")
+            + ", "
+            + dialect.json(":usage")
+            + ", :inputTokens, :outputTokens, :costUsd, :costTable, :savedCostUsd, :status,"
+            + " :errorType, :errorMessage, :cachedFrom, :fingerprint, :createdAt, :firstTokenAt,"
+            + " :completedAt, :updatedAt, :heartbeatAt)";
+    this.finish =
+        "UPDATE generations SET text = :text, finish_reason = :finishReason,"
+            + " tool_calls = :toolCalls, attributes = "
+            + dialect.json(":attributes")
+            + ", usage = "
+            + dialect.json(":usage")
+            + ", input_tokens = :inputTokens, output_tokens = :outputTokens, cost_usd = :costUsd,"
+            + " cost_table = :costTable, saved_cost_usd = :savedCostUsd, status = :status,"
+            + " error_type = :errorType, error_message = :errorMessage, cached_from = :cachedFrom,"
+            + " provider = :provider, provider_model = :providerModel,"
+            + " provider_response_id = :providerResponseId,"
+            + " first_token_at = COALESCE(:firstTokenAt, first_token_at),"
+            + " completed_at = :completedAt, updated_at = :updatedAt, heartbeat_at = NULL"
+            + " WHERE id = :id AND status IN "
+            + LIVE;
+    this.finishAndDropChunks = dialect.finishAndDropChunks(finish);
+    this.insertChunk =
+        dialect.insertChunkIgnoringDuplicate(
+            "INSERT INTO generation_chunks (generation_id, seq, text, created_at)"
+                + " SELECT :id, :seq, :text, :createdAt WHERE EXISTS (SELECT 1 FROM generations g"
+                + " WHERE g.id = :id AND g.status IN "
+                + LIVE
+                + ")");
+  }
+
+  /** Inserts a generation's row. */
+  void insert(Handle h, Generation g) {
+    Update insert = h.createUpdate(this.insert);
+    bindInsert(insert, g);
+    insert.execute();
+  }
+
+  /** Applies a terminal record to its row if the row is live; whether it was. */
+  boolean finish(Handle h, Generation terminal) {
+    Update update = h.createUpdate(finish);
+    bindRecord(update, terminal);
+    return update.execute() == 1;
+  }
+
+  /**
+   * Stores a checkpoint: the chunks of live generations (a chunk already stored is skipped), and
+   * each of their generations marked streaming, with its first token's time if it had none.
+   */
+  void appendChunks(Handle h, List<Chunk> chunks, Instant at) {
+    Map<String, Instant> firstByGeneration = new LinkedHashMap<>();
+    PreparedBatch insert = h.prepareBatch(insertChunk);
+    for (Chunk c : chunks) {
+      firstByGeneration.merge(c.generationId(), c.createdAt(), (a, b) -> a.isBefore(b) ? a : b);
+      insert
+          .bind("id", c.generationId())
+          .bind("seq", c.seq())
+          .bind("text", dialect.text(c.text()))
+          .bindByType("createdAt", c.createdAt(), TIME)
+          .add();
+    }
+    insert.execute();
+    PreparedBatch streaming = h.prepareBatch(MARK_STREAMING);
+    firstByGeneration.forEach(
+        (id, first) ->
+            streaming
+                .bind("id", id)
+                .bindByType("first", first, TIME)
+                .bindByType("at", at, TIME)
+                .add());
+    streaming.execute();
+  }
+
+  /** Marks live generations as alive at {@code at}. */
+  static void heartbeat(Handle h, Collection<String> ids, Instant at) {
+    PreparedBatch batch = h.prepareBatch(HEARTBEAT);
+    for (String id : ids) {
+      batch.bind("id", id).bindByType("at", at, TIME).add();
+    }
+    batch.execute();
+  }
+
+  /** Runs the dialect's {@link #finishAndDropChunks} statement; whether the row was live. */
+  boolean finishAndDropChunks(Handle h, String statement, Generation terminal) {
+    Query query = h.createQuery(statement);
+    bindRecord(query, terminal);
+    return query.mapTo(Integer.class).one() == 1;
+  }
+
+  /** The stored chunks of a generation after {@code afterSeq}, in order. */
+  static List<Chunk> chunks(Handle h, String id, int afterSeq) {
+    return h.createQuery(CHUNKS)
+        .bind("id", id)
+        .bind("after", afterSeq)
+        .map(
+            (rs, ctx) ->
+                new Chunk(
+                    rs.getString("generation_id"),
+                    rs.getInt("seq"),
+                    rs.getString("text"),
+                    Objects.requireNonNull(
+                        ColumnTypes.mapper(ctx, TIME).map(rs, "created_at", ctx))))
+        .list();
+  }
+
+  /** Inserts a generation's files, numbered from 0. */
+  static void insertBlobs(Handle h, Generation g) {
+    if (g.blobs().isEmpty()) {
+      return;
+    }
+    PreparedBatch batch = h.prepareBatch(INSERT_BLOB);
+    for (int n = 0; n < g.blobs().size(); n++) {
+      bindBlob(batch, g.id(), n, g.blobs().get(n));
+      batch.add();
+    }
+    batch.execute();
+  }
+
+  /** Binds all of {@link #insert}. */
+  private void bindInsert(SqlStatement<?> s, Generation g) {
+    bindRecord(s, g);
+    s.bind("kind", g.kind().wireName())
+        .bind("userId", g.userId())
+        .bind("tenantId", g.tenantId())
+        .bind("model", g.model())
+        .bindByType("request", g.request(), REQUEST)
+        .bindByType("metadata", g.metadata(), STRING_MAP)
+        .bind("fingerprint", g.fingerprint())
+        .bindByType("createdAt", g.createdAt(), TIME)
+        .bindByType("heartbeatAt", g.heartbeatAt(), TIME);
+  }
+
+  /** Binds the fields that {@link #insert} and {@link #finish} both write. */
+  private void bindRecord(SqlStatement<?> s, Generation g) {
+    Usage usage = g.usage();
+    Cost cost = g.cost();
+    s.bind("id", g.id())
+        .bind("provider", g.provider())
+        .bind("providerModel", g.providerModel())
+        .bind("providerResponseId", g.providerResponseId())
+        .bind("text", dialect.text(g.text()))
+        .bind("finishReason", g.finishReason())
+        .bind("toolCalls", g.toolCalls())
+        .bindByType("attributes", g.attributes(), STRING_MAP)
+        .bindByType("usage", usage, USAGE)
+        .bind("inputTokens", usage == null ? null : usage.inputTokens())
+        .bind("outputTokens", usage == null ? null : usage.outputTokens())
+        .bindByType("costUsd", cost == null ? null : cost.usd(), DECIMAL)
+        .bind("costTable", cost == null ? null : cost.source().id())
+        .bindByType("savedCostUsd", g.savedCost(), DECIMAL)
+        .bind("status", g.status().wireName())
+        .bind("errorType", g.errorType() == null ? null : g.errorType().wireName())
+        .bind("errorMessage", g.errorMessage() == null ? null : dialect.text(g.errorMessage()))
+        .bind("cachedFrom", g.cachedFrom())
+        .bindByType("firstTokenAt", g.firstTokenAt(), TIME)
+        .bindByType("completedAt", g.completedAt(), TIME)
+        .bindByType("updatedAt", g.updatedAt(), TIME);
+  }
+
+  private static void bindBlob(SqlStatement<?> s, String id, int n, BlobRef b) {
+    s.bind("id", id)
+        .bind("n", n)
+        .bind("key", b.key())
+        .bind("url", b.url())
+        .bind("contentType", b.contentType())
+        .bind("size", b.size())
+        .bind("sha256", b.sha256());
+  }
+
+  /** The live rows whose heartbeat is older than {@code before}: what the sweeper ends. */
+  static Bound stale(Instant before, int limit) {
+    return new Bound(FIND_STALE, s -> s.bindByType("before", before, TIME).bind("limit", limit));
+  }
+
+  /** A page of history, newest first, one row more than the page to tell if another follows. */
+  static Bound list(GenerationQuery q) {
+    StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS);
+    sql.append(" FROM generations WHERE 1 = 1");
+    List<Consumer<SqlStatement<?>>> binds = new ArrayList<>();
+    q.userId().ifPresent(v -> filter(sql, binds, "user_id = :userId", s -> s.bind("userId", v)));
+    q.tenantId()
+        .ifPresent(v -> filter(sql, binds, "tenant_id = :tenantId", s -> s.bind("tenantId", v)));
+    q.model().ifPresent(v -> filter(sql, binds, "model = :model", s -> s.bind("model", v)));
+    q.status()
+        .ifPresent(
+            v -> filter(sql, binds, "status = :status", s -> s.bind("status", v.wireName())));
+    q.createdFrom()
+        .ifPresent(
+            v -> filter(sql, binds, "created_at >= :from", s -> s.bindByType("from", v, TIME)));
+    q.createdBefore()
+        .ifPresent(
+            v -> filter(sql, binds, "created_at < :before", s -> s.bindByType("before", v, TIME)));
+    q.after()
+        .ifPresent(
+            c ->
+                filter(
+                    sql,
+                    binds,
+                    "(created_at < :cursorAt OR (created_at = :cursorAt AND id < :cursorId))",
+                    s -> s.bindByType("cursorAt", c.createdAt(), TIME).bind("cursorId", c.id())));
+    sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
+    int limit = q.limit() + 1;
+    binds.add(s -> s.bind("limit", limit));
+    return new Bound(sql.toString(), s -> binds.forEach(b -> b.accept(s)));
+  }
+
+  private static void filter(
+      StringBuilder sql,
+      List<Consumer<SqlStatement<?>>> binds,
+      String clause,
+      Consumer<SqlStatement<?>> bind) {
+    sql.append(" AND ").append(clause);
+    binds.add(bind);
+  }
+}
