@@ -78,8 +78,6 @@ public final class PersistentGenerator implements AutoCloseable {
     return new Builder();
   }
 
-  // ---------------------------------------------------------------- the three ways to generate
-
   /**
    * Generates on the calling thread and returns the complete, stored record.
    *

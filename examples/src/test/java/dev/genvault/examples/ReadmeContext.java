@@ -20,6 +20,7 @@ abstract class ReadmeContext {
   ModelClient client;
   DataSource dataSource;
   BlobStore blobs;
+  GenerationStore store;
   CostCalculator prices;
   MyExistingClient myExistingClient;
 
