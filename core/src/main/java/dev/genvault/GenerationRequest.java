@@ -424,6 +424,13 @@ public final class GenerationRequest {
       return this;
     }
 
+    /** Replaces the other provider parameters (see {@link #parameter}). */
+    public Builder parameters(Map<String, String> parameters) {
+      this.parameters.clear();
+      parameters.forEach(this::parameter);
+      return this;
+    }
+
     /** Replaces the user, the tenant and the metadata. */
     public Builder attribution(Attribution attribution) {
       return userId(attribution.userId())
@@ -458,7 +465,12 @@ public final class GenerationRequest {
       return this;
     }
 
-    /** Sets one field by its declaration; the value must be of the field's type. */
+    /**
+     * Sets (replaces) one field by its declaration.
+     *
+     * @throws IllegalArgumentException if the value is not of the field's {@link
+     *     RequestField#type()}
+     */
     public Builder set(RequestField field, @Nullable Object value) {
       field.set(this, value);
       return this;
@@ -470,22 +482,7 @@ public final class GenerationRequest {
      * @throws IllegalArgumentException naming the field that is missing or out of range
      */
     public GenerationRequest build() {
-      if (model == null || model.isBlank()) {
-        throw new IllegalArgumentException("model is required");
-      }
-      if (model.length() > 256 || !model.strip().equals(model)) {
-        throw new IllegalArgumentException(
-            "model must be at most 256 characters without surrounding spaces");
-      }
-      if (prompt != null && !messages.isEmpty()) {
-        throw new IllegalArgumentException("set either prompt or messages, not both");
-      }
-      if (prompt == null && messages.isEmpty()) {
-        throw new IllegalArgumentException("prompt or messages is required");
-      }
-      if (prompt != null && prompt.isBlank()) {
-        throw new IllegalArgumentException("prompt must not be blank");
-      }
+      RequestText.checkInput(model, prompt, messages);
       Sampling sampling = new Sampling(temperature, topP, maxOutputTokens, seed, n, stop);
       GenerationRequest request =
           new GenerationRequest(this, sampling, new Attribution(userId, tenantId, metadata));

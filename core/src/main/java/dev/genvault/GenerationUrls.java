@@ -93,24 +93,35 @@ public final class GenerationUrls {
     return "/" + kind + "/" + generation.id();
   }
 
+  /** The path of the generation's {@code n}-th blob under the base: {@code /image/{id}/{n}}. */
+  public static String blobPath(Generation generation, int n) {
+    String kind = generation.kind() == GenerationKind.AUDIO ? "audio" : "image";
+    return "/" + kind + "/" + generation.id() + "/" + n;
+  }
+
   /**
-   * The URL of the generation's {@code n}-th file.
+   * The URL of the generation's {@code n}-th blob.
    *
    * @throws IllegalArgumentException if it has no such file
    */
   public String blobUrl(Generation generation, int n) {
     if (n < 0 || n >= generation.blobs().size()) {
-      throw new IllegalArgumentException("generation " + generation.id() + " has no file " + n);
+      throw new IllegalArgumentException("generation " + generation.id() + " has no blob " + n);
     }
-    String kind = generation.kind() == GenerationKind.AUDIO ? "audio" : "image";
-    return base + "/" + kind + "/" + generation.id() + "/" + n;
+    return base + blobPath(generation, n);
   }
 
-  /** What a path under the base names: a generation, and optionally its events or a file. */
-  public record Target(String id, boolean events, int file) {
-    /** Whether the path names one of the generation's files ({@link #file()}). */
-    public boolean isFile() {
-      return file >= 0;
+  /**
+   * What a path under the base names: a generation, and optionally its events or one of its blobs.
+   *
+   * @param id the generation's ID
+   * @param events whether the path names its event stream
+   * @param blob the blob's number, or -1 when the path names no blob
+   */
+  public record Target(String id, boolean events, int blob) {
+    /** Whether the path names one of the generation's blobs ({@link #blob()}). */
+    public boolean isBlob() {
+      return blob >= 0;
     }
   }
 
@@ -122,8 +133,8 @@ public final class GenerationUrls {
     }
     String tail = m.group(3);
     boolean events = "events".equals(tail);
-    int file = tail == null || events ? -1 : Integer.parseInt(tail);
-    return Optional.of(new Target(m.group(2), events, file));
+    int blob = tail == null || events ? -1 : Integer.parseInt(tail);
+    return Optional.of(new Target(m.group(2), events, blob));
   }
 
   /** Logs, once per JVM, that links point at the default base and how to change it. */

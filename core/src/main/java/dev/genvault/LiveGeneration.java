@@ -27,7 +27,7 @@ final class LiveGeneration implements ModelCall {
   private final Runnable onFirstToken;
   private final StringBuilder text = new StringBuilder();
   private final List<GenerationStream> readers = new ArrayList<>();
-  private final List<BlobRef> files = new ArrayList<>();
+  private final List<BlobRef> stored = new ArrayList<>();
   private final List<Chunk> unsaved = new ArrayList<>();
   private int chunkedChars;
   private int nextSeq;
@@ -105,22 +105,22 @@ final class LiveGeneration implements ModelCall {
   public BlobRef storeBlob(String contentType, InputStream content) {
     int n;
     synchronized (this) {
-      n = files.size();
-      // Reserve the index so concurrent files never share a key.
-      files.add(null);
+      n = stored.size();
+      // Reserve the index so concurrent blobs never share a key.
+      stored.add(null);
     }
     BlobRef ref;
     try {
       ref = blobs.put(BlobKeys.forGeneration(id(), n, contentType), content, contentType);
     } catch (RuntimeException e) {
       synchronized (this) {
-        files.set(n, null);
+        stored.set(n, null);
       }
       throw new BlobUploadException(
-          "could not store file " + n + " of generation " + id() + ": " + e.getMessage(), e);
+          "could not store blob " + n + " of generation " + id() + ": " + e.getMessage(), e);
     }
     synchronized (this) {
-      files.set(n, ref);
+      stored.set(n, ref);
     }
     return ref;
   }
@@ -166,13 +166,13 @@ final class LiveGeneration implements ModelCall {
   }
 
   synchronized List<BlobRef> blobs() {
-    List<BlobRef> stored = new ArrayList<>();
-    for (BlobRef ref : files) {
+    List<BlobRef> done = new ArrayList<>();
+    for (BlobRef ref : stored) {
       if (ref != null) {
-        stored.add(ref);
+        done.add(ref);
       }
     }
-    return stored;
+    return done;
   }
 
   /**

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * How a generation's terminal record is made: complete from the model's result (priced, its
  * provider-chosen values made storable), an error with the text so far, or a cache copy that owns
- * copies of its files.
+ * copies of its blobs.
  */
 final class Outcomes {
   private static final Logger log = LoggerFactory.getLogger(PersistentGenerator.class);
@@ -126,9 +126,9 @@ final class Outcomes {
       String provider,
       String fingerprint,
       Instant now) {
-    List<BlobRef> files = new ArrayList<>();
+    List<BlobRef> copies = new ArrayList<>();
     for (int n = 0; n < original.blobs().size(); n++) {
-      files.add(copyFile(original.blobs().get(n), id, n));
+      copies.add(copyBlob(original.blobs().get(n), id, n));
     }
     Cost originalCost = original.cost();
     return Generation.builder()
@@ -143,7 +143,7 @@ final class Outcomes {
         .finishReason(original.finishReason())
         .toolCalls(original.toolCalls())
         .attributes(original.attributes())
-        .blobs(files)
+        .blobs(copies)
         .status(GenerationStatus.COMPLETE)
         .cachedFrom(original.id())
         .savedCost(originalCost == null ? null : originalCost.usd())
@@ -157,7 +157,7 @@ final class Outcomes {
   }
 
   /** Copies a file so the copy owns it (deleting the original never breaks the copy). */
-  private BlobRef copyFile(BlobRef ref, String id, int n) {
+  private BlobRef copyBlob(BlobRef ref, String id, int n) {
     String key = BlobKeys.forGeneration(id, n, ref.contentType());
     try (InputStream in =
         blobs

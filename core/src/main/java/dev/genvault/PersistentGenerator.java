@@ -69,8 +69,13 @@ public final class PersistentGenerator implements AutoCloseable {
     this.runner = new Runner(state);
     this.admitter = new Admitter(state, runner);
     this.deletions = new Deletions(state);
-    this.sweeper =
-        new Sweeper(state, b.scheduler == null ? ownedScheduler : b.scheduler, b.sweepInterval);
+    try {
+      this.sweeper =
+          new Sweeper(state, b.scheduler == null ? ownedScheduler : b.scheduler, b.sweepInterval);
+    } catch (RuntimeException e) { // e.g. a scheduler of the caller's that was shut down
+      Shutdown.stopThreads(state, null, ownedScheduler, ownedExecutor);
+      throw e;
+    }
   }
 
   /** A new builder; only {@link Builder#store} is required. */
@@ -235,7 +240,7 @@ public final class PersistentGenerator implements AutoCloseable {
    * Renews this process's in-flight claims in the dedup cache now (tests; it runs on a schedule).
    */
   void renewClaims() {
-    state.cache.renewClaims();
+    sweeper.renew();
   }
 
   /** Whether {@link #close()} has begun (tests). */
@@ -260,11 +265,7 @@ public final class PersistentGenerator implements AutoCloseable {
       return;
     }
     Shutdown.drain(state, drainTimeout);
-    state.terminals.flush();
-    state.checkpointer.close();
-    sweeper.close();
-    Shutdown.stop(ownedScheduler);
-    Shutdown.stop(ownedExecutor);
+    Shutdown.stopThreads(state, sweeper, ownedScheduler, ownedExecutor);
   }
 
   /**

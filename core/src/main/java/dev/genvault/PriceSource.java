@@ -33,9 +33,16 @@ public record PriceSource(String id) {
     return new PriceSource(version);
   }
 
-  /** The price source stored as {@code id}, or {@link #UNKNOWN} for null. */
+  /**
+   * The price source stored as {@code id}, as a store reads it back: {@link #UNKNOWN} for null or a
+   * value no price source can have, {@link #CACHE} for the {@code dedup} that earlier versions
+   * stored on cache copies.
+   */
   public static PriceSource of(@org.jspecify.annotations.Nullable String id) {
-    return id == null ? UNKNOWN : new PriceSource(id);
+    if (id == null || id.isBlank() || id.length() > 64) {
+      return UNKNOWN;
+    }
+    return id.equals("dedup") ? CACHE : new PriceSource(id);
   }
 
   /** The price table's version, when the prices came from the table. */

@@ -35,9 +35,14 @@ public enum RequestField {
       Type.DECIMAL,
       true,
       GenerationRequest::temperature,
-      (b, v) -> b.temperature((Double) v)),
+      (b, v) -> b.temperature(v == null ? null : ((Number) v).doubleValue())),
   /** {@link Sampling#topP()}. */
-  TOP_P("top_p", Type.DECIMAL, true, GenerationRequest::topP, (b, v) -> b.topP((Double) v)),
+  TOP_P(
+      "top_p",
+      Type.DECIMAL,
+      true,
+      GenerationRequest::topP,
+      (b, v) -> b.topP(v == null ? null : ((Number) v).doubleValue())),
   /** {@link Sampling#maxOutputTokens()}. */
   MAX_OUTPUT_TOKENS(
       "max_output_tokens",
@@ -97,7 +102,7 @@ public enum RequestField {
       Type.TEXT_MAP,
       true,
       GenerationRequest::parameters,
-      (b, v) -> textMap(v).forEach(b::parameter)),
+      (b, v) -> b.parameters(textMap(v))),
   /** {@link Attribution#userId()}: not output; scopes the cache with {@link CacheScope#USER}. */
   USER_ID("user_id", Type.TEXT, false, GenerationRequest::userId, (b, v) -> b.userId((String) v)),
   /** {@link Attribution#tenantId()}: not output; always scopes the cache. */
@@ -114,19 +119,46 @@ public enum RequestField {
   /** The Java type of a field's value. */
   public enum Type {
     /** A {@link GenerationKind}. */
-    KIND,
+    KIND("a GenerationKind"),
     /** A {@link String}. */
-    TEXT,
-    /** A {@link Double}. */
-    DECIMAL,
-    /** An {@link Integer} or a {@link Long}. */
-    INTEGER,
+    TEXT("a String"),
+    /** A {@link Double} (any {@link Number} is taken). */
+    DECIMAL("a number"),
+    /** An {@link Integer} or a {@link Long} (any {@link Number} is taken). */
+    INTEGER("a whole number"),
     /** A {@code List<String>}. */
-    TEXT_LIST,
+    TEXT_LIST("a list of String"),
     /** A {@code List<Message>}. */
-    MESSAGES,
+    MESSAGES("a list of Message"),
     /** A {@code Map<String, String>}. */
-    TEXT_MAP
+    TEXT_MAP("a map of String to String");
+
+    private final String description;
+
+    Type(String description) {
+      this.description = description;
+    }
+
+    boolean accepts(Object value) {
+      return switch (this) {
+        case KIND -> value instanceof GenerationKind;
+        case TEXT -> value instanceof String;
+        case DECIMAL -> value instanceof Number;
+        case INTEGER ->
+            value instanceof Integer
+                || value instanceof Long
+                || value instanceof Short
+                || value instanceof Byte;
+        case TEXT_LIST ->
+            value instanceof List<?> l && l.stream().allMatch(String.class::isInstance);
+        case MESSAGES ->
+            value instanceof List<?> l && l.stream().allMatch(Message.class::isInstance);
+        case TEXT_MAP ->
+            value instanceof Map<?, ?> m
+                && m.keySet().stream().allMatch(String.class::isInstance)
+                && m.values().stream().allMatch(String.class::isInstance);
+      };
+    }
   }
 
   private final String key;
@@ -179,8 +211,21 @@ public enum RequestField {
         && !(v instanceof Map && ((Map<?, ?>) v).isEmpty());
   }
 
-  /** Sets the field on a builder; the value must be of the field's {@link #type()}. */
+  /**
+   * Sets (replaces) the field on a builder.
+   *
+   * @throws IllegalArgumentException if the value is not of the field's {@link #type()}
+   */
   void set(GenerationRequest.Builder builder, @Nullable Object value) {
+    if (value != null && !type.accepts(value)) {
+      throw new IllegalArgumentException(
+          "request field "
+              + key
+              + " takes "
+              + type.description
+              + ", not "
+              + value.getClass().getSimpleName());
+    }
     setter.accept(builder, value);
   }
 

@@ -5,13 +5,33 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Refuses text that cannot be stored or hashed faithfully in any string of a request, walking
- * {@link RequestField}: U+0000 (PostgreSQL text and JSON cannot hold it) and a lone UTF-16
- * surrogate (it has no UTF-8 form: encoders and databases turn it into {@code ?}, so two different
- * requests would look alike).
+ * Checks a request's input, and refuses text that cannot be stored or hashed faithfully in any
+ * string of a request, walking {@link RequestField}: U+0000 (PostgreSQL text and JSON cannot hold
+ * it) and a lone UTF-16 surrogate (it has no UTF-8 form: encoders and databases turn it into {@code
+ * ?}, so two different requests would look alike).
  */
 final class RequestText {
   private RequestText() {}
+
+  /** The model and the input: present, and a prompt or messages, not both. */
+  static void checkInput(@Nullable String model, @Nullable String prompt, List<Message> messages) {
+    if (model == null || model.isBlank()) {
+      throw new IllegalArgumentException("model is required");
+    }
+    if (model.length() > 256 || !model.strip().equals(model)) {
+      throw new IllegalArgumentException(
+          "model must be at most 256 characters without surrounding spaces");
+    }
+    if (prompt != null && !messages.isEmpty()) {
+      throw new IllegalArgumentException("set either prompt or messages, not both");
+    }
+    if (prompt == null && messages.isEmpty()) {
+      throw new IllegalArgumentException("prompt or messages is required");
+    }
+    if (prompt != null && prompt.isBlank()) {
+      throw new IllegalArgumentException("prompt must not be blank");
+    }
+  }
 
   static void check(GenerationRequest request) {
     for (RequestField f : RequestField.values()) {

@@ -35,16 +35,26 @@ final class Runner {
     } catch (RejectedExecutionException e) {
       LiveGeneration live = admission.live;
       Generation failed =
-          outcomes.errorRecord(live, ErrorType.INTERRUPTED, "the s.executor refused the work");
+          outcomes.errorRecord(live, ErrorType.INTERRUPTED, "the executor refused the work");
       finishLive(
           live, terminals.persist(failed, live), admission.fingerprint, admission.claimed, e);
       throw new GenvaultException(
-          "generation " + live.id() + " could not start: the s.executor refused", live.id(), e);
+          "generation " + live.id() + " could not start: the executor refused", live.id(), e);
     }
   }
 
   Generation runLeader(
       LiveGeneration live, ModelClient client, String fingerprint, boolean claimed) {
+    if (s.closed.get() || live.cancelReason() != null) {
+      // Stopped (by close() or a cancel) before it ran, e.g. while queued on an executor of the
+      // caller's: no provider call starts now.
+      ErrorType why = live.cancelReason() != null ? live.cancelReason() : ErrorType.INTERRUPTED;
+      Generation stopped =
+          outcomes.errorRecord(live, why, "stopped before the provider was called");
+      Generation stored = terminals.persist(stopped, live);
+      finishLive(live, stored, fingerprint, claimed, null);
+      return stored;
+    }
     live.worker(Thread.currentThread());
     s.checkpointer.register(live);
     Generation terminal;
@@ -155,7 +165,7 @@ final class Runner {
           outcomes.errorRecord(
               live,
               ErrorType.INTERRUPTED,
-              "the generator closed while it waited for an identical" + " generation");
+              "the generator closed while it waited for an identical generation");
       Generation stored = terminals.persist(stopped, live);
       finishLive(live, stored, fingerprint, false, null);
       return stored;
@@ -174,7 +184,7 @@ final class Runner {
           return g.get();
         }
       } catch (RuntimeException e) {
-        log.debug("waiting for {}: s.store read failed: {}", id, e.toString());
+        log.debug("waiting for {}: store read failed: {}", id, e.toString());
       }
       s.sleeper.sleep(s.checkpointPolicy.interval());
     }

@@ -57,6 +57,24 @@ final class Shutdown {
     return state.lives.isEmpty();
   }
 
+  /**
+   * Stops the periodic work first (so no sweep takes a queued row while the queue is flushed),
+   * flushes the queued terminal rows, stops the checkpointer and the executors the generator made.
+   */
+  static void stopThreads(
+      GeneratorState state,
+      @Nullable Sweeper sweeper,
+      @Nullable ExecutorService ownedScheduler,
+      @Nullable ExecutorService ownedExecutor) {
+    if (sweeper != null) {
+      sweeper.close();
+    }
+    stop(ownedScheduler);
+    state.terminals.flush();
+    state.checkpointer.close();
+    stop(ownedExecutor);
+  }
+
   /** Shuts down an executor the generator made. */
   static void stop(@Nullable ExecutorService executor) {
     if (executor == null) {

@@ -7,7 +7,7 @@ import java.time.Duration;
 public interface Sleeper {
   /** Sleeps on the current thread with {@link Thread#sleep}. */
   Sleeper SYSTEM =
-      duration -> Thread.sleep(duration.toMillis(), (int) (duration.toNanosPart() % 1_000_000));
+      duration -> Thread.sleep(duration.toMillis(), duration.toNanosPart() % 1_000_000);
 
   /** Waits for the given time or until interrupted. */
   void sleep(Duration duration) throws InterruptedException;

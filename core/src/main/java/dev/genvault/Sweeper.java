@@ -26,15 +26,16 @@ final class Sweeper implements AutoCloseable {
     this.sweeps =
         scheduler.scheduleWithFixedDelay(
             this::sweepQuietly, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
-    // A claim lives one lease; renew it every quarter lease while its generation runs.
+    // A claim lives one lease; renew it every quarter lease while its generation runs. Terminal
+    // rows waiting in the write queue are retried and kept alive on the same beat.
     long renewMillis = Math.max(10, s.lease.dividedBy(4).toMillis());
     this.renewals =
         scheduler.scheduleWithFixedDelay(
-            s.cache::renewClaims, renewMillis, renewMillis, TimeUnit.MILLISECONDS);
+            this::renewQuietly, renewMillis, renewMillis, TimeUnit.MILLISECONDS);
   }
 
   /**
-   * Ends every live row whose heartbeat is older than the s.lease as {@code error/interrupted},
+   * Ends every live row whose heartbeat is older than the lease as {@code error/interrupted},
    * keeping its stored text, and retries terminal rows that could not be written before. Runs on
    * its own schedule; call it to run it now.
    *
@@ -66,6 +67,20 @@ final class Sweeper implements AutoCloseable {
       }
     }
     return ended;
+  }
+
+  /** Renews the in-flight claims, and retries and keeps alive the queued terminal rows. */
+  void renew() {
+    s.cache.renewClaims();
+    s.terminals.retryAndKeepAlive(s.now());
+  }
+
+  private void renewQuietly() {
+    try {
+      renew();
+    } catch (RuntimeException e) {
+      log.warn("renewal failed: {}", e.toString());
+    }
   }
 
   private void sweepQuietly() {

@@ -2,6 +2,7 @@ package dev.genvault;
 
 import dev.genvault.spi.GenerationStore;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -185,9 +186,35 @@ final class TerminalWriter {
         break;
       }
       try {
-        store.finish(terminal);
+        if (!store.finish(terminal)) {
+          log.error(
+              "generation {}: its queued terminal row ({}, {} characters) was not written: the"
+                  + " row was already ended (by another process's sweeper?) or is gone",
+              terminal.id(),
+              terminal.status().wireName(),
+              terminal.text().length());
+        }
       } catch (RuntimeException e) {
         unpersisted.add(terminal);
+      }
+    }
+  }
+
+  /**
+   * Retries the queued rows, and sends the heartbeat of those still unwritten, so that no sweeper,
+   * of this process or another, ends them as interrupted while they wait. Runs every quarter lease.
+   */
+  void retryAndKeepAlive(Instant now) {
+    if (unpersisted.isEmpty()) {
+      return;
+    }
+    retryQueued();
+    Set<String> waiting = queuedIds();
+    if (!waiting.isEmpty()) {
+      try {
+        store.heartbeat(waiting, now);
+      } catch (RuntimeException e) {
+        log.debug("heartbeat of {} queued terminal rows failed: {}", waiting.size(), e.toString());
       }
     }
   }

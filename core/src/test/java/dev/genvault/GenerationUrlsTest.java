@@ -40,11 +40,11 @@ class GenerationUrlsTest {
       GenerationUrls.Target target =
           GenerationUrls.parse(link.substring(urls.base().length())).orElseThrow();
       assertThat(target.id()).isEqualTo("abcdefghijklmnop0123");
-      assertThat(target.isFile()).isFalse();
+      assertThat(target.isBlob()).isFalse();
     }
     GenerationUrls.Target file =
         GenerationUrls.parse(urls.blobUrl(image, 1).substring(urls.base().length())).orElseThrow();
-    assertThat(file.file()).isEqualTo(1);
+    assertThat(file.blob()).isEqualTo(1);
     assertThat(GenerationUrls.parse("/chat/abcdefghijklmnop0123/events").orElseThrow().events())
         .isTrue();
   }

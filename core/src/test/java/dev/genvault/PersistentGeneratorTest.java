@@ -169,6 +169,16 @@ class PersistentGeneratorTest {
   @Nested
   class BadInput {
     @Test
+    void a_build_that_fails_leaves_no_thread_behind() {
+      java.util.concurrent.ScheduledExecutorService dead =
+          java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+      dead.shutdown();
+      // The check after each test fails if a genvault thread (checkpointer, worker) is left.
+      assertThatThrownBy(() -> builder().scheduler(dead).build())
+          .isInstanceOf(java.util.concurrent.RejectedExecutionException.class);
+    }
+
+    @Test
     void a_request_without_model_or_prompt_fails_naming_the_field_and_stores_nothing() {
       assertThatThrownBy(() -> GenerationRequest.builder().prompt("hi").build())
           .isInstanceOf(IllegalArgumentException.class)

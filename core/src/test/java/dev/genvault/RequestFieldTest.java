@@ -123,4 +123,22 @@ class RequestFieldTest {
     assertThat(Fingerprint.of(alice, CacheScope.TENANT))
         .isNotEqualTo(Fingerprint.of(otherTenant, CacheScope.TENANT));
   }
+
+  @Test
+  void setting_a_field_checks_the_value_type_and_replaces_what_was_there() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> PROMPT_BASE.toBuilder().set(RequestField.TEMPERATURE, "hot"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("temperature takes a number, not String");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> PROMPT_BASE.toBuilder().set(RequestField.STOP, List.of(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("stop takes a list of String");
+    GenerationRequest r =
+        PROMPT_BASE.toBuilder()
+            .parameter("a", "1")
+            .set(RequestField.PARAMETERS, Map.of("b", "2"))
+            .build();
+    assertThat(r.parameters()).isEqualTo(Map.of("b", "2"));
+  }
 }

@@ -123,9 +123,10 @@ class TerminalWriteTest {
     PersistentGenerator genvault = generator(store, Duration.ofSeconds(60));
     GenerationFailedException e =
         catchThrowableOfType(
+            GenerationFailedException.class,
             () ->
-                genvault.generate(request(), answering(ModelResult.builder().finishReason("stop"))),
-            GenerationFailedException.class);
+                genvault.generate(
+                    request(), answering(ModelResult.builder().finishReason("stop"))));
     assertThat(e).isNotNull();
     assertThat(e.errorType()).isEqualTo(ErrorType.PERSISTENCE_FAILED);
     return e;
@@ -168,7 +169,7 @@ class TerminalWriteTest {
       assertThat(result.errorType()).isEqualTo(ErrorType.PERSISTENCE_FAILED);
       assertThat(result.text()).isEqualTo("Old pond, frog.");
       GenerationFailedException e =
-          catchThrowableOfType(() -> stream.forEach(piece -> {}), GenerationFailedException.class);
+          catchThrowableOfType(GenerationFailedException.class, () -> stream.forEach(delta -> {}));
       assertThat(e.errorType()).isEqualTo(ErrorType.PERSISTENCE_FAILED);
     }
   }
@@ -188,7 +189,7 @@ class TerminalWriteTest {
 
     GenerationFailedException e =
         catchThrowableOfType(
-            () -> genvault.generate(request(), client), GenerationFailedException.class);
+            GenerationFailedException.class, () -> genvault.generate(request(), client));
     assertThat(e.errorType()).isEqualTo(ErrorType.PERSISTENCE_FAILED);
     assertThat(e.getMessage()).contains("kept in memory and retried");
     assertThat(e.generation().text()).isEqualTo("kept");
@@ -204,5 +205,63 @@ class TerminalWriteTest {
     Generation row = store.find(e.generationId()).orElseThrow();
     assertThat(row.status()).isEqualTo(GenerationStatus.COMPLETE);
     assertThat(row.text()).isEqualTo("kept");
+  }
+
+  @Test
+  void another_processs_sweeper_leaves_a_queued_terminal_row_alone_while_its_owner_lives() {
+    RefusingStore store = new RefusingStore(t -> false);
+    PersistentGenerator owner = generator(store, Duration.ofMillis(1));
+    PersistentGenerator otherProcess = generator(store, Duration.ofSeconds(60));
+    ModelClient client =
+        ModelClient.of(
+            "scripted",
+            call -> {
+              call.emit("paid for");
+              store.down.set(true); // terminal writes fail from here on
+              return ModelResult.builder().finishReason("stop").build();
+            });
+    GenerationFailedException e =
+        catchThrowableOfType(
+            GenerationFailedException.class, () -> owner.generate(request(), client));
+    assertThat(e.getMessage()).contains("kept in memory and retried");
+
+    // Three quarters of a lease, the owner's renewal beat, then three quarters more: the row's
+    // heartbeat is recent, so the other process's sweeper does not end it as interrupted.
+    clock.advance(Duration.ofSeconds(45));
+    owner.renewClaims();
+    clock.advance(Duration.ofSeconds(45));
+    assertThat(otherProcess.sweep()).isZero();
+    assertThat(store.find(e.generationId()).orElseThrow().isTerminal()).isFalse();
+
+    store.down.set(false);
+    owner.renewClaims(); // the next beat writes the queued row
+    Generation row = store.find(e.generationId()).orElseThrow();
+    assertThat(row.status()).isEqualTo(GenerationStatus.COMPLETE);
+    assertThat(row.text()).isEqualTo("paid for");
+  }
+
+  @Test
+  void a_generation_queued_on_an_executor_when_the_generator_closes_never_calls_the_provider() {
+    java.util.Queue<Runnable> queued = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    PersistentGenerator genvault =
+        PersistentGenerator.builder()
+            .store(GenerationStore.inMemory())
+            .executor(queued::add)
+            .drainTimeout(Duration.ofMillis(50))
+            .build();
+    java.util.concurrent.atomic.AtomicInteger calls =
+        new java.util.concurrent.atomic.AtomicInteger();
+    ModelClient counting =
+        ModelClient.of(
+            "scripted",
+            call -> {
+              calls.incrementAndGet();
+              return ModelResult.text("paid for");
+            });
+    String id = genvault.submit(request(), counting);
+    genvault.close();
+    queued.forEach(Runnable::run); // the caller's executor runs the task after close()
+    assertThat(calls).hasValue(0);
+    assertThat(genvault.find(id).orElseThrow().errorType()).isEqualTo(ErrorType.INTERRUPTED);
   }
 }

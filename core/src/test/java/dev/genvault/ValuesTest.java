@@ -85,4 +85,15 @@ class ValuesTest {
     assertThatThrownBy(() -> new CheckpointPolicy(Duration.ofMillis(1), 0))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void a_price_source_read_back_from_a_store_is_never_mistaken_for_a_table_version() {
+    assertThat(PriceSource.of(null)).isEqualTo(PriceSource.UNKNOWN);
+    assertThat(PriceSource.of("")).isEqualTo(PriceSource.UNKNOWN);
+    assertThat(PriceSource.of("x".repeat(65))).isEqualTo(PriceSource.UNKNOWN);
+    assertThat(PriceSource.of("dedup")).isEqualTo(PriceSource.CACHE);
+    assertThat(PriceSource.of("dedup").tableVersion()).isEmpty();
+    assertThat(PriceSource.of("override").tableVersion()).isEmpty();
+    assertThat(PriceSource.of("2026-08-21").tableVersion()).contains("2026-08-21");
+  }
 }

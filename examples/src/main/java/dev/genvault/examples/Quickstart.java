@@ -108,7 +108,11 @@ public final class Quickstart {
       out.println("Same request again:");
       Generation second = genvault.generate(request, model);
       out.println("ID:     " + second.id() + "   (a new row of its own)");
-      out.println("Dedup:  served from the cache, copied from " + second.cachedFrom());
+      out.println(
+          "Dedup:  served from the cache, copied from "
+              + second.cachedFrom()
+              + " (this cache lives in the process: run the quick start again and its first"
+              + " request is paid for again)");
       out.println(
           "Cost:   $"
               + second.cost().usd().toPlainString()

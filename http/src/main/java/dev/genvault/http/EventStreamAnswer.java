@@ -46,8 +46,8 @@ final class EventStreamAnswer {
       exchange.sendResponseHeaders(200, 0);
       OutputStream out = exchange.getResponseBody();
       try {
-        for (String piece : stream) {
-          event(out, "delta", RecordJsonView.textJson(piece));
+        for (String delta : stream) {
+          event(out, "delta", RecordJsonView.textJson(delta));
         }
         event(out, "end", RecordJsonView.json(stream.result(), visibility, exchange));
       } catch (GenerationFailedException e) {

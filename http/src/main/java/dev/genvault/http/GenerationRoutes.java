@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  *   <li>the same with {@code Accept: text/event-stream}, or {@code .../{id}/events}: its text as
  *       Server-Sent Events ({@code delta} events, then {@code end} or {@code error}), live while it
  *       is generated and whole once it is finished;
- *   <li>{@code GET /image/{id}/{n}}: its {@code n}-th file.
+ *   <li>{@code GET /image/{id}/{n}}: its {@code n}-th blob (a generated file).
  * </ul>
  *
  * <p>An {@link Authorizer}, required, decides who sees what and how much ({@link Visibility}) from
@@ -141,20 +141,20 @@ public final class GenerationRoutes implements AutoCloseable {
       Answers.notFound(exchange, head);
       return;
     }
-    boolean file = target.get().isFile();
+    boolean blob = target.get().isBlob();
     String accept = String.valueOf(exchange.getRequestHeaders().getFirst("Accept"));
-    if (target.get().events() || (!file && accept.contains("text/event-stream"))) {
+    if (target.get().events() || (!blob && accept.contains("text/event-stream"))) {
       EventStreamAnswer.send(exchange, generator, id, visibility, head);
       return;
     }
     Optional<Generation> found = generator.find(id);
     if (found.isEmpty()) {
       Answers.notFound(exchange, head);
-    } else if (!file) {
+    } else if (!blob) {
       String json = RecordJsonView.json(found.get(), visibility, exchange);
       Answers.send(exchange, 200, Answers.JSON, json, head);
     } else {
-      FileAnswer.send(exchange, blobs, found.get(), target.get().file(), head);
+      BlobAnswer.send(exchange, blobs, found.get(), target.get().blob(), head);
     }
   }
 
@@ -188,7 +188,7 @@ public final class GenerationRoutes implements AutoCloseable {
       return this;
     }
 
-    /** Where the files are; without it, file routes answer 404. */
+    /** Where the blobs are; without it, blob routes answer 404. */
     public Builder blobs(BlobStore blobs) {
       this.blobs = Objects.requireNonNull(blobs, "blobs");
       return this;

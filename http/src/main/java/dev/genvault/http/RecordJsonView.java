@@ -6,6 +6,7 @@ import dev.genvault.BlobRef;
 import dev.genvault.Cost;
 import dev.genvault.Generation;
 import dev.genvault.GenerationRequest;
+import dev.genvault.GenerationUrls;
 import dev.genvault.Message;
 import dev.genvault.Usage;
 import dev.genvault.internal.RecordJson;
@@ -14,13 +15,13 @@ import java.util.Map;
 import okio.Buffer;
 
 /**
- * The JSON the routes answer: a record in the caller's {@link Visibility}, and a piece of streamed
+ * The JSON the routes answer: a record in the caller's {@link Visibility}, and a delta of streamed
  * text.
  */
 final class RecordJsonView {
   private RecordJsonView() {}
 
-  /** One piece of text as the data of a {@code delta} event. */
+  /** One delta of text as the data of a {@code delta} event. */
   static String textJson(String text) throws IOException {
     Buffer buffer = new Buffer();
     try (JsonWriter w = JsonWriter.of(buffer)) {
@@ -29,7 +30,7 @@ final class RecordJsonView {
     return buffer.readUtf8();
   }
 
-  /** The record as JSON in a caller's view; files by their route, not their storage key. */
+  /** The record as JSON in a caller's view; blobs by their route, not their storage key. */
   static String json(Generation g, Visibility visibility, HttpExchange exchange)
       throws IOException {
     boolean full = visibility == Visibility.FULL;
@@ -93,7 +94,7 @@ final class RecordJsonView {
           BlobRef b = g.blobs().get(n);
           w.beginObject()
               .name("url")
-              .value(base + "/image/" + g.id() + "/" + n)
+              .value(base + GenerationUrls.blobPath(g, n))
               .name("contentType")
               .value(b.contentType())
               .name("size")

@@ -492,10 +492,10 @@ class GenerationRoutesTest {
 
   @Test
   void magic_bytes_decide_the_type() {
-    assertThat(FileAnswer.sniff(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 0}, 4))
+    assertThat(BlobAnswer.sniff(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 0}, 4))
         .isEqualTo("image/jpeg");
-    assertThat(FileAnswer.sniff("GIF89a".getBytes(), 6)).isEqualTo("image/gif");
-    assertThat(FileAnswer.sniff("RIFF\0\0\0\0WEBP".getBytes(), 12)).isEqualTo("image/webp");
-    assertThat(FileAnswer.sniff("<svg>".getBytes(), 5)).isNull();
+    assertThat(BlobAnswer.sniff("GIF89a".getBytes(), 6)).isEqualTo("image/gif");
+    assertThat(BlobAnswer.sniff("RIFF\0\0\0\0WEBP".getBytes(), 12)).isEqualTo("image/webp");
+    assertThat(BlobAnswer.sniff("<svg>".getBytes(), 5)).isNull();
   }
 }

@@ -79,7 +79,7 @@ class ProviderValuesPostgresTest {
             .completedAt(pending.createdAt())
             .build();
     PersistenceException e =
-        catchThrowableOfType(() -> store.finish(tooLong), PersistenceException.class);
+        catchThrowableOfType(PersistenceException.class, () -> store.finish(tooLong));
     assertThat(e.isRetryable()).as("no retry can make 65 characters fit in 64").isFalse();
   }
 }

@@ -396,8 +396,15 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
     public OpenAiClient build() {
       String key = apiKey != null ? apiKey : environment.apply("OPENAI_API_KEY");
       String url = baseUrl != null ? baseUrl : environment.apply("OPENAI_BASE_URL");
-      Endpoint endpoint =
-          Endpoint.of(key, url, apiKeyHeader, organization, project, queryParameters);
+      Endpoint endpoint;
+      try {
+        endpoint = Endpoint.of(key, url, apiKeyHeader, organization, project, queryParameters);
+      } catch (IllegalArgumentException e) {
+        if (baseUrl == null && url != null && e.getMessage().startsWith("the base URL")) {
+          throw new IllegalArgumentException("OPENAI_BASE_URL: " + e.getMessage(), e);
+        }
+        throw e;
+      }
       return new OpenAiClient(this, endpoint);
     }
   }

@@ -81,4 +81,20 @@ class OpenAiClientChoicesTest extends OpenAiServerTest {
         .hasMessageContaining("http://")
         .hasMessageContaining(url);
   }
+
+  @Test
+  void a_bad_base_url_from_the_environment_names_the_variable() {
+    assertThatThrownBy(
+            () ->
+                OpenAiClient.builder()
+                    .environment(
+                        name ->
+                            name.equals("OPENAI_API_KEY")
+                                ? "sk-test"
+                                : name.equals("OPENAI_BASE_URL") ? "localhost:1234" : null)
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("OPENAI_BASE_URL: ")
+        .hasMessageContaining("https://");
+  }
 }

@@ -14,8 +14,8 @@ import org.jspecify.annotations.Nullable;
  * Serves the {@code n}-th file of a generation with the content type its first bytes show: PNG,
  * JPEG, GIF and WebP inline, anything else as an attachment.
  */
-final class FileAnswer {
-  private FileAnswer() {}
+final class BlobAnswer {
+  private BlobAnswer() {}
 
   /** Sends the file, or 404 when there are no blobs, no such file or its bytes are gone. */
   static void send(
