@@ -225,7 +225,8 @@ class S3BlobStoreTest {
 
   @Test
   void a_presigned_url_stops_working_after_its_ttl() throws Exception {
-    S3BlobStore blobs = store().presigner(presigner).urlTtl(Duration.ofSeconds(1)).build();
+    // 3 s, not 1: the signing time is whole seconds, so a 1 s URL can expire at once.
+    S3BlobStore blobs = store().presigner(presigner).urlTtl(Duration.ofSeconds(3)).build();
     BlobRef png = blobs.put("generations/x/0.png", PNG, "image/png");
     URI url = blobs.url(png).orElseThrow();
     assertThat(fetch(url).statusCode()).isEqualTo(200);
