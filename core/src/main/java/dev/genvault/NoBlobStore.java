@@ -2,6 +2,7 @@ package dev.genvault;
 
 import dev.genvault.spi.BlobStore;
 import java.io.InputStream;
+import java.net.URI;
 import java.util.Optional;
 
 /** The blob store of a generator built without one: it holds nothing and refuses files. */
@@ -33,5 +34,10 @@ final class NoBlobStore implements BlobStore {
   @Override
   public boolean delete(String key) {
     return false;
+  }
+
+  @Override
+  public Optional<URI> url(BlobRef ref) {
+    return Optional.empty();
   }
 }

@@ -82,12 +82,17 @@ final class Outcomes {
     return complete.toBuilder().cost(cost).build();
   }
 
+  /**
+   * The error row of a generation. Files it already stored are deleted first and the row names
+   * none: a failed generation leaves no object behind and no row pointing at a missing one.
+   */
   Generation errorRecord(LiveGeneration live, ErrorType type, String message) {
+    discard(live.id(), live.blobs());
     Instant now = clock.instant();
     return live.pending.toBuilder()
         .error(type, message)
         .text(live.text())
-        .blobs(live.blobs())
+        .blobs(List.of())
         .firstTokenAt(live.firstTokenAt())
         .completedAt(now)
         .updatedAt(now)
@@ -127,8 +132,13 @@ final class Outcomes {
       String fingerprint,
       Instant now) {
     List<BlobRef> copies = new ArrayList<>();
-    for (int n = 0; n < original.blobs().size(); n++) {
-      copies.add(copyBlob(original.blobs().get(n), id, n));
+    try {
+      for (int n = 0; n < original.blobs().size(); n++) {
+        copies.add(copyBlob(original.blobs().get(n), id, n));
+      }
+    } catch (RuntimeException e) {
+      discard(id, copies);
+      throw e;
     }
     Cost originalCost = original.cost();
     return Generation.builder()
@@ -167,6 +177,17 @@ final class Outcomes {
       return blobs.put(key, in, ref.contentType());
     } catch (IOException e) {
       throw new PersistenceException("could not copy cached file " + ref.key(), e);
+    }
+  }
+
+  /** Deletes files of a generation that will not be referenced; a failure is only logged. */
+  private void discard(String id, List<BlobRef> files) {
+    for (BlobRef ref : files) {
+      try {
+        blobs.delete(ref.key());
+      } catch (RuntimeException e) {
+        log.warn("could not delete file {} of failed generation {}", ref.key(), id, e);
+      }
     }
   }
 

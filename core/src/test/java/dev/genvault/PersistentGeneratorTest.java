@@ -354,6 +354,27 @@ class PersistentGeneratorTest {
     }
 
     @Test
+    void a_failed_generation_deletes_the_files_it_stored_and_its_row_names_none() {
+      PersistentGenerator genvault = track(builder().build());
+      ModelClient failsAfterOneFile =
+          ModelClient.of(
+              "test",
+              call -> {
+                call.storeBlob("image/png", new java.io.ByteArrayInputStream(new byte[] {1, 2}));
+                throw new ProviderException(ErrorType.PROVIDER_ERROR, "broke after a file");
+              });
+      GenerationFailedException e =
+          (GenerationFailedException)
+              catchThrowable(
+                  () ->
+                      genvault.generate(
+                          GenerationRequest.image("demo", "a cat"), failsAfterOneFile));
+      assertThat(e.errorType()).isEqualTo(ErrorType.PROVIDER_ERROR);
+      assertThat(store.find(e.generationId()).orElseThrow().blobs()).isEmpty();
+      assertThat(blobs.open("generations/" + e.generationId() + "/0.png")).isEmpty();
+    }
+
+    @Test
     void a_cache_outage_never_fails_a_generation() {
       DedupCache broken =
           new DedupCache() {

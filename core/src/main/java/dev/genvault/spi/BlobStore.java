@@ -2,6 +2,7 @@ package dev.genvault.spi;
 
 import dev.genvault.BlobRef;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -26,14 +27,14 @@ import org.jspecify.annotations.Nullable;
  */
 public interface BlobStore {
 
-  /** A new in-memory blob store for tests and demos; URLs are null. */
+  /** A new in-memory blob store for tests and demos; it gives no URLs. */
   static BlobStore inMemory() {
     return new InMemoryBlobStore();
   }
 
   /**
    * A blob store in a local folder (created if missing); URLs are null. Files are written to a
-   * temporary name, forced to disk, then moved into place.
+   * temporary name, forced to disk, then moved into place. It gives no URLs.
    */
   static BlobStore filesystem(Path root) {
     return new FileBlobStore(root, null);
@@ -41,7 +42,8 @@ public interface BlobStore {
 
   /**
    * A blob store in a local folder whose files are served at {@code publicBaseUrl + key} (for
-   * example by a web server or by the generator's HTTP routes).
+   * example by a web server): {@link #url} gives that permanent URL, which anyone holding it can
+   * read.
    */
   static BlobStore filesystem(Path root, @Nullable String publicBaseUrl) {
     return new FileBlobStore(root, publicBaseUrl);
@@ -75,4 +77,21 @@ public interface BlobStore {
    * @return true if something was deleted; false if nothing was stored under the key
    */
   boolean delete(String key);
+
+  /**
+   * A URL at which a stored file can be read, minted now: records keep the key, never this URL, so
+   * a URL is made for each read. A store that can hand out URLs gives either a permanent one (a
+   * public bucket or CDN: anyone holding it can read the file, for good) or a presigned one that
+   * stops working after a bounded time. A URL is only made, nothing is read or checked: it may name
+   * a file that is gone.
+   *
+   * <p>The HTTP routes redirect to this URL when there is one and stream the file's bytes through
+   * {@link #open} otherwise.
+   *
+   * @param ref a file this store put (its key is checked like every key)
+   * @return empty when this store gives no URLs (the in-memory store, a folder without a public
+   *     base URL)
+   * @throws IllegalArgumentException if the key breaks the key rules
+   */
+  Optional<URI> url(BlobRef ref);
 }

@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -133,6 +134,14 @@ final class FileBlobStore implements BlobStore {
     } catch (IOException e) {
       throw new PersistenceException("could not delete blob " + key, e);
     }
+  }
+
+  @Override
+  public Optional<URI> url(BlobRef ref) {
+    resolve(ref.key());
+    return publicBaseUrl == null
+        ? Optional.empty()
+        : Optional.of(URI.create(publicBaseUrl + ref.key()));
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.genvault.internal.Hashing;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -47,5 +48,11 @@ final class InMemoryBlobStore implements BlobStore {
   public boolean delete(String key) {
     BlobKeys.check(key);
     return files.remove(key) != null;
+  }
+
+  @Override
+  public Optional<URI> url(BlobRef ref) {
+    BlobKeys.check(ref.key());
+    return Optional.empty();
   }
 }

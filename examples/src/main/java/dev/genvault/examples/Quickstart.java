@@ -14,12 +14,20 @@ import dev.genvault.cost.ModelPrice;
 import dev.genvault.cost.Pricing;
 import dev.genvault.jdbc.JdbcGenerationStore;
 import dev.genvault.openai.OpenAiClient;
+import dev.genvault.s3.S3BlobStore;
 import dev.genvault.spi.BlobStore;
 import dev.genvault.spi.DedupCache;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 /**
  * The quick start: one streamed generation, persisted and priced, then the same request again,
@@ -30,8 +38,9 @@ import org.jspecify.annotations.Nullable;
  * {@code OPENAI_API_KEY}, {@code gpt-4o-mini} or {@code GENVAULT_MODEL} at {@code OPENAI_BASE_URL}
  * or OpenAI). Set {@code GENVAULT_DB} to another SQLite file or to a database URL ({@code
  * jdbc:sqlite:}, {@code jdbc:postgresql:}, {@code jdbc:h2:} or {@code postgres://}), {@code
- * GENVAULT_DATA} for another blob folder and {@code GENVAULT_BASE_URL} for the base of the printed
- * URLs.
+ * GENVAULT_DATA} for another blob folder, {@code GENVAULT_S3_BUCKET} (and {@code
+ * GENVAULT_S3_ENDPOINT} for an S3-compatible store) to keep files in S3 instead, and {@code
+ * GENVAULT_BASE_URL} for the base of the printed URLs.
  */
 public final class Quickstart {
   private static final String DEMO_INPUT_PRICE = "0.15";
@@ -56,18 +65,17 @@ public final class Quickstart {
             .override(DemoModel.MODEL, ModelPrice.of(DEMO_INPUT_PRICE, DEMO_OUTPUT_PRICE))
             .build();
     PersistentGenerator.Builder builder =
-        PersistentGenerator.builder()
-            .blobs(BlobStore.filesystem(data.resolve("blobs")))
-            .cache(DedupCache.caffeine(10_000))
-            .costCalculator(prices);
+        PersistentGenerator.builder().cache(DedupCache.caffeine(10_000)).costCalculator(prices);
     if (baseUrl != null) {
       builder.baseUrl(baseUrl);
     }
 
     // Everything made here is closed here, so the JVM can end as soon as this returns.
     try (OpenAiClient openAi = openAi(env);
+        S3Client s3 = s3(env);
         JdbcGenerationStore store = openStore(database);
-        PersistentGenerator genvault = builder.store(store).build()) {
+        PersistentGenerator genvault =
+            builder.blobs(blobStore(env, s3, data)).store(store).build()) {
       ModelClient model;
       String modelName;
       if (openAi != null) {
@@ -142,6 +150,40 @@ public final class Quickstart {
       out.println("  " + genvault.url(second));
       return new Generation[] {first, second};
     }
+  }
+
+  /**
+   * An S3 client when {@code GENVAULT_S3_BUCKET} is set, else none. Credentials come from the AWS
+   * default chain ({@code AWS_ACCESS_KEY_ID}, profiles, roles), the region from {@code AWS_REGION}
+   * (us-east-1 when unset). With {@code GENVAULT_S3_ENDPOINT} (MinIO, R2, ...): that endpoint,
+   * path-style access and checksums only where required.
+   */
+  static @Nullable S3Client s3(Map<String, String> env) {
+    String bucket = env.get("GENVAULT_S3_BUCKET");
+    if (bucket == null || bucket.isBlank()) {
+      return null;
+    }
+    String region = env.getOrDefault("AWS_REGION", "us-east-1");
+    S3ClientBuilder s3 =
+        S3Client.builder()
+            .region(Region.of(region))
+            .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD));
+    String endpoint = env.get("GENVAULT_S3_ENDPOINT");
+    if (endpoint != null && !endpoint.isBlank()) {
+      s3.endpointOverride(URI.create(endpoint))
+          .forcePathStyle(true)
+          .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+          .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+    }
+    return s3.build();
+  }
+
+  /** Files in {@code GENVAULT_S3_BUCKET} through the client when there is one, else the folder. */
+  static BlobStore blobStore(Map<String, String> env, @Nullable S3Client s3, Path data) {
+    if (s3 == null) {
+      return BlobStore.filesystem(data.resolve("blobs"));
+    }
+    return S3BlobStore.create(s3, env.get("GENVAULT_S3_BUCKET").strip());
   }
 
   /** The OpenAI-compatible client when {@code OPENAI_API_KEY} is set, else none. */

@@ -42,6 +42,19 @@ class QuickstartTest {
   }
 
   @Test
+  void files_go_to_s3_when_GENVAULT_S3_BUCKET_is_set_and_to_the_folder_otherwise() {
+    Map<String, String> env =
+        Map.of("GENVAULT_S3_BUCKET", "files", "GENVAULT_S3_ENDPOINT", "http://127.0.0.1:9");
+    try (software.amazon.awssdk.services.s3.S3Client s3 = Quickstart.s3(env)) {
+      assertThat(s3).isNotNull();
+      assertThat(Quickstart.blobStore(env, s3, data))
+          .isInstanceOf(dev.genvault.s3.S3BlobStore.class);
+    }
+    assertThat(Quickstart.s3(Map.of())).isNull();
+    assertThat(Quickstart.blobStore(Map.of(), null, data).toString()).startsWith("FileBlobStore");
+  }
+
+  @Test
   void
       the_quick_start_prints_id_text_cost_the_dedup_hit_how_to_read_the_rows_and_what_serves_urls() {
     Path database = data.resolve("genvault.db");

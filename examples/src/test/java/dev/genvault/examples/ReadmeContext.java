@@ -9,6 +9,7 @@ import dev.genvault.spi.BlobStore;
 import dev.genvault.spi.ForwardingGenerationStore;
 import dev.genvault.spi.GenerationStore;
 import javax.sql.DataSource;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * What the READMEs' Java snippets take as given, by the names they use: {@link ReadmeSnippetsTest}
@@ -23,6 +24,7 @@ abstract class ReadmeContext {
   GenerationStore store;
   CostCalculator prices;
   MyExistingClient myExistingClient;
+  S3Client s3;
 
   /** The signed-in user of a request, or null. */
   abstract String currentUser(HttpExchange exchange);

@@ -44,6 +44,7 @@ class ReadmeSnippetsTest {
           "dev.genvault.http.*",
           "dev.genvault.jdbc.*",
           "dev.genvault.openai.*",
+          "dev.genvault.s3.*",
           "dev.genvault.spi.*",
           "dev.genvault.tck.*",
           "java.io.*",
@@ -52,7 +53,12 @@ class ReadmeSnippetsTest {
           "java.nio.file.*",
           "java.time.*",
           "java.util.*",
-          "javax.sql.*");
+          "javax.sql.*",
+          "software.amazon.awssdk.core.checksums.*",
+          "software.amazon.awssdk.core.retry.*",
+          "software.amazon.awssdk.regions.*",
+          "software.amazon.awssdk.services.s3.*",
+          "software.amazon.awssdk.services.s3.presigner.*");
 
   @TempDir Path work;
 

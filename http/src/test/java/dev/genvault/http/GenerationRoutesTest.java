@@ -13,6 +13,7 @@ import dev.genvault.ModelClient;
 import dev.genvault.ModelResult;
 import dev.genvault.PersistenceException;
 import dev.genvault.PersistentGenerator;
+import dev.genvault.internal.ContentTypes;
 import dev.genvault.spi.BlobStore;
 import dev.genvault.spi.Chunk;
 import dev.genvault.spi.DedupCache;
@@ -64,7 +65,14 @@ class GenerationRoutesTest {
         public boolean delete(String key) {
           return blobs.delete(key);
         }
+
+        @Override
+        public Optional<URI> url(BlobRef ref) {
+          String base = urlBase;
+          return base == null ? Optional.empty() : Optional.of(URI.create(base + ref.key()));
+        }
       };
+  private volatile @Nullable String urlBase;
   private volatile Authorizer authorizer =
       (exchange, owner) ->
           !"secret".equals(owner.userId())
@@ -235,6 +243,18 @@ class GenerationRoutesTest {
         .contains("{\"text\":\"partial\"}")
         .contains("event: error")
         .contains("upstream broke");
+  }
+
+  @Test
+  void a_file_redirects_to_the_url_the_blob_store_mints_when_it_gives_one() throws Exception {
+    Generation g = image("a square");
+    urlBase = "https://cdn.example.com/files/";
+    HttpResponse<byte[]> redirect = getBytes("/image/" + g.id() + "/0");
+    assertThat(redirect.statusCode()).isEqualTo(302);
+    assertThat(redirect.headers().firstValue("Location"))
+        .contains("https://cdn.example.com/files/" + g.blobs().get(0).key());
+    assertThat(redirect.headers().firstValue("Cache-Control")).contains("no-store");
+    assertThat(redirect.body()).isEmpty();
   }
 
   @Test
@@ -492,10 +512,10 @@ class GenerationRoutesTest {
 
   @Test
   void magic_bytes_decide_the_type() {
-    assertThat(BlobAnswer.sniff(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 0}, 4))
+    assertThat(ContentTypes.sniff(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 0}, 4))
         .isEqualTo("image/jpeg");
-    assertThat(BlobAnswer.sniff("GIF89a".getBytes(), 6)).isEqualTo("image/gif");
-    assertThat(BlobAnswer.sniff("RIFF\0\0\0\0WEBP".getBytes(), 12)).isEqualTo("image/webp");
-    assertThat(BlobAnswer.sniff("<svg>".getBytes(), 5)).isNull();
+    assertThat(ContentTypes.sniff("GIF89a".getBytes(), 6)).isEqualTo("image/gif");
+    assertThat(ContentTypes.sniff("RIFF\0\0\0\0WEBP".getBytes(), 12)).isEqualTo("image/webp");
+    assertThat(ContentTypes.sniff("<svg>".getBytes(), 5)).isNull();
   }
 }

@@ -8,12 +8,19 @@ import dev.genvault.spi.BlobStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -52,6 +59,11 @@ public abstract class BlobStoreContract {
     closeBlobStore(blobs);
   }
 
+  /** The eight bytes every PNG starts with, then text: a store that sniffs sees a PNG. */
+  private static final byte[] PNG_SIGNATURE_AND_TEXT = {
+    (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 'p', 'r', 'e', 't', 'e', 'n', 'd'
+  };
+
   /** Reads a stored file whole. */
   protected byte[] read(String key) throws IOException {
     try (InputStream in = blobs.open(key).orElseThrow()) {
@@ -63,8 +75,11 @@ public abstract class BlobStoreContract {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
   }
 
-  /** A deterministic stream of pseudo-random bytes that never holds them all in memory. */
-  private static InputStream randomStream(long size, long seed) {
+  /**
+   * A deterministic stream of {@code size} pseudo-random bytes that never holds them all in memory;
+   * the same seed gives the same bytes. For a backend's own large-file tests too.
+   */
+  public static InputStream randomStream(long size, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     return new InputStream() {
       long left = size;
@@ -98,7 +113,7 @@ public abstract class BlobStoreContract {
   class PutAndGet {
     @Test
     void bytes_come_back_as_stored_with_size_and_sha256() throws Exception {
-      byte[] content = "a small image, pretend".getBytes(StandardCharsets.UTF_8);
+      byte[] content = PNG_SIGNATURE_AND_TEXT;
       BlobRef ref = blobs.put("generations/abc/0.png", content, "image/png");
       assertThat(ref.key()).isEqualTo("generations/abc/0.png");
       assertThat(ref.contentType()).isEqualTo("image/png");
@@ -204,6 +219,44 @@ public abstract class BlobStoreContract {
   }
 
   @Nested
+  @DisplayName("urls")
+  class Urls {
+    @Test
+    void a_url_when_given_is_absolute_http_and_reads_the_stored_bytes() throws Exception {
+      byte[] content = PNG_SIGNATURE_AND_TEXT;
+      BlobRef ref = blobs.put("generations/url/0.png", content, "image/png");
+      Optional<URI> url = blobs.url(ref);
+      if (url.isEmpty()) {
+        return; // this store gives no URLs: readers stream its bytes through open()
+      }
+      assertThat(url.get().isAbsolute()).isTrue();
+      assertThat(url.get().getScheme()).isIn("http", "https");
+      if (fetchesUrls()) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpResponse<byte[]> answer =
+            http.send(HttpRequest.newBuilder(url.get()).GET().build(), BodyHandlers.ofByteArray());
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.body()).isEqualTo(content);
+      }
+    }
+
+    @Test
+    void a_url_is_minted_without_reading_so_asking_twice_is_harmless() {
+      BlobRef ref = blobs.put("generations/url/1.txt", new byte[] {1}, "text/plain");
+      assertThat(blobs.url(ref).isPresent()).isEqualTo(blobs.url(ref).isPresent());
+      assertThat(blobs.open("generations/url/1.txt")).isPresent();
+    }
+  }
+
+  /**
+   * Whether {@link Urls} fetches the URL a store gives and compares the bytes; override with false
+   * when nothing serves the URLs during the test (a public base URL of a CDN, say).
+   */
+  protected boolean fetchesUrls() {
+    return true;
+  }
+
+  @Nested
   @DisplayName("bad keys")
   class BadKeys {
     @ParameterizedTest
@@ -231,6 +284,8 @@ public abstract class BlobStoreContract {
           .isInstanceOf(IllegalArgumentException.class);
       assertThatThrownBy(() -> blobs.open(key)).isInstanceOf(IllegalArgumentException.class);
       assertThatThrownBy(() -> blobs.delete(key)).isInstanceOf(IllegalArgumentException.class);
+      BlobRef ref = new BlobRef(key, null, "image/png", 1, "0".repeat(64));
+      assertThatThrownBy(() -> blobs.url(ref)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.genvault.BlobRef;
 import dev.genvault.spi.BlobStore;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -17,6 +18,14 @@ class FileBlobStoreTest extends BlobStoreContract {
   @Override
   protected BlobStore createBlobStore() {
     return BlobStore.filesystem(root.resolve("blobs"));
+  }
+
+  @Test
+  void with_a_public_base_url_the_url_is_that_base_and_the_key() {
+    BlobStore published = BlobStore.filesystem(root.resolve("pub"), "https://cdn.example.com/g");
+    BlobRef ref = published.put("generations/abc/0.png", new byte[] {1}, "image/png");
+    assertThat(published.url(ref))
+        .contains(URI.create("https://cdn.example.com/g/generations/abc/0.png"));
   }
 
   @Test
