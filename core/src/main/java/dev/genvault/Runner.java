@@ -159,18 +159,8 @@ final class Runner {
       s.listener.cacheHit(stored, original.id());
       return stored;
     }
-    if (s.closed.get()) {
-      // Closing: the generation it waited for was stopped, and no new call starts now.
-      Generation stopped =
-          outcomes.errorRecord(
-              live,
-              ErrorType.INTERRUPTED,
-              "the generator closed while it waited for an identical generation");
-      Generation stored = terminals.persist(stopped, live);
-      finishLive(live, stored, fingerprint, false, null);
-      return stored;
-    }
-    // The generation it waited for failed or vanished: make the call itself.
+    // The generation it waited for failed or vanished: make the call itself (unless the generator
+    // is closing: runLeader starts no call then).
     return runLeader(live, client, fingerprint, false);
   }
 

@@ -93,13 +93,7 @@ public final class RecordJson {
         }
         w.endArray();
       }
-      case TEXT_MAP -> {
-        w.beginObject();
-        for (Map.Entry<String, String> e : ((Map<String, String>) value).entrySet()) {
-          w.name(e.getKey()).value(e.getValue());
-        }
-        w.endObject();
-      }
+      case TEXT_MAP -> writeStringMap(w, (Map<String, String>) value);
     }
   }
 
@@ -246,14 +240,15 @@ public final class RecordJson {
 
   /** A string map as a JSON object (e.g. metadata). */
   public static String stringMap(Map<String, String> map) {
-    return write(
-        w -> {
-          w.beginObject();
-          for (Map.Entry<String, String> e : map.entrySet()) {
-            w.name(e.getKey()).value(e.getValue());
-          }
-          w.endObject();
-        });
+    return write(w -> writeStringMap(w, map));
+  }
+
+  private static void writeStringMap(JsonWriter w, Map<String, String> map) throws IOException {
+    w.beginObject();
+    for (Map.Entry<String, String> e : map.entrySet()) {
+      w.name(e.getKey()).value(e.getValue());
+    }
+    w.endObject();
   }
 
   /** Reads a string map written by {@link #stringMap(Map)}. */

@@ -25,9 +25,29 @@ final class ChatCodec {
 
   private ChatCodec() {}
 
-  /** The request body: every field of the request that this API takes. */
-  static String body(GenerationRequest r, boolean streaming) {
+  /**
+   * Refuses what this API cannot send, before anything is stored or written: image options, and
+   * caller-given JSON that does not parse. Cheap: the conversation is not written.
+   */
+  static void check(GenerationRequest r) {
     Unsent.refuse(r, "chat completions API", RequestField.IMAGE_SIZE, RequestField.IMAGE_QUALITY);
+    Json.check(r.responseFormat());
+    checkCommon(r);
+  }
+
+  /** The caller-given JSON that both text APIs send alike: tools, tool choice, parameters. */
+  static void checkCommon(GenerationRequest r) {
+    Json.check(r.tools());
+    String choice = r.toolChoice() == null ? null : r.toolChoice().strip();
+    if (choice != null && choice.startsWith("{")) {
+      Json.check(choice);
+    }
+    r.parameters().values().forEach(Json::check);
+  }
+
+  /** The request body: every field of the request that this API takes ({@link #check}ed first). */
+  static String body(GenerationRequest r, boolean streaming) {
+    check(r);
     return Json.write(
         w -> {
           w.beginObject();

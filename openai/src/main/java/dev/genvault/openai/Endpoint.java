@@ -44,6 +44,8 @@ final class Endpoint {
    * The endpoint, checked.
    *
    * @param baseUrl the base URL, or null or blank for OpenAI's
+   * @param baseUrlSource where the base URL came from, named in a message about it (e.g. {@code
+   *     OPENAI_BASE_URL}), or null when the caller set it
    * @throws IllegalStateException if there is no key
    * @throws IllegalArgumentException if the base URL, the key or a header cannot be used, saying
    *     what to change
@@ -51,6 +53,7 @@ final class Endpoint {
   static Endpoint of(
       @Nullable String apiKey,
       @Nullable String baseUrl,
+      @Nullable String baseUrlSource,
       @Nullable String apiKeyHeader,
       @Nullable String organization,
       @Nullable String project,
@@ -65,7 +68,8 @@ final class Endpoint {
     }
     if (HttpUrl.parse(url) == null) {
       throw new IllegalArgumentException(
-          "the base URL \""
+          (baseUrlSource == null ? "" : baseUrlSource + ": ")
+              + "the base URL \""
               + url
               + "\" is not an http(s) URL: start it with https:// (or http:// for a server on"
               + " your machine or network), e.g. https://api.openai.com/v1 or"

@@ -39,26 +39,9 @@ final class ImagesCodec {
     }
   }
 
-  /** The request body: every field of the request that this API takes. */
+  /** The request body: every field of the request that this API takes ({@link #check}ed first). */
   static String body(GenerationRequest r) {
-    Unsent.refuse(
-        r,
-        "images API",
-        RequestField.SYSTEM,
-        RequestField.TEMPERATURE,
-        RequestField.TOP_P,
-        RequestField.MAX_OUTPUT_TOKENS,
-        RequestField.SEED,
-        RequestField.STOP,
-        RequestField.RESPONSE_FORMAT,
-        RequestField.TOOLS,
-        RequestField.TOOL_CHOICE);
-    if (r.messages().size() > 1) {
-      throw new IllegalArgumentException(
-          "the images API takes one prompt, not a conversation of "
-              + r.messages().size()
-              + " messages: use prompt(...) or a single message");
-    }
+    check(r);
     String prompt =
         r.prompt() != null
             ? r.prompt()
@@ -83,6 +66,32 @@ final class ImagesCodec {
           ChatCodec.parameters(w, r.parameters());
           w.endObject();
         });
+  }
+
+  /**
+   * Refuses what the images API cannot send, before anything is stored or written: the text-only
+   * fields, a conversation, parameters that are not JSON.
+   */
+  static void check(GenerationRequest r) {
+    Unsent.refuse(
+        r,
+        "images API",
+        RequestField.SYSTEM,
+        RequestField.TEMPERATURE,
+        RequestField.TOP_P,
+        RequestField.MAX_OUTPUT_TOKENS,
+        RequestField.SEED,
+        RequestField.STOP,
+        RequestField.RESPONSE_FORMAT,
+        RequestField.TOOLS,
+        RequestField.TOOL_CHOICE);
+    if (r.messages().size() > 1) {
+      throw new IllegalArgumentException(
+          "the images API takes one prompt, not a conversation of "
+              + r.messages().size()
+              + " messages: use prompt(...) or a single message");
+    }
+    r.parameters().values().forEach(Json::check);
   }
 
   /**

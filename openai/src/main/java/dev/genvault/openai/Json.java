@@ -105,8 +105,15 @@ final class Json {
     }
   }
 
-  /** Writes a JSON document the caller gave as text, after checking that it is JSON. */
-  static void rawValue(JsonWriter w, String json) throws IOException {
+  /**
+   * Checks that JSON the caller gave as text is one JSON value (nothing to check for null).
+   *
+   * @throws IllegalArgumentException if it is not
+   */
+  static void check(@Nullable String json) {
+    if (json == null) {
+      return;
+    }
     try (JsonReader check = JsonReader.of(new Buffer().writeUtf8(json))) {
       check.skipValue();
       if (check.peek() != JsonReader.Token.END_DOCUMENT) {
@@ -114,7 +121,13 @@ final class Json {
       }
     } catch (JsonEncodingException | JsonDataException e) {
       throw new IllegalArgumentException("a request parameter is not valid JSON: " + json, e);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
     }
+  }
+
+  /** Writes a JSON document the caller gave as text, already {@linkplain #check checked}. */
+  static void rawValue(JsonWriter w, String json) throws IOException {
     try (BufferedSink sink = w.valueSink()) {
       sink.writeUtf8(json);
     }

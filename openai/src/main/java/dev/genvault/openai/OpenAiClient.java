@@ -156,24 +156,36 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
 
   /**
    * Refuses, before anything is stored or sent, a request this client cannot send as it is: a kind
-   * it does not generate, parameters the chosen API does not take, JSON that does not parse. It
-   * builds the request body that {@link #generate} would send.
+   * it does not generate, parameters the chosen API does not take, JSON that does not parse. The
+   * same checks run again when the body is written; the conversation itself is not written here.
    */
   @Override
-  public void check(GenerationRequest request) {
-    body(request);
+  public void check(GenerationRequest r) {
+    if (r.kind() == GenerationKind.IMAGE) {
+      ImagesCodec.check(r);
+    } else if (r.kind() != GenerationKind.TEXT) {
+      throw notTextOrImage(r);
+    } else if (api == Api.RESPONSES) {
+      ResponsesCodec.check(r);
+    } else {
+      ChatCodec.check(r);
+    }
   }
 
-  /** The body this client sends for the request, by its kind and the chosen API. */
+  /** The body this client sends for the request; each codec checks the request first. */
   private String body(GenerationRequest r) {
     if (r.kind() == GenerationKind.IMAGE) {
       return ImagesCodec.body(r);
     }
     if (r.kind() != GenerationKind.TEXT) {
-      throw new IllegalArgumentException(
-          "the OpenAI client generates text and images, not " + r.kind().wireName());
+      throw notTextOrImage(r);
     }
     return api == Api.RESPONSES ? ResponsesCodec.body(r, streaming) : ChatCodec.body(r, streaming);
+  }
+
+  private static IllegalArgumentException notTextOrImage(GenerationRequest r) {
+    return new IllegalArgumentException(
+        "the OpenAI client generates text and images, not " + r.kind().wireName());
   }
 
   /** Closes the HTTP pools this client made; a shared {@link OkHttpClient} is left alone. */
@@ -396,15 +408,9 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
     public OpenAiClient build() {
       String key = apiKey != null ? apiKey : environment.apply("OPENAI_API_KEY");
       String url = baseUrl != null ? baseUrl : environment.apply("OPENAI_BASE_URL");
-      Endpoint endpoint;
-      try {
-        endpoint = Endpoint.of(key, url, apiKeyHeader, organization, project, queryParameters);
-      } catch (IllegalArgumentException e) {
-        if (baseUrl == null && url != null && e.getMessage().startsWith("the base URL")) {
-          throw new IllegalArgumentException("OPENAI_BASE_URL: " + e.getMessage(), e);
-        }
-        throw e;
-      }
+      String source = baseUrl != null ? null : "OPENAI_BASE_URL";
+      Endpoint endpoint =
+          Endpoint.of(key, url, source, apiKeyHeader, organization, project, queryParameters);
       return new OpenAiClient(this, endpoint);
     }
   }

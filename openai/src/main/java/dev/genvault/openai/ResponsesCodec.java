@@ -34,7 +34,7 @@ final class ResponsesCodec {
    * @throws IllegalArgumentException for a field this API does not take, saying what to change
    */
   static String body(GenerationRequest r, boolean streaming) {
-    refuseUnsupported(r);
+    check(r);
     return Json.write(
         w -> {
           w.beginObject();
@@ -64,7 +64,22 @@ final class ResponsesCodec {
         });
   }
 
-  /** What the Responses API does not take, refused before anything is sent. */
+  /**
+   * Refuses what the Responses API does not take, and caller-given JSON that does not parse or
+   * cannot become its {@code text.format}, before anything is stored or written. Cheap: the
+   * conversation is not written.
+   */
+  static void check(GenerationRequest r) {
+    refuseUnsupported(r);
+    String format = r.responseFormat();
+    if (format != null) {
+      Json.check(format);
+      Json.write(w -> textFormat(w, format)); // small; refuses what text.format cannot hold
+    }
+    ChatCodec.checkCommon(r);
+  }
+
+  /** What the Responses API does not take. */
   private static void refuseUnsupported(GenerationRequest r) {
     try {
       Unsent.refuse(r, "Responses API", RequestField.SEED, RequestField.STOP, RequestField.N);

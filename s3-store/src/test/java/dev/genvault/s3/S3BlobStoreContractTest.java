@@ -14,17 +14,15 @@ class S3BlobStoreContractTest extends BlobStoreContract {
   private static S3Presigner presigner;
 
   @BeforeAll
-  static void startS3Proxy() throws Exception {
-    s3proxy = new S3ProxyFixture();
+  static void useTheSharedS3Proxy() throws Exception {
+    s3proxy = S3ProxyFixture.shared();
     s3 = s3proxy.client();
-    presigner = s3proxy.presigner();
+    presigner = S3ProxyFixture.sharedPresigner();
   }
 
   @AfterAll
-  static void stopS3Proxy() throws Exception {
-    presigner.close();
+  static void closeClient() {
     s3.close();
-    s3proxy.close();
   }
 
   @Override

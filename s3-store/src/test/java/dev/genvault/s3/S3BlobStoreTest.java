@@ -19,7 +19,6 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,15 +40,9 @@ class S3BlobStoreTest {
   private String bucket;
 
   @BeforeAll
-  static void startS3Proxy() throws Exception {
-    s3proxy = new S3ProxyFixture();
-    presigner = s3proxy.presigner();
-  }
-
-  @AfterAll
-  static void stopS3Proxy() throws Exception {
-    presigner.close();
-    s3proxy.close();
+  static void useTheSharedS3Proxy() throws Exception {
+    s3proxy = S3ProxyFixture.shared();
+    presigner = S3ProxyFixture.sharedPresigner();
   }
 
   @BeforeEach

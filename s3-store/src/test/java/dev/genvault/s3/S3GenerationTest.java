@@ -29,7 +29,6 @@ import java.util.Base64;
 import java.util.concurrent.atomic.AtomicInteger;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,15 +55,9 @@ class S3GenerationTest {
   private String bucket;
 
   @BeforeAll
-  static void startS3Proxy() throws Exception {
-    s3proxy = new S3ProxyFixture();
-    presigner = s3proxy.presigner();
-  }
-
-  @AfterAll
-  static void stopS3Proxy() throws Exception {
-    presigner.close();
-    s3proxy.close();
+  static void useTheSharedS3Proxy() throws Exception {
+    s3proxy = S3ProxyFixture.shared();
+    presigner = S3ProxyFixture.sharedPresigner();
   }
 
   @BeforeEach

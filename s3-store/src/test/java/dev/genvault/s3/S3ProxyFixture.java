@@ -31,6 +31,8 @@ final class S3ProxyFixture implements AutoCloseable {
       StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
 
   private static final AtomicInteger buckets = new AtomicInteger();
+  private static S3ProxyFixture shared;
+  private static S3Presigner sharedPresigner;
 
   private final BlobStoreContext context;
   private final S3Proxy proxy;
@@ -53,6 +55,36 @@ final class S3ProxyFixture implements AutoCloseable {
         .atMost(Duration.ofSeconds(30))
         .until(() -> proxy.getState().equals(AbstractLifeCycle.STARTED));
     endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
+  }
+
+  /**
+   * One S3Proxy for the whole test JVM (each test takes a bucket of its own), stopped when the JVM
+   * exits: starting one per test class only repeated the same work.
+   */
+  static synchronized S3ProxyFixture shared() throws Exception {
+    if (shared == null) {
+      S3ProxyFixture started = new S3ProxyFixture();
+      sharedPresigner = started.presigner();
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      sharedPresigner.close();
+                      started.close();
+                    } catch (Exception ignored) {
+                      // the JVM is going away
+                    }
+                  }));
+      shared = started;
+    }
+    return shared;
+  }
+
+  /** The presigner of the {@link #shared()} proxy. */
+  static synchronized S3Presigner sharedPresigner() throws Exception {
+    shared();
+    return sharedPresigner;
   }
 
   /** A client for this proxy, as the README wires one for an S3-compatible store. */
