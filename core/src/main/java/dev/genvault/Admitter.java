@@ -66,9 +66,13 @@ final class Admitter {
     String remoteLeader = null;
     boolean claimed = false;
     if (localLeader == null) {
-      claimed = cache.claim(fingerprint, id);
+      claimed = cache.claim(request.tenantId(), fingerprint, id);
       if (!claimed) {
-        remoteLeader = cache.inFlight(fingerprint).filter(other -> !other.equals(id)).orElse(null);
+        remoteLeader =
+            cache
+                .inFlight(request.tenantId(), fingerprint)
+                .filter(other -> !other.equals(id))
+                .orElse(null);
       }
     }
     try {
@@ -97,7 +101,7 @@ final class Admitter {
   /** Step 3: a new row copying a complete cached original, or null on a miss. */
   private @Nullable Generation serveFromCache(
       GenerationRequest request, ModelClient client, String fingerprint, String id, Instant now) {
-    Optional<String> originalId = cache.result(fingerprint);
+    Optional<String> originalId = cache.result(request.tenantId(), fingerprint);
     if (originalId.isEmpty()) {
       return null;
     }
@@ -111,7 +115,7 @@ final class Admitter {
     if (original == null
         || original.status() != GenerationStatus.COMPLETE
         || !fingerprint.equals(original.fingerprint())) {
-      cache.invalidate(fingerprint);
+      cache.invalidate(request.tenantId(), fingerprint);
       return null;
     }
     Generation copy = outcomes.copyOf(original, id, request, client.provider(), fingerprint, now);

@@ -1,5 +1,6 @@
 package dev.genvault;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -91,7 +92,7 @@ final class Runner {
     // request arriving right after always finds one or the other.
     if (stored.status() == GenerationStatus.COMPLETE
         && Outcomes.isNormalFinish(stored.finishReason())) {
-      cache.put(fingerprint, stored.id());
+      cache.put(live.request().tenantId(), fingerprint, stored.id());
     }
     finishLive(live, stored, fingerprint, claimed, failure);
     if (failure instanceof InterruptedException && live.cancelReason() == null) {
@@ -110,11 +111,15 @@ final class Runner {
     s.checkpointer.register(live); // for heartbeats while it waits
     live.worker(Thread.currentThread()); // so that close() can interrupt the wait
     Generation original = null;
+    boolean takenOver = false;
     try {
-      original =
-          localLeader != null
-              ? localLeader.done.get()
-              : awaitRemote(Objects.requireNonNull(remoteLeader));
+      if (localLeader != null) {
+        original = localLeader.done.get();
+      } else {
+        RemoteWait wait = awaitRemote(live, fingerprint, Objects.requireNonNull(remoteLeader));
+        original = wait.original();
+        takenOver = wait.takenOver();
+      }
     } catch (InterruptedException e) {
       live.worker(null);
       Thread.interrupted();
@@ -159,26 +164,62 @@ final class Runner {
       s.listener.cacheHit(stored, original.id());
       return stored;
     }
-    // The generation it waited for failed or vanished: make the call itself (unless the generator
-    // is closing: runLeader starts no call then).
-    return runLeader(live, client, fingerprint, false);
+    // The generation it waited for failed or vanished, or its process died and this one took its
+    // claim over: make the call itself (unless the generator is closing: runLeader starts no call
+    // then).
+    return runLeader(live, client, fingerprint, takenOver);
   }
 
-  /** Waits for a generation of another process to end; null if it does not within two leases. */
-  private @Nullable Generation awaitRemote(String id) throws InterruptedException {
+  /** What waiting for another process's generation came to. */
+  private record RemoteWait(@Nullable Generation original, boolean takenOver) {}
+
+  /**
+   * Waits for a generation of another process to end: woken by the cache when its claim is released
+   * (if the cache can tell), polling the store otherwise. If the claim lapses while the generation
+   * is unfinished (its process died), one waiter takes the claim over and the others follow that
+   * one. Gives up after two leases in all, and runs the request unclaimed.
+   */
+  private RemoteWait awaitRemote(LiveGeneration live, String fingerprint, String firstLeader)
+      throws InterruptedException {
+    String tenant = live.request().tenantId();
+    String leader = firstLeader;
+    Duration interval = s.checkpointPolicy.interval();
     long deadline = System.nanoTime() + s.lease.multipliedBy(2).toNanos();
     while (System.nanoTime() < deadline) {
-      try {
-        Optional<Generation> g = s.store.find(id);
-        if (g.isPresent() && g.get().isTerminal()) {
-          return g.get();
-        }
-      } catch (RuntimeException e) {
-        log.debug("waiting for {}: store read failed: {}", id, e.toString());
+      Generation ended = terminalRow(leader);
+      if (ended != null) {
+        return new RemoteWait(ended, false);
       }
-      s.sleeper.sleep(s.checkpointPolicy.interval());
+      Optional<String> holder = cache.inFlight(tenant, fingerprint);
+      if (holder.isPresent()) {
+        leader = holder.get(); // the same leader, or a waiter that took its claim over
+      } else {
+        // Released or lapsed: the leader ended between the two reads, or its process died.
+        ended = terminalRow(leader);
+        if (ended != null) {
+          return new RemoteWait(ended, false);
+        }
+        if (cache.claim(tenant, fingerprint, live.id())) {
+          log.info("generation {} takes over the lapsed claim of {}", live.id(), leader);
+          return new RemoteWait(null, true);
+        }
+      }
+      if (!cache.awaitRelease(tenant, fingerprint, leader, interval)) {
+        s.sleeper.sleep(interval);
+      }
     }
-    return null;
+    return new RemoteWait(null, false);
+  }
+
+  /** The row of a generation if it has ended; null while it runs, if absent or unreadable. */
+  private @Nullable Generation terminalRow(String id) {
+    try {
+      Optional<Generation> g = s.store.find(id);
+      return g.isPresent() && g.get().isTerminal() ? g.get() : null;
+    } catch (RuntimeException e) {
+      log.debug("waiting for {}: store read failed: {}", id, e.toString());
+      return null;
+    }
   }
 
   void finishLive(
@@ -206,7 +247,7 @@ final class Runner {
   void releaseFlight(String fingerprint, LiveGeneration live, boolean claimed) {
     s.inFlight.remove(fingerprint, live);
     if (claimed) {
-      cache.release(fingerprint, live.id());
+      cache.release(live.request().tenantId(), fingerprint, live.id());
     }
   }
 }

@@ -397,6 +397,21 @@ class PersistentGeneratorTest {
             public void invalidate(String key) {
               throw new IllegalStateException("cache down");
             }
+
+            @Override
+            public boolean invalidateIf(String key, String expected) {
+              throw new IllegalStateException("cache down");
+            }
+
+            @Override
+            public boolean renewIf(String key, String expected, Duration ttl) {
+              throw new IllegalStateException("cache down");
+            }
+
+            @Override
+            public boolean awaitChange(String key, String expected, Duration maxWait) {
+              throw new IllegalStateException("cache down");
+            }
           };
       PersistentGenerator genvault = track(builder().cache(broken).build());
       assertThat(genvault.generate(haiku(), ScriptedClient.emitting("fine")).text())
@@ -596,9 +611,11 @@ class PersistentGeneratorTest {
       ScriptedClient client = ScriptedClient.pausingAfter(1, "long ", "answer");
       processA.submit(haiku(), client);
       assertThat(client.paused.await(10, TimeUnit.SECONDS)).isTrue();
-      assertThat(shared.get("inflight:" + Fingerprint.of(haiku(), CacheScope.USER))).isPresent();
+      assertThat(shared.get(FailOpenCache.claimKey("t1", Fingerprint.of(haiku(), CacheScope.USER))))
+          .isPresent();
       cacheTime.advance(Duration.ofMinutes(61));
-      assertThat(shared.get("inflight:" + Fingerprint.of(haiku(), CacheScope.USER))).isEmpty();
+      assertThat(shared.get(FailOpenCache.claimKey("t1", Fingerprint.of(haiku(), CacheScope.USER))))
+          .isEmpty();
       client.gate.countDown();
     }
 

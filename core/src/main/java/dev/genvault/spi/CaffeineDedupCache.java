@@ -96,6 +96,34 @@ final class CaffeineDedupCache implements DedupCache {
   }
 
   @Override
+  public boolean invalidateIf(String key, String expected) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(expected, "expected");
+    boolean[] removed = new boolean[1];
+    cache
+        .asMap()
+        .computeIfPresent(
+            key,
+            (k, old) -> {
+              removed[0] = live(old) && old.value().equals(expected);
+              return removed[0] ? null : old;
+            });
+    return removed[0];
+  }
+
+  @Override
+  public boolean renewIf(String key, String expected, Duration ttl) {
+    checkArguments(key, expected, ttl);
+    Entry renewed = entry(expected, ttl);
+    Entry now =
+        cache
+            .asMap()
+            .computeIfPresent(
+                key, (k, old) -> live(old) && old.value().equals(expected) ? renewed : old);
+    return now == renewed;
+  }
+
+  @Override
   public String toString() {
     return "DedupCache.caffeine("
         + cache.policy().eviction().map(e -> e.getMaximum()).orElse(-1L)

@@ -16,6 +16,12 @@ import java.util.Optional;
  * timeout and report an outage by throwing a {@link RuntimeException}; the generator treats any
  * such exception as a miss and goes on, so a cache outage never fails a generation.
  *
+ * <p><b>Claims:</b> single flight across processes stores a claim (the ID of the generation in
+ * flight) with {@link #putIfAbsent} for one lease, renews it with {@link #renewIf} while the
+ * generation runs and releases it with {@link #invalidateIf}. Both compare the value first, so an
+ * owner whose claim expired and was taken by another process never extends or deletes the new
+ * owner's claim. Every method touches one key, so a sharded backend needs no cross-key work.
+ *
  * <p>The contract is tested by {@code dev.genvault.tck.DedupCacheContract}.
  */
 public interface DedupCache {
@@ -55,4 +61,43 @@ public interface DedupCache {
 
   /** Removes the value under a key; does nothing if there is none. */
   void invalidate(String key);
+
+  /**
+   * Removes the value under a key only if it is live and equal to {@code expected}, atomically
+   * (compare-and-delete): releasing a claim deletes it only while it is still the caller's.
+   *
+   * @return true if this call removed the value
+   */
+  boolean invalidateIf(String key, String expected);
+
+  /**
+   * Gives the value under a key a new time-to-live of {@code ttl} from now, only if it is live and
+   * equal to {@code expected}, atomically (compare-and-renew): a claim is kept alive only by its
+   * owner, and an expired one is not revived.
+   *
+   * @return true if this call renewed the value; false if it was absent, expired or another's
+   * @throws IllegalArgumentException if {@code ttl} is not positive
+   */
+  boolean renewIf(String key, String expected, Duration ttl);
+
+  /**
+   * Waits until the value under a key may no longer be {@code expected} (replaced, removed or
+   * expired) or {@code maxWait} has passed, whichever is first. A cache that is told of changes
+   * (Redis pub/sub, say) wakes a process waiting for another's generation as soon as its claim is
+   * released; the caller still checks the outcome itself, so a missed notice only costs time.
+   *
+   * <p>The default cannot watch a key and returns {@code false} at once: the caller then waits by
+   * its own means and polls.
+   *
+   * @return true if this cache watched the key (it returned on a change or after {@code maxWait});
+   *     false if it cannot watch keys and returned at once
+   * @throws InterruptedException if the thread is interrupted while waiting
+   */
+  default boolean awaitChange(String key, String expected, Duration maxWait)
+      throws InterruptedException {
+    java.util.Objects.requireNonNull(key, "key");
+    java.util.Objects.requireNonNull(expected, "expected");
+    java.util.Objects.requireNonNull(maxWait, "maxWait");
+    return false;
+  }
 }

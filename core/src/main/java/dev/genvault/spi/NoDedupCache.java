@@ -33,6 +33,19 @@ final class NoDedupCache implements DedupCache {
   }
 
   @Override
+  public boolean invalidateIf(String key, String expected) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(expected, "expected");
+    return false;
+  }
+
+  @Override
+  public boolean renewIf(String key, String expected, Duration ttl) {
+    CaffeineDedupCache.checkArguments(key, expected, ttl);
+    return false;
+  }
+
+  @Override
   public String toString() {
     return "DedupCache.none()";
   }

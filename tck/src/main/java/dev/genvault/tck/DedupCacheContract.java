@@ -179,6 +179,101 @@ public abstract class DedupCacheContract {
   }
 
   @Nested
+  @DisplayName("claims: compare-and-delete and compare-and-renew")
+  class Claims {
+    @Test
+    void invalidate_if_removes_only_the_expected_value() {
+      String k = key("release");
+      cache.put(k, "gen-1", Duration.ofMinutes(5));
+      assertThat(cache.invalidateIf(k, "gen-2")).isFalse();
+      assertThat(cache.get(k)).contains("gen-1");
+      assertThat(cache.invalidateIf(k, "gen-1")).isTrue();
+      assertThat(cache.get(k)).isEmpty();
+      assertThat(cache.invalidateIf(k, "gen-1")).isFalse();
+      assertThat(cache.invalidateIf(key("never-there"), "gen-1")).isFalse();
+    }
+
+    @Test
+    void a_late_owner_cannot_release_the_claim_another_took_after_its_own_expired()
+        throws Exception {
+      String k = key("late-release");
+      assertThat(cache.putIfAbsent(k, "first-owner", Duration.ofSeconds(1))).isTrue();
+      elapse(Duration.ofMillis(1500));
+      assertThat(cache.putIfAbsent(k, "second-owner", Duration.ofMinutes(5))).isTrue();
+      assertThat(cache.invalidateIf(k, "first-owner")).isFalse();
+      assertThat(cache.get(k)).contains("second-owner");
+    }
+
+    @Test
+    void renew_if_keeps_the_owners_claim_alive_past_its_first_ttl() throws Exception {
+      String k = key("renew");
+      assertThat(cache.putIfAbsent(k, "owner", Duration.ofSeconds(2))).isTrue();
+      elapse(Duration.ofMillis(1200));
+      assertThat(cache.renewIf(k, "owner", Duration.ofSeconds(2))).isTrue();
+      elapse(Duration.ofMillis(1300)); // 2.5 s after the claim: alive only because it was renewed
+      assertThat(cache.get(k)).contains("owner");
+      assertThat(cache.putIfAbsent(k, "other", Duration.ofMinutes(5))).isFalse();
+    }
+
+    @Test
+    void a_late_owner_cannot_renew_the_claim_another_took() throws Exception {
+      String k = key("late-renew");
+      assertThat(cache.putIfAbsent(k, "first-owner", Duration.ofSeconds(1))).isTrue();
+      elapse(Duration.ofMillis(1500));
+      assertThat(cache.putIfAbsent(k, "second-owner", Duration.ofSeconds(2))).isTrue();
+      assertThat(cache.renewIf(k, "first-owner", Duration.ofMinutes(5))).isFalse();
+      assertThat(cache.get(k)).contains("second-owner");
+      elapse(Duration.ofMillis(2500)); // the second owner's own TTL, not the late renewal's
+      assertThat(cache.get(k)).isEmpty();
+    }
+
+    @Test
+    void an_expired_claim_is_not_revived_by_a_renewal() throws Exception {
+      String k = key("revive");
+      assertThat(cache.putIfAbsent(k, "owner", Duration.ofSeconds(1))).isTrue();
+      elapse(Duration.ofMillis(1500));
+      assertThat(cache.renewIf(k, "owner", Duration.ofMinutes(5))).isFalse();
+      assertThat(cache.get(k)).isEmpty();
+      assertThat(cache.renewIf(key("never-there"), "owner", Duration.ofMinutes(5))).isFalse();
+    }
+
+    @Test
+    void a_renewal_with_a_ttl_that_is_not_positive_is_rejected() {
+      assertThatThrownBy(() -> cache.renewIf(key("zero"), "v", Duration.ZERO))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void a_waiter_returns_once_the_claim_is_released() throws Exception {
+      String k = key("await");
+      cache.put(k, "owner", Duration.ofMinutes(5));
+      ExecutorService pool = Executors.newSingleThreadExecutor();
+      try {
+        Future<Boolean> waiter =
+            pool.submit(() -> cache.awaitChange(k, "owner", Duration.ofMinutes(5)));
+        assertThat(cache.invalidateIf(k, "owner")).isTrue();
+        // Well inside the five minutes it may wait: a watching cache was told, or checks the
+        // value once it watches; a cache that cannot watch returns false at once.
+        waiter.get(60, TimeUnit.SECONDS);
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+
+    @Test
+    void a_waiter_on_a_value_that_is_already_gone_returns_at_once() throws Exception {
+      ExecutorService pool = Executors.newSingleThreadExecutor();
+      try {
+        Future<Boolean> waiter =
+            pool.submit(() -> cache.awaitChange(key("gone"), "owner", Duration.ofMinutes(5)));
+        waiter.get(60, TimeUnit.SECONDS);
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  @Nested
   @DisplayName("null arguments")
   class NullArguments {
     @Test
@@ -187,6 +282,10 @@ public abstract class DedupCacheContract {
       assertThatThrownBy(() -> cache.put(null, "v", Duration.ofMinutes(1)))
           .isInstanceOf(NullPointerException.class);
       assertThatThrownBy(() -> cache.put(key("k"), null, Duration.ofMinutes(1)))
+          .isInstanceOf(NullPointerException.class);
+      assertThatThrownBy(() -> cache.invalidateIf(key("k"), null))
+          .isInstanceOf(NullPointerException.class);
+      assertThatThrownBy(() -> cache.renewIf(null, "v", Duration.ofMinutes(1)))
           .isInstanceOf(NullPointerException.class);
     }
   }
