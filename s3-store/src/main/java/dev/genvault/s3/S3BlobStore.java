@@ -5,7 +5,6 @@ import dev.genvault.PersistenceException;
 import dev.genvault.internal.ContentTypes;
 import dev.genvault.spi.BlobKeys;
 import dev.genvault.spi.BlobStore;
-import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
@@ -100,7 +99,7 @@ public final class S3BlobStore implements BlobStore {
     String objectKey = objectKey(key);
     Objects.requireNonNull(content, "content");
     Objects.requireNonNull(contentType, "contentType");
-    return uploads.put(key, objectKey, new ByteArrayInputStream(content));
+    return uploads.put(key, objectKey, content);
   }
 
   @Override

@@ -15,6 +15,10 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -24,10 +28,14 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 /**
  * Streams one file into S3: one PUT up to the threshold, else a multipart upload in parts of that
  * size through one reused buffer, aborted if anything fails. Bodies are re-readable from the
- * buffer, so the client can retry a request.
+ * buffer, so the client can retry a request. The SHA-256 kept on the ref is computed on another
+ * thread while each request is sent, not before it (only the Content-MD5 has to come first).
  */
 final class Uploads {
   private static final int MAX_PARTS = 10_000;
+
+  /** Below this, hashing takes less time than handing it to another thread. */
+  private static final int HASH_ASIDE_MIN = 64 * 1024;
 
   private final S3Client s3;
   private final String bucket;
@@ -37,6 +45,17 @@ final class Uploads {
     this.s3 = s3;
     this.bucket = bucket;
     this.partSize = partSize;
+  }
+
+  /** A file already in memory: one PUT straight from the array (no copy) up to the threshold. */
+  BlobRef put(String key, String objectKey, byte[] content) {
+    if (content.length > partSize) {
+      return put(key, objectKey, new ByteArrayInputStream(content));
+    }
+    String type = ContentTypes.detect(content, content.length);
+    MessageDigest sha = Hashing.sha256();
+    putObject(key, objectKey, type, content, content.length, sha);
+    return new BlobRef(key, null, type, content.length, HexFormat.of().formatHex(sha.digest()));
   }
 
   BlobRef put(String key, String objectKey, InputStream stream) {
@@ -51,14 +70,16 @@ final class Uploads {
     }
     String type = ContentTypes.detect(buffer, n);
     if (n < partSize || atEnd(key, content)) {
-      sha.update(buffer, 0, n);
-      putObject(key, objectKey, type, buffer, n);
+      putObject(key, objectKey, type, buffer, n, sha);
       return new BlobRef(key, null, type, n, HexFormat.of().formatHex(sha.digest()));
     }
     return multipart(key, objectKey, type, content, buffer, sha);
   }
 
-  private void putObject(String key, String objectKey, String type, byte[] body, int n) {
+  /** One PUT of {@code body[0, n)}; {@code sha} has taken in those bytes when it returns. */
+  private void putObject(
+      String key, String objectKey, String type, byte[] body, int n, MessageDigest sha) {
+    FutureTask<Void> hash = hashAside(sha, body, n);
     try {
       s3.putObject(
           r ->
@@ -69,7 +90,55 @@ final class Uploads {
                   .contentMD5(md5(body, n)),
           body(body, n, type));
     } catch (SdkException e) {
+      hash.cancel(false);
       throw new PersistenceException("could not write blob " + key, e);
+    } catch (RuntimeException e) {
+      hash.cancel(false);
+      throw e;
+    }
+    join(hash);
+  }
+
+  /**
+   * Starts {@code sha.update(buffer, 0, n)} on the common pool for a large range; {@link #join}
+   * runs it on the caller's thread if no pool thread has taken it by then.
+   */
+  private static FutureTask<Void> hashAside(MessageDigest sha, byte[] buffer, int n) {
+    FutureTask<Void> task =
+        new FutureTask<>(
+            () -> {
+              sha.update(buffer, 0, n);
+              return null;
+            });
+    if (n >= HASH_ASIDE_MIN) {
+      try {
+        ForkJoinPool.commonPool().execute(task);
+      } catch (RejectedExecutionException e) {
+        // join runs it here
+      }
+    }
+    return task;
+  }
+
+  /** Waits for a hash started by {@link #hashAside}, running it here if it has not started. */
+  private static void join(FutureTask<Void> hash) {
+    hash.run();
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          hash.get();
+          return;
+        } catch (InterruptedException e) {
+          interrupted = true; // the hash is short and its buffer must not be reused before it ends
+        } catch (ExecutionException e) {
+          throw new IllegalStateException("hashing the upload failed", e.getCause());
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -101,19 +170,26 @@ final class Uploads {
               false,
               null);
         }
-        sha.update(buffer, 0, n);
         size += n;
         int length = n;
-        UploadPartResponse part =
-            s3.uploadPart(
-                r ->
-                    r.bucket(bucket)
-                        .key(objectKey)
-                        .uploadId(uploadId)
-                        .partNumber(partNumber)
-                        .contentLength((long) length)
-                        .contentMD5(md5(buffer, length)),
-                body(buffer, length, type));
+        FutureTask<Void> hash = hashAside(sha, buffer, length);
+        UploadPartResponse part;
+        try {
+          part =
+              s3.uploadPart(
+                  r ->
+                      r.bucket(bucket)
+                          .key(objectKey)
+                          .uploadId(uploadId)
+                          .partNumber(partNumber)
+                          .contentLength((long) length)
+                          .contentMD5(md5(buffer, length)),
+                  body(buffer, length, type));
+        } catch (RuntimeException e) {
+          hash.cancel(false);
+          throw e;
+        }
+        join(hash); // before the buffer takes the next part
         parts.add(CompletedPart.builder().partNumber(partNumber).eTag(part.eTag()).build());
         n = fill(key, content, buffer, 0);
       }

@@ -156,6 +156,21 @@ class S3BlobStoreTest {
   }
 
   @Test
+  void bytes_above_the_threshold_go_in_parts_too() throws Exception {
+    S3BlobStore blobs = store().multipartThreshold(5 * MIB).build();
+    byte[] content = new byte[5 * MIB + 1];
+    new SplittableRandom(5).nextBytes(content);
+    BlobRef ref = blobs.put("generations/mb/0.bin", content, "application/zip");
+    assertThat(ref.sha256()).isEqualTo(sha256(content));
+    assertThat(log.operations())
+        .containsExactly(
+            "CreateMultipartUpload", "UploadPart", "UploadPart", "CompleteMultipartUpload");
+    try (InputStream in = blobs.open("generations/mb/0.bin").orElseThrow()) {
+      assertThat(in.readAllBytes()).isEqualTo(content);
+    }
+  }
+
+  @Test
   void a_file_of_exactly_the_threshold_goes_in_one_put() {
     S3BlobStore blobs = store().multipartThreshold(5 * MIB).build();
     BlobRef ref =

@@ -137,6 +137,16 @@ public abstract class BlobStoreContract {
     }
 
     @Test
+    void a_mebibyte_of_bytes_comes_back_with_its_size_and_sha256() throws Exception {
+      byte[] content = new byte[1024 * 1024 + 3];
+      new SplittableRandom(11).nextBytes(content);
+      BlobRef ref = blobs.put("generations/abc/2.bin", content, "application/octet-stream");
+      assertThat(ref.size()).isEqualTo(content.length);
+      assertThat(ref.sha256()).isEqualTo(sha256(content));
+      assertThat(read("generations/abc/2.bin")).isEqualTo(content);
+    }
+
+    @Test
     void empty_content_is_a_valid_file() throws Exception {
       BlobRef ref = blobs.put("generations/abc/empty.txt", new byte[0], "text/plain");
       assertThat(ref.size()).isZero();
