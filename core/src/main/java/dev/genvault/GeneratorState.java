@@ -3,6 +3,7 @@ package dev.genvault;
 import dev.genvault.spi.BlobStore;
 import dev.genvault.spi.DedupCache;
 import dev.genvault.spi.GenerationStore;
+import dev.genvault.spi.GroupCommitStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,7 +77,12 @@ final class GeneratorState {
 
   /** The state of a generator built by {@code b}, running its work on {@code executor}. */
   static GeneratorState of(PersistentGenerator.Builder b, Executor executor) {
-    GenerationStore store = Objects.requireNonNull(b.store);
+    GenerationStore given = Objects.requireNonNull(b.store);
+    // Group commit wherever it saves commits: concurrent pending and terminal rows in one batch.
+    GenerationStore store =
+        given.writesBatchesAtOnce() && !(given instanceof GroupCommitStore)
+            ? GroupCommitStore.wrap(given)
+            : given;
     // Whole microseconds everywhere: the precision every store keeps, so records round-trip.
     Clock clock = Clock.tick(b.clock == null ? Clock.systemUTC() : b.clock, Duration.ofNanos(1000));
     Sleeper sleeper = b.sleeper == null ? Sleeper.SYSTEM : b.sleeper;

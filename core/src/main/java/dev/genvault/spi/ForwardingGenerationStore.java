@@ -58,6 +58,21 @@ public abstract class ForwardingGenerationStore implements GenerationStore {
   }
 
   @Override
+  public List<RowOutcome> insertAll(List<Generation> generations) {
+    return delegate.insertAll(generations);
+  }
+
+  @Override
+  public List<RowOutcome> finishAll(List<Generation> terminals) {
+    return delegate.finishAll(terminals);
+  }
+
+  @Override
+  public boolean writesBatchesAtOnce() {
+    return delegate.writesBatchesAtOnce();
+  }
+
+  @Override
   public Optional<Generation> find(String id) {
     return delegate.find(id);
   }

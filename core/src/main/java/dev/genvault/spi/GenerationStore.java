@@ -8,6 +8,7 @@ import dev.genvault.Page;
 import dev.genvault.SpendQuery;
 import dev.genvault.SpendRow;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -86,6 +87,62 @@ public interface GenerationStore {
    * @throws IllegalArgumentException if the given generation is not terminal
    */
   boolean finish(Generation terminal);
+
+  /**
+   * Inserts live rows as {@link #insert} does, as one write where the backend can: one transaction,
+   * one commit, for all of them. Each row has its own outcome, in the order given: a duplicate ID
+   * or a value the backend refuses fails that row alone, not its neighbours. When this returns,
+   * every row whose outcome is {@linkplain RowOutcome#isApplied() applied} is durable. An outage
+   * fails every row that was not written, each with the retryable exception.
+   *
+   * <p>The default calls {@link #insert} once per row. Stores with a real batch form override it,
+   * and say so through {@link #writesBatchesAtOnce()}.
+   *
+   * @return one outcome per row, in the order given
+   */
+  default List<RowOutcome> insertAll(List<Generation> generations) {
+    List<RowOutcome> outcomes = new ArrayList<>(generations.size());
+    for (Generation g : generations) {
+      try {
+        insert(g);
+        outcomes.add(RowOutcome.applied());
+      } catch (RuntimeException e) {
+        outcomes.add(RowOutcome.failed(e));
+      }
+    }
+    return outcomes;
+  }
+
+  /**
+   * Finishes rows as {@link #finish} does, as one write where the backend can. Each row has its own
+   * outcome, in the order given: {@linkplain RowOutcome#isApplied() applied} where {@link #finish}
+   * would return true, {@linkplain RowOutcome#notApplied() not applied} where it would return
+   * false, failed where it would throw. When this returns, every applied row is durable.
+   *
+   * <p>The default calls {@link #finish} once per row.
+   *
+   * @return one outcome per row, in the order given
+   */
+  default List<RowOutcome> finishAll(List<Generation> terminals) {
+    List<RowOutcome> outcomes = new ArrayList<>(terminals.size());
+    for (Generation g : terminals) {
+      try {
+        outcomes.add(finish(g) ? RowOutcome.applied() : RowOutcome.notApplied());
+      } catch (RuntimeException e) {
+        outcomes.add(RowOutcome.failed(e));
+      }
+    }
+    return outcomes;
+  }
+
+  /**
+   * True if {@link #insertAll} and {@link #finishAll} write a batch at once (one transaction), so
+   * that joining concurrent writes into batches saves commits. False by default: the default batch
+   * forms loop over the single calls.
+   */
+  default boolean writesBatchesAtOnce() {
+    return false;
+  }
 
   /**
    * The generation with this ID. For a live row, {@link Generation#text()} is its stored chunks

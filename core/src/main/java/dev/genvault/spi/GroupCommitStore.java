@@ -1,0 +1,80 @@
+package dev.genvault.spi;
+
+import dev.genvault.Generation;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A store decorator that joins concurrent {@link #insert}s into one {@link
+ * GenerationStore#insertAll}, and concurrent {@link #finish}es into one {@link
+ * GenerationStore#finishAll}: one transaction and one commit for many generations, where the
+ * delegate {@linkplain GenerationStore#writesBatchesAtOnce() writes batches at once}.
+ *
+ * <p>There is no timer. A caller that finds no write in flight writes at once, alone; callers that
+ * arrive while a write is in flight form the next batch (at most {@code maxBatch} rows), which the
+ * oldest of them writes as soon as the write before it ends. Each caller returns when its own row
+ * is durable, with its own outcome: a duplicate ID or a refused value fails that caller alone, and
+ * an outage fails every caller of the batch as it would have failed each alone. A caller waits
+ * uninterruptibly once its row is queued, since the row is written whatever happens to the caller.
+ *
+ * <p>{@code PersistentGenerator} wraps its store in one whenever the store writes batches at once.
+ * Every other method is forwarded unchanged. Thread safe if the delegate is.
+ */
+public final class GroupCommitStore extends ForwardingGenerationStore {
+  /** The default bound on rows per batch. */
+  public static final int DEFAULT_MAX_BATCH = 100;
+
+  private final WriteBatcher inserts;
+  private final WriteBatcher finishes;
+
+  private GroupCommitStore(GenerationStore delegate, int maxBatch) {
+    super(delegate);
+    this.inserts = new WriteBatcher(delegate::insertAll, maxBatch);
+    this.finishes = new WriteBatcher(delegate::finishAll, maxBatch);
+  }
+
+  /** Group commit in batches of at most {@link #DEFAULT_MAX_BATCH} rows. */
+  public static GroupCommitStore wrap(GenerationStore delegate) {
+    return wrap(delegate, DEFAULT_MAX_BATCH);
+  }
+
+  /**
+   * Group commit in batches of at most {@code maxBatch} rows.
+   *
+   * @throws IllegalArgumentException if {@code maxBatch} is less than 1
+   */
+  public static GroupCommitStore wrap(GenerationStore delegate, int maxBatch) {
+    Objects.requireNonNull(delegate, "delegate");
+    if (maxBatch < 1) {
+      throw new IllegalArgumentException("maxBatch must be at least 1: " + maxBatch);
+    }
+    return new GroupCommitStore(delegate, maxBatch);
+  }
+
+  @Override
+  public void insert(Generation generation) {
+    Objects.requireNonNull(generation, "generation");
+    inserts.submit(generation).getOrThrow();
+  }
+
+  @Override
+  public boolean finish(Generation terminal) {
+    Objects.requireNonNull(terminal, "terminal");
+    return finishes.submit(terminal).getOrThrow();
+  }
+
+  @Override
+  public List<RowOutcome> insertAll(List<Generation> generations) {
+    return delegate().insertAll(generations);
+  }
+
+  @Override
+  public List<RowOutcome> finishAll(List<Generation> terminals) {
+    return delegate().finishAll(terminals);
+  }
+
+  @Override
+  public String toString() {
+    return "GroupCommitStore(" + delegate() + ")";
+  }
+}
