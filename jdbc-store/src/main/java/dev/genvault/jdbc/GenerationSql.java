@@ -224,7 +224,7 @@ final class GenerationSql {
   }
 
   /** Binds all of {@link #insert}. */
-  private void bindInsert(SqlStatement<?> s, Generation g) {
+  void bindInsert(SqlStatement<?> s, Generation g) {
     bindRecord(s, g);
     s.bind("kind", g.kind().wireName())
         .bind("userId", g.userId())
@@ -238,7 +238,7 @@ final class GenerationSql {
   }
 
   /** Binds the fields that {@link #insert} and {@link #finish} both write. */
-  private void bindRecord(SqlStatement<?> s, Generation g) {
+  void bindRecord(SqlStatement<?> s, Generation g) {
     Usage usage = g.usage();
     Cost cost = g.cost();
     s.bind("id", g.id())

@@ -12,6 +12,7 @@ import dev.genvault.SpendRow;
 import dev.genvault.spi.Chunk;
 import dev.genvault.spi.GenerationStore;
 import dev.genvault.spi.PageCursor;
+import dev.genvault.spi.RowOutcome;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -53,6 +54,7 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
   private final Dialect dialect;
   private final GenerationSql sql;
   private final Transactions tx;
+  private final BatchWrites batches;
   private final @Nullable HikariDataSource ownedPool;
 
   private JdbcGenerationStore(Jdbi jdbi, Dialect dialect, @Nullable HikariDataSource ownedPool) {
@@ -60,6 +62,7 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
     this.dialect = dialect;
     this.sql = new GenerationSql(dialect.sql());
     this.tx = new Transactions(jdbi, dialect);
+    this.batches = new BatchWrites(jdbi, dialect, sql);
     this.ownedPool = ownedPool;
   }
 
@@ -220,6 +223,23 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
         });
   }
 
+  /** One transaction for the batch; a refused row fails alone (see {@link BatchWrites}). */
+  @Override
+  public List<RowOutcome> insertAll(List<Generation> generations) {
+    return batches.insertAll(generations);
+  }
+
+  @Override
+  public List<RowOutcome> finishAll(List<Generation> terminals) {
+    return batches.finishAll(terminals);
+  }
+
+  /** True: {@code PersistentGenerator} joins concurrent writes into batches for this store. */
+  @Override
+  public boolean writesBatchesAtOnce() {
+    return true;
+  }
+
   // ---------------------------------------------------------------- reads
 
   @Override
@@ -307,35 +327,13 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
   @Override
   public boolean delete(String id) {
     Objects.requireNonNull(id, "id");
-    return tx.inTransaction(
-        id,
-        h -> {
-          h.createUpdate(GenerationSql.DELETE_CHUNKS).bind("id", id).execute();
-          h.createUpdate("DELETE FROM generation_blobs WHERE generation_id = :id")
-              .bind("id", id)
-              .execute();
-          return h.createUpdate("DELETE FROM generations WHERE id = :id").bind("id", id).execute()
-              > 0;
-        });
+    return tx.inTransaction(id, h -> RowDeletes.delete(h, id));
   }
 
   @Override
   public int deleteByUser(String userId) {
     Objects.requireNonNull(userId, "userId");
-    return tx.inTransaction(
-        null,
-        h -> {
-          String ofUser = " IN (SELECT id FROM generations WHERE user_id = :userId)";
-          h.createUpdate("DELETE FROM generation_chunks WHERE generation_id" + ofUser)
-              .bind("userId", userId)
-              .execute();
-          h.createUpdate("DELETE FROM generation_blobs WHERE generation_id" + ofUser)
-              .bind("userId", userId)
-              .execute();
-          return h.createUpdate("DELETE FROM generations WHERE user_id = :userId")
-              .bind("userId", userId)
-              .execute();
-        });
+    return tx.inTransaction(null, h -> RowDeletes.deleteByUser(h, userId));
   }
 
   /** Closes the connection pool if this store made it; a supplied DataSource is left open. */
