@@ -10,6 +10,8 @@ import dev.genvault.PriceSource;
 import dev.genvault.Usage;
 import dev.genvault.internal.RecordJson;
 import dev.genvault.jdbc.JdbcGenerationStore;
+import dev.genvault.spi.GenerationStore;
+import dev.genvault.spi.GroupCommitStore;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -35,9 +37,14 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * A non-streaming generation's persistence, insert pending + terminal update, through {@link
- * JdbcGenerationStore} and through hand-written JDBC doing the same two statements with the same
- * values, on the same HikariCP pool and the same durable embedded PostgreSQL, at 1 and 8 threads.
+ * A non-streaming generation's persistence, insert pending + terminal update, at 1, 8 and 32
+ * threads on the same HikariCP pool and the same durable embedded PostgreSQL: through {@link
+ * JdbcGenerationStore} with group commit (as {@code PersistentGenerator} uses it), through the same
+ * store without group commit, and through hand-written JDBC doing the same two statements with the
+ * same values, one transaction each.
+ *
+ * <p>The {@code pendingInsert_*} benchmarks sample the latency of the pending insert alone (the
+ * time a caller waits before its provider call starts), for the same three paths.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -63,6 +70,7 @@ public class PersistenceBenchmark {
   private EmbeddedPostgres postgres;
   private HikariDataSource pool;
   private JdbcGenerationStore store;
+  private GenerationStore grouped;
   private final IdGenerator ids = IdGenerator.nanoid();
   private final GenerationRequest request =
       GenerationRequest.builder()
@@ -81,6 +89,7 @@ public class PersistenceBenchmark {
     postgres = Databases.durable();
     pool = Databases.pool(postgres, 16);
     store = JdbcGenerationStore.create(pool);
+    grouped = GroupCommitStore.wrap(store);
   }
 
   @TearDown(Level.Trial)
@@ -93,17 +102,20 @@ public class PersistenceBenchmark {
     return Instant.now().truncatedTo(ChronoUnit.MICROS);
   }
 
-  private void genvault() {
+  private Generation pending() {
     Instant created = now();
-    Generation pending =
-        Generation.builder()
-            .id(ids.newId())
-            .request(request)
-            .provider("openai")
-            .fingerprint("0".repeat(64))
-            .createdAt(created)
-            .heartbeatAt(created)
-            .build();
+    return Generation.builder()
+        .id(ids.newId())
+        .request(request)
+        .provider("openai")
+        .fingerprint("0".repeat(64))
+        .createdAt(created)
+        .heartbeatAt(created)
+        .build();
+  }
+
+  private void genvault(GenerationStore store) {
+    Generation pending = pending();
     store.insert(pending);
     Instant done = now();
     store.finish(
@@ -121,7 +133,7 @@ public class PersistenceBenchmark {
             .build());
   }
 
-  private void raw() throws SQLException {
+  private String rawInsert() throws SQLException {
     String id = ids.newId();
     Instant created = now();
     try (Connection c = pool.getConnection();
@@ -137,6 +149,11 @@ public class PersistenceBenchmark {
       ps.setObject(9, created.atOffset(ZoneOffset.UTC));
       ps.executeUpdate();
     }
+    return id;
+  }
+
+  private void raw() throws SQLException {
+    String id = rawInsert();
     Instant done = now();
     try (Connection c = pool.getConnection();
         PreparedStatement ps = c.prepareStatement(UPDATE)) {
@@ -159,8 +176,14 @@ public class PersistenceBenchmark {
 
   @Benchmark
   @Threads(1)
-  public void genvault_1thread() {
-    genvault();
+  public void groupCommit_1thread() {
+    genvault(grouped);
+  }
+
+  @Benchmark
+  @Threads(1)
+  public void store_1thread() {
+    genvault(store);
   }
 
   @Benchmark
@@ -171,13 +194,109 @@ public class PersistenceBenchmark {
 
   @Benchmark
   @Threads(8)
-  public void genvault_8threads() {
-    genvault();
+  public void groupCommit_8threads() {
+    genvault(grouped);
+  }
+
+  @Benchmark
+  @Threads(8)
+  public void store_8threads() {
+    genvault(store);
   }
 
   @Benchmark
   @Threads(8)
   public void rawJdbc_8threads() throws SQLException {
     raw();
+  }
+
+  @Benchmark
+  @Threads(32)
+  public void groupCommit_32threads() {
+    genvault(grouped);
+  }
+
+  @Benchmark
+  @Threads(32)
+  public void store_32threads() {
+    genvault(store);
+  }
+
+  @Benchmark
+  @Threads(32)
+  public void rawJdbc_32threads() throws SQLException {
+    raw();
+  }
+
+  @Benchmark
+  @Threads(1)
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public void pendingInsert_groupCommit_1thread() {
+    grouped.insert(pending());
+  }
+
+  @Benchmark
+  @Threads(1)
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public void pendingInsert_store_1thread() {
+    store.insert(pending());
+  }
+
+  @Benchmark
+  @Threads(1)
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public String pendingInsert_rawJdbc_1thread() throws SQLException {
+    return rawInsert();
+  }
+
+  @Benchmark
+  @Threads(8)
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public void pendingInsert_groupCommit_8threads() {
+    grouped.insert(pending());
+  }
+
+  @Benchmark
+  @Threads(8)
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public void pendingInsert_store_8threads() {
+    store.insert(pending());
+  }
+
+  @Benchmark
+  @Threads(8)
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public String pendingInsert_rawJdbc_8threads() throws SQLException {
+    return rawInsert();
+  }
+
+  @Benchmark
+  @Threads(32)
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public void pendingInsert_groupCommit_32threads() {
+    grouped.insert(pending());
+  }
+
+  @Benchmark
+  @Threads(32)
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public void pendingInsert_store_32threads() {
+    store.insert(pending());
+  }
+
+  @Benchmark
+  @Threads(32)
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public String pendingInsert_rawJdbc_32threads() throws SQLException {
+    return rawInsert();
   }
 }

@@ -10,11 +10,12 @@ import java.util.Objects;
  * GenerationStore#finishAll}: one transaction and one commit for many generations, where the
  * delegate {@linkplain GenerationStore#writesBatchesAtOnce() writes batches at once}.
  *
- * <p>There is no timer. A caller that finds no write in flight writes at once, alone; callers that
- * arrive while a write is in flight form the next batch (at most {@code maxBatch} rows), which the
- * oldest of them writes as soon as the write before it ends. Each caller returns when its own row
- * is durable, with its own outcome: a duplicate ID or a refused value fails that caller alone, and
- * an outage fails every caller of the batch as it would have failed each alone. A caller waits
+ * <p>There is no timer. A caller that finds fewer than {@code maxInFlight} batch writes in flight
+ * writes at once (alone, if no one else is waiting); callers that arrive while {@code maxInFlight}
+ * writes are in flight form the next batch (at most {@code maxBatch} rows), which the oldest of
+ * them writes as soon as one of those writes ends. Each caller returns when its own row is durable,
+ * with its own outcome: a duplicate ID or a refused value fails that caller alone, and an outage
+ * fails every caller of the batch as it would have failed each alone. A caller waits
  * uninterruptibly once its row is queued, since the row is written whatever happens to the caller.
  *
  * <p>{@code PersistentGenerator} wraps its store in one whenever the store writes batches at once.
@@ -24,31 +25,41 @@ public final class GroupCommitStore extends ForwardingGenerationStore {
   /** The default bound on rows per batch. */
   public static final int DEFAULT_MAX_BATCH = 100;
 
+  /** The default bound on batch writes in flight at once, for inserts and for finishes each. */
+  public static final int DEFAULT_MAX_IN_FLIGHT = 2;
+
   private final WriteBatcher inserts;
   private final WriteBatcher finishes;
 
-  private GroupCommitStore(GenerationStore delegate, int maxBatch) {
+  private GroupCommitStore(GenerationStore delegate, int maxBatch, int maxInFlight) {
     super(delegate);
-    this.inserts = new WriteBatcher(delegate::insertAll, maxBatch);
-    this.finishes = new WriteBatcher(delegate::finishAll, maxBatch);
-  }
-
-  /** Group commit in batches of at most {@link #DEFAULT_MAX_BATCH} rows. */
-  public static GroupCommitStore wrap(GenerationStore delegate) {
-    return wrap(delegate, DEFAULT_MAX_BATCH);
+    this.inserts = new WriteBatcher(delegate::insertAll, maxBatch, maxInFlight);
+    this.finishes = new WriteBatcher(delegate::finishAll, maxBatch, maxInFlight);
   }
 
   /**
-   * Group commit in batches of at most {@code maxBatch} rows.
-   *
-   * @throws IllegalArgumentException if {@code maxBatch} is less than 1
+   * Group commit in batches of at most {@link #DEFAULT_MAX_BATCH} rows, at most {@link
+   * #DEFAULT_MAX_IN_FLIGHT} batches in flight.
    */
-  public static GroupCommitStore wrap(GenerationStore delegate, int maxBatch) {
+  public static GroupCommitStore wrap(GenerationStore delegate) {
+    return wrap(delegate, DEFAULT_MAX_BATCH, DEFAULT_MAX_IN_FLIGHT);
+  }
+
+  /**
+   * Group commit in batches of at most {@code maxBatch} rows, at most {@code maxInFlight} batch
+   * writes in flight at once (for inserts, and for finishes).
+   *
+   * @throws IllegalArgumentException if either bound is less than 1
+   */
+  public static GroupCommitStore wrap(GenerationStore delegate, int maxBatch, int maxInFlight) {
     Objects.requireNonNull(delegate, "delegate");
     if (maxBatch < 1) {
       throw new IllegalArgumentException("maxBatch must be at least 1: " + maxBatch);
     }
-    return new GroupCommitStore(delegate, maxBatch);
+    if (maxInFlight < 1) {
+      throw new IllegalArgumentException("maxInFlight must be at least 1: " + maxInFlight);
+    }
+    return new GroupCommitStore(delegate, maxBatch, maxInFlight);
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.genvault.Generation;
 import dev.genvault.PersistenceException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -32,13 +33,15 @@ final class WriteBatcher {
 
   private final Function<List<Generation>, List<RowOutcome>> write;
   private final int maxBatch;
+  private final int maxInFlight;
   private final ReentrantLock lock = new ReentrantLock();
   private final ArrayDeque<Slot> queue = new ArrayDeque<>();
-  private boolean writing;
+  private int inFlight;
 
-  WriteBatcher(Function<List<Generation>, List<RowOutcome>> write, int maxBatch) {
+  WriteBatcher(Function<List<Generation>, List<RowOutcome>> write, int maxBatch, int maxInFlight) {
     this.write = write;
     this.maxBatch = maxBatch;
+    this.maxInFlight = maxInFlight;
   }
 
   /**
@@ -51,7 +54,12 @@ final class WriteBatcher {
     try {
       me = new Slot(row, lock.newCondition());
       queue.add(me);
-      if (writing) {
+      if (inFlight < maxInFlight) {
+        inFlight++;
+        me.lead = true; // so that no other leader takes its row: it writes it itself
+      } else {
+        // A leader that ends hands its place in flight to the oldest queued caller: this one,
+        // unless a batch takes its row first.
         while (me.outcome == null && !me.lead) {
           me.wake.awaitUninterruptibly();
         }
@@ -59,7 +67,6 @@ final class WriteBatcher {
           return me.outcome;
         }
       }
-      writing = true;
     } finally {
       lock.unlock();
     }
@@ -71,8 +78,15 @@ final class WriteBatcher {
     List<Slot> batch = new ArrayList<>();
     lock.lock();
     try {
-      while (batch.size() < maxBatch && !queue.isEmpty()) {
-        batch.add(queue.poll());
+      // Its own row first, then the oldest queued rows that no other leader is about to take.
+      queue.remove(me);
+      batch.add(me);
+      for (Iterator<Slot> it = queue.iterator(); it.hasNext() && batch.size() < maxBatch; ) {
+        Slot s = it.next();
+        if (!s.lead) {
+          batch.add(s);
+          it.remove();
+        }
       }
     } finally {
       lock.unlock();
@@ -109,9 +123,16 @@ final class WriteBatcher {
         s.outcome = outcomes.get(i);
         s.wake.signal();
       }
-      Slot next = queue.peek();
+      // Its place in flight goes to the oldest caller still waiting, if any.
+      Slot next = null;
+      for (Slot s : queue) {
+        if (!s.lead) {
+          next = s;
+          break;
+        }
+      }
       if (next == null) {
-        writing = false;
+        inFlight--;
       } else {
         next.lead = true;
         next.wake.signal();

@@ -160,7 +160,7 @@ class GroupCommitStoreTest extends GenerationStoreContract {
 
     @Test
     void callers_arriving_during_a_write_form_the_next_batch() throws Exception {
-      GroupCommitStore store = GroupCommitStore.wrap(recording);
+      GroupCommitStore store = GroupCommitStore.wrap(recording, 100, 1);
       List<Generation> rows = rows(6);
       for (Future<?> f : insertBehindAHeldWrite(store, rows)) {
         f.get(30, TimeUnit.SECONDS);
@@ -173,7 +173,7 @@ class GroupCommitStoreTest extends GenerationStoreContract {
 
     @Test
     void a_batch_holds_at_most_max_batch_rows() throws Exception {
-      GroupCommitStore store = GroupCommitStore.wrap(recording, 4);
+      GroupCommitStore store = GroupCommitStore.wrap(recording, 4, 1);
       for (Future<?> f : insertBehindAHeldWrite(store, rows(11))) {
         f.get(30, TimeUnit.SECONDS);
       }
@@ -181,8 +181,23 @@ class GroupCommitStoreTest extends GenerationStoreContract {
     }
 
     @Test
+    void a_second_write_goes_in_flight_beside_a_slow_one_and_a_third_waits() throws Exception {
+      GroupCommitStore store = GroupCommitStore.wrap(recording, 100, 2);
+      recording.holdFirst = true;
+      Future<?> slow = pool.submit(() -> store.insert(Fixtures.pending(Fixtures.newId(), T0)));
+      assertThat(recording.firstWriteStarted.await(30, TimeUnit.SECONDS)).isTrue();
+      Generation beside = Fixtures.pending(Fixtures.newId(), T0);
+      store.insert(beside); // not held behind the slow write: there is room for two
+      assertThat(store.find(beside.id())).contains(beside);
+      assertThat(slow.isDone()).isFalse();
+      recording.gate.countDown();
+      slow.get(30, TimeUnit.SECONDS);
+      assertThat(recording.insertBatches).containsExactly(1, 1);
+    }
+
+    @Test
     void a_duplicate_fails_its_own_caller_only() throws Exception {
-      GroupCommitStore store = GroupCommitStore.wrap(recording);
+      GroupCommitStore store = GroupCommitStore.wrap(recording, 100, 1);
       Generation existing = Fixtures.pending(Fixtures.newId(), T0);
       recording.delegateInsert(existing);
       List<Generation> rows = rows(4);
@@ -229,8 +244,45 @@ class GroupCommitStoreTest extends GenerationStoreContract {
   }
 
   @Test
+  void under_many_concurrent_callers_every_row_is_written_once_and_every_caller_released()
+      throws Exception {
+    for (int inFlight = 1; inFlight <= 3; inFlight++) {
+      GenerationStore memory = GenerationStore.inMemory();
+      GroupCommitStore store = GroupCommitStore.wrap(memory, 8, inFlight);
+      ExecutorService pool = Executors.newFixedThreadPool(16);
+      try {
+        List<Future<List<Generation>>> workers = new ArrayList<>();
+        for (int t = 0; t < 16; t++) {
+          workers.add(
+              pool.submit(
+                  () -> {
+                    List<Generation> mine = new ArrayList<>();
+                    for (int i = 0; i < 200; i++) {
+                      Generation g = Fixtures.pending(Fixtures.newId(), T0);
+                      store.insert(g);
+                      assertThat(store.finish(Fixtures.complete(g, T0.plusSeconds(1), "end " + i)))
+                          .isTrue();
+                      mine.add(g);
+                    }
+                    return mine;
+                  }));
+        }
+        for (Future<List<Generation>> w : workers) {
+          for (Generation g : w.get(60, TimeUnit.SECONDS)) {
+            assertThat(memory.find(g.id()).orElseThrow().text()).startsWith("end ");
+          }
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  @Test
   void a_batch_bound_below_one_is_refused() {
-    assertThatThrownBy(() -> GroupCommitStore.wrap(GenerationStore.inMemory(), 0))
+    assertThatThrownBy(() -> GroupCommitStore.wrap(GenerationStore.inMemory(), 0, 1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> GroupCommitStore.wrap(GenerationStore.inMemory(), 1, 0))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }
