@@ -1,26 +1,9 @@
 package dev.genvault.benchmarks;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.genvault.Cost;
-import dev.genvault.Generation;
-import dev.genvault.GenerationRequest;
-import dev.genvault.GenerationStatus;
-import dev.genvault.IdGenerator;
-import dev.genvault.PriceSource;
-import dev.genvault.Usage;
-import dev.genvault.internal.RecordJson;
 import dev.genvault.jdbc.JdbcGenerationStore;
-import dev.genvault.spi.GenerationStore;
-import dev.genvault.spi.GroupCommitStore;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.math.BigDecimal;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Types;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -53,43 +36,15 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 3)
 @Fork(1)
 public class PersistenceBenchmark {
-  private static final String TEXT = "x".repeat(1000);
-  private static final String INSERT =
-      "INSERT INTO generations (id, kind, user_id, tenant_id, model, provider, provider_model,"
-          + " provider_response_id, request, metadata, text, finish_reason, usage, input_tokens,"
-          + " output_tokens, cost_usd, cost_table, saved_cost_usd, status, error_type, error_message,"
-          + " cached_from, fingerprint, created_at, first_token_at, completed_at, updated_at, heartbeat_at)"
-          + " VALUES (?, 'text', ?, ?, ?, 'openai', NULL, NULL, CAST(? AS JSONB), NULL, '', NULL, NULL,"
-          + " NULL, NULL, NULL, NULL, NULL, 'pending', NULL, NULL, NULL, ?, ?, NULL, NULL, ?, ?)";
-  private static final String UPDATE =
-      "UPDATE generations SET text = ?, finish_reason = 'stop', usage = CAST(? AS JSONB),"
-          + " input_tokens = ?, output_tokens = ?, cost_usd = ?, cost_table = ?, status = 'complete',"
-          + " provider_model = ?, provider_response_id = ?, completed_at = ?, updated_at = ?,"
-          + " heartbeat_at = NULL WHERE id = ? AND status IN ('pending', 'streaming')";
-
   private EmbeddedPostgres postgres;
   private HikariDataSource pool;
-  private JdbcGenerationStore store;
-  private GenerationStore grouped;
-  private final IdGenerator ids = IdGenerator.nanoid();
-  private final GenerationRequest request =
-      GenerationRequest.builder()
-          .model("gpt-4o-mini")
-          .prompt("Write a haiku about durable storage")
-          .userId("u1")
-          .tenantId("t1")
-          .build();
-  private final String requestJson = RecordJson.request(request);
-  private final Usage usage = Usage.of(120, 250);
-  private final String usageJson = RecordJson.usage(usage);
-  private final Cost cost = new Cost(new BigDecimal("0.0001680"), PriceSource.table("2026-08-21"));
+  private PersistenceOps ops;
 
   @Setup(Level.Trial)
   public void start() throws Exception {
     postgres = Databases.durable();
     pool = Databases.pool(postgres, 16);
-    store = JdbcGenerationStore.create(pool);
-    grouped = GroupCommitStore.wrap(store);
+    ops = new PersistenceOps(pool);
   }
 
   @TearDown(Level.Trial)
@@ -98,134 +53,58 @@ public class PersistenceBenchmark {
     postgres.close();
   }
 
-  private static Instant now() {
-    return Instant.now().truncatedTo(ChronoUnit.MICROS);
-  }
-
-  private Generation pending() {
-    Instant created = now();
-    return Generation.builder()
-        .id(ids.newId())
-        .request(request)
-        .provider("openai")
-        .fingerprint("0".repeat(64))
-        .createdAt(created)
-        .heartbeatAt(created)
-        .build();
-  }
-
-  private void genvault(GenerationStore store) {
-    Generation pending = pending();
-    store.insert(pending);
-    Instant done = now();
-    store.finish(
-        pending.toBuilder()
-            .status(GenerationStatus.COMPLETE)
-            .text(TEXT)
-            .finishReason("stop")
-            .usage(usage)
-            .cost(cost)
-            .providerModel("gpt-4o-mini-2024-07-18")
-            .providerResponseId("chatcmpl-1")
-            .completedAt(done)
-            .updatedAt(done)
-            .heartbeatAt(null)
-            .build());
-  }
-
-  private String rawInsert() throws SQLException {
-    String id = ids.newId();
-    Instant created = now();
-    try (Connection c = pool.getConnection();
-        PreparedStatement ps = c.prepareStatement(INSERT)) {
-      ps.setString(1, id);
-      ps.setString(2, "u1");
-      ps.setString(3, "t1");
-      ps.setString(4, "gpt-4o-mini");
-      ps.setString(5, requestJson);
-      ps.setString(6, "0".repeat(64));
-      ps.setObject(7, created.atOffset(ZoneOffset.UTC));
-      ps.setObject(8, created.atOffset(ZoneOffset.UTC));
-      ps.setObject(9, created.atOffset(ZoneOffset.UTC));
-      ps.executeUpdate();
-    }
-    return id;
-  }
-
-  private void raw() throws SQLException {
-    String id = rawInsert();
-    Instant done = now();
-    try (Connection c = pool.getConnection();
-        PreparedStatement ps = c.prepareStatement(UPDATE)) {
-      ps.setString(1, TEXT);
-      ps.setString(2, usageJson);
-      ps.setLong(3, 120);
-      ps.setLong(4, 250);
-      ps.setBigDecimal(5, cost.usd());
-      ps.setString(6, cost.source().id());
-      ps.setString(7, "gpt-4o-mini-2024-07-18");
-      ps.setString(8, "chatcmpl-1");
-      ps.setObject(9, done.atOffset(ZoneOffset.UTC));
-      ps.setObject(10, done.atOffset(ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE);
-      ps.setString(11, id);
-      if (ps.executeUpdate() != 1) {
-        throw new IllegalStateException("the raw update missed its row");
-      }
-    }
-  }
-
   @Benchmark
   @Threads(1)
   public void groupCommit_1thread() {
-    genvault(grouped);
+    ops.generation(ops.grouped);
   }
 
   @Benchmark
   @Threads(1)
   public void store_1thread() {
-    genvault(store);
+    ops.generation(ops.store);
   }
 
   @Benchmark
   @Threads(1)
   public void rawJdbc_1thread() throws SQLException {
-    raw();
+    ops.raw();
   }
 
   @Benchmark
   @Threads(8)
   public void groupCommit_8threads() {
-    genvault(grouped);
+    ops.generation(ops.grouped);
   }
 
   @Benchmark
   @Threads(8)
   public void store_8threads() {
-    genvault(store);
+    ops.generation(ops.store);
   }
 
   @Benchmark
   @Threads(8)
   public void rawJdbc_8threads() throws SQLException {
-    raw();
+    ops.raw();
   }
 
   @Benchmark
   @Threads(32)
   public void groupCommit_32threads() {
-    genvault(grouped);
+    ops.generation(ops.grouped);
   }
 
   @Benchmark
   @Threads(32)
   public void store_32threads() {
-    genvault(store);
+    ops.generation(ops.store);
   }
 
   @Benchmark
   @Threads(32)
   public void rawJdbc_32threads() throws SQLException {
-    raw();
+    ops.raw();
   }
 
   @Benchmark
@@ -233,7 +112,7 @@ public class PersistenceBenchmark {
   @BenchmarkMode(Mode.SampleTime)
   @OutputTimeUnit(TimeUnit.MICROSECONDS)
   public void pendingInsert_groupCommit_1thread() {
-    grouped.insert(pending());
+    ops.grouped.insert(ops.pending());
   }
 
   @Benchmark
@@ -241,7 +120,7 @@ public class PersistenceBenchmark {
   @BenchmarkMode(Mode.SampleTime)
   @OutputTimeUnit(TimeUnit.MICROSECONDS)
   public void pendingInsert_store_1thread() {
-    store.insert(pending());
+    ops.store.insert(ops.pending());
   }
 
   @Benchmark
@@ -249,7 +128,7 @@ public class PersistenceBenchmark {
   @BenchmarkMode(Mode.SampleTime)
   @OutputTimeUnit(TimeUnit.MICROSECONDS)
   public String pendingInsert_rawJdbc_1thread() throws SQLException {
-    return rawInsert();
+    return ops.rawInsert();
   }
 
   @Benchmark
@@ -257,7 +136,7 @@ public class PersistenceBenchmark {
   @BenchmarkMode(Mode.SampleTime)
   @OutputTimeUnit(TimeUnit.MICROSECONDS)
   public void pendingInsert_groupCommit_8threads() {
-    grouped.insert(pending());
+    ops.grouped.insert(ops.pending());
   }
 
   @Benchmark
@@ -265,7 +144,7 @@ public class PersistenceBenchmark {
   @BenchmarkMode(Mode.SampleTime)
   @OutputTimeUnit(TimeUnit.MICROSECONDS)
   public void pendingInsert_store_8threads() {
-    store.insert(pending());
+    ops.store.insert(ops.pending());
   }
 
   @Benchmark
@@ -273,7 +152,7 @@ public class PersistenceBenchmark {
   @BenchmarkMode(Mode.SampleTime)
   @OutputTimeUnit(TimeUnit.MICROSECONDS)
   public String pendingInsert_rawJdbc_8threads() throws SQLException {
-    return rawInsert();
+    return ops.rawInsert();
   }
 
   @Benchmark
@@ -281,7 +160,7 @@ public class PersistenceBenchmark {
   @BenchmarkMode(Mode.SampleTime)
   @OutputTimeUnit(TimeUnit.MICROSECONDS)
   public void pendingInsert_groupCommit_32threads() {
-    grouped.insert(pending());
+    ops.grouped.insert(ops.pending());
   }
 
   @Benchmark
@@ -289,7 +168,7 @@ public class PersistenceBenchmark {
   @BenchmarkMode(Mode.SampleTime)
   @OutputTimeUnit(TimeUnit.MICROSECONDS)
   public void pendingInsert_store_32threads() {
-    store.insert(pending());
+    ops.store.insert(ops.pending());
   }
 
   @Benchmark
@@ -297,6 +176,6 @@ public class PersistenceBenchmark {
   @BenchmarkMode(Mode.SampleTime)
   @OutputTimeUnit(TimeUnit.MICROSECONDS)
   public String pendingInsert_rawJdbc_32threads() throws SQLException {
-    return rawInsert();
+    return ops.rawInsert();
   }
 }

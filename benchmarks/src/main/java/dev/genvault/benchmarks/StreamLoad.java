@@ -1,25 +1,15 @@
 package dev.genvault.benchmarks;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.genvault.Generation;
 import dev.genvault.GenerationRequest;
 import dev.genvault.ModelClient;
 import dev.genvault.ModelResult;
 import dev.genvault.PersistentGenerator;
 import dev.genvault.Usage;
 import dev.genvault.jdbc.JdbcGenerationStore;
-import dev.genvault.spi.Chunk;
-import dev.genvault.spi.ForwardingGenerationStore;
-import dev.genvault.spi.GenerationStore;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -35,55 +25,6 @@ public final class StreamLoad {
   private static final long TOKEN_NANOS = 10_000_000L; // 100 tokens per second
 
   private StreamLoad() {}
-
-  /** Counts what reaches the real store. */
-  static final class CountingStore extends ForwardingGenerationStore {
-    final AtomicLong chunkWrites = new AtomicLong();
-    final AtomicLong heartbeatWrites = new AtomicLong();
-    final AtomicLong otherWrites = new AtomicLong();
-    final Map<String, LongAdder> chunkBytes = new ConcurrentHashMap<>();
-    final Map<String, Long> finalBytes = new ConcurrentHashMap<>();
-
-    CountingStore(GenerationStore delegate) {
-      super(delegate);
-    }
-
-    @Override
-    public void insert(Generation g) {
-      otherWrites.incrementAndGet();
-      delegate().insert(g);
-    }
-
-    @Override
-    public void insertTerminal(Generation g) {
-      otherWrites.incrementAndGet();
-      delegate().insertTerminal(g);
-    }
-
-    @Override
-    public void appendChunks(List<Chunk> chunks, Instant at) {
-      chunkWrites.incrementAndGet();
-      for (Chunk c : chunks) {
-        chunkBytes
-            .computeIfAbsent(c.generationId(), k -> new LongAdder())
-            .add(c.text().getBytes(StandardCharsets.UTF_8).length);
-      }
-      delegate().appendChunks(chunks, at);
-    }
-
-    @Override
-    public void heartbeat(Collection<String> ids, Instant at) {
-      heartbeatWrites.incrementAndGet();
-      delegate().heartbeat(ids, at);
-    }
-
-    @Override
-    public boolean finish(Generation terminal) {
-      otherWrites.incrementAndGet();
-      finalBytes.put(terminal.id(), (long) terminal.text().getBytes(StandardCharsets.UTF_8).length);
-      return delegate().finish(terminal);
-    }
-  }
 
   public static void main(String[] args) throws Exception {
     try (EmbeddedPostgres postgres = Databases.durable();

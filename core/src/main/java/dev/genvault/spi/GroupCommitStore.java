@@ -18,6 +18,9 @@ import java.util.Objects;
  * fails every caller of the batch as it would have failed each alone. A caller waits
  * uninterruptibly once its row is queued, since the row is written whatever happens to the caller.
  *
+ * <p>A batch of one row goes through the delegate's single call ({@code insert} or {@code finish}),
+ * which a store may make cheaper than a transaction (one statement in autocommit).
+ *
  * <p>{@code PersistentGenerator} wraps its store in one whenever the store writes batches at once.
  * Every other method is forwarded unchanged. Thread safe if the delegate is.
  */
@@ -33,8 +36,8 @@ public final class GroupCommitStore extends ForwardingGenerationStore {
 
   private GroupCommitStore(GenerationStore delegate, int maxBatch, int maxInFlight) {
     super(delegate);
-    this.inserts = new WriteBatcher(delegate::insertAll, maxBatch, maxInFlight);
-    this.finishes = new WriteBatcher(delegate::finishAll, maxBatch, maxInFlight);
+    this.inserts = new WriteBatcher(this::insertBatch, maxBatch, maxInFlight);
+    this.finishes = new WriteBatcher(this::finishBatch, maxBatch, maxInFlight);
   }
 
   /**
@@ -72,6 +75,31 @@ public final class GroupCommitStore extends ForwardingGenerationStore {
   public boolean finish(Generation terminal) {
     Objects.requireNonNull(terminal, "terminal");
     return finishes.submit(terminal).getOrThrow();
+  }
+
+  /** A batch of one goes through the single call, which a store may make cheaper (autocommit). */
+  private List<RowOutcome> insertBatch(List<Generation> rows) {
+    if (rows.size() > 1) {
+      return delegate().insertAll(rows);
+    }
+    try {
+      delegate().insert(rows.get(0));
+      return List.of(RowOutcome.applied());
+    } catch (RuntimeException e) {
+      return List.of(RowOutcome.failed(e));
+    }
+  }
+
+  private List<RowOutcome> finishBatch(List<Generation> rows) {
+    if (rows.size() > 1) {
+      return delegate().finishAll(rows);
+    }
+    try {
+      return List.of(
+          delegate().finish(rows.get(0)) ? RowOutcome.applied() : RowOutcome.notApplied());
+    } catch (RuntimeException e) {
+      return List.of(RowOutcome.failed(e));
+    }
   }
 
   @Override

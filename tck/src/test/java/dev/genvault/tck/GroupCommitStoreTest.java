@@ -49,9 +49,25 @@ class GroupCommitStoreTest extends GenerationStoreContract {
       super(GenerationStore.inMemory());
     }
 
+    /** A batch of one comes as a single insert, a larger one as insertAll. */
+    @Override
+    public void insert(Generation generation) {
+      write(
+          List.of(generation),
+          rows -> {
+            super.insert(rows.get(0));
+            return List.of(RowOutcome.applied());
+          });
+    }
+
     @Override
     public List<RowOutcome> insertAll(List<Generation> generations) {
-      insertBatches.add(generations.size());
+      return write(generations, super::insertAll);
+    }
+
+    private List<RowOutcome> write(
+        List<Generation> rows, java.util.function.Function<List<Generation>, List<RowOutcome>> w) {
+      insertBatches.add(rows.size());
       if (holdFirst && firstWriteStarted.getCount() > 0) {
         firstWriteStarted.countDown();
         await(gate);
@@ -61,7 +77,7 @@ class GroupCommitStoreTest extends GenerationStoreContract {
         failBefore = null;
         throw before.get();
       }
-      List<RowOutcome> outcomes = super.insertAll(generations);
+      List<RowOutcome> outcomes = w.apply(rows);
       Supplier<Error> after = crashAfter;
       if (after != null) {
         crashAfter = null;

@@ -1,0 +1,45 @@
+package dev.genvault.benchmarks;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@link PersistenceOps} compared the way this machine allows: alternating slices in one JVM on one
+ * fresh durable PostgreSQL (see {@link Slices}), at 1, 8 and 32 threads: group commit against raw
+ * JDBC, the store alone against raw JDBC, and group commit against the store alone.
+ *
+ * <p>Arguments (optional): slice milliseconds (500), measured pairs (20), warm-up seconds (15).
+ */
+public final class PersistenceSlices {
+  private PersistenceSlices() {}
+
+  public static void main(String[] args) throws Exception {
+    long slice = args.length > 0 ? Long.parseLong(args[0]) : 500;
+    int pairs = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+    long warmup = (args.length > 2 ? Long.parseLong(args[2]) : 15) * 1000;
+    try (EmbeddedPostgres postgres = Databases.durable();
+        HikariDataSource pool = Databases.pool(postgres, 16)) {
+      PersistenceOps ops = new PersistenceOps(pool);
+      List<Slices.Result> results = new ArrayList<>();
+      for (int threads : new int[] {1, 8, 32}) {
+        Slices slices = new Slices(threads, slice, pairs, warmup);
+        String at = " @" + threads;
+        results.add(
+            slices.compare(
+                "groupCommit / rawJdbc" + at, () -> ops.generation(ops.grouped), ops::raw));
+        results.add(
+            slices.compare("store / rawJdbc" + at, () -> ops.generation(ops.store), ops::raw));
+        results.add(
+            slices.compare(
+                "groupCommit / store" + at,
+                () -> ops.generation(ops.grouped),
+                () -> ops.generation(ops.store)));
+        System.out.println(Slices.HEADER);
+        results.forEach(System.out::println);
+        results.clear();
+      }
+    }
+  }
+}
