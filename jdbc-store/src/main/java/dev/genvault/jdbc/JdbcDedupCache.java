@@ -70,7 +70,10 @@ public final class JdbcDedupCache implements DedupCache {
     this.cleanupIntervalMillis = b.cleanupInterval.toMillis();
   }
 
-  /** A cache on your {@link DataSource} (it stays yours); creates the table if it is missing. */
+  /**
+   * A cache on your {@link DataSource} (it stays yours). Prepares Genvault's schema as a store does
+   * (its tables and this cache's, whatever is missing), so it may start before the store.
+   */
   public static JdbcDedupCache create(DataSource dataSource) {
     return builder().dataSource(dataSource).build();
   }
@@ -365,8 +368,9 @@ public final class JdbcDedupCache implements DedupCache {
 
     /**
      * The longest one statement may take before it fails (and the generator goes on without the
-     * cache): 250 ms by default; zero for none. To the millisecond on PostgreSQL, rounded up to
-     * whole seconds on SQLite, not applied on H2 (its driver would set it for the whole session).
+     * cache): 250 ms by default; zero for none. To the millisecond on PostgreSQL; on SQLite, how
+     * long a write waits for the database's lock, rounded up to whole seconds; not applied on H2
+     * (its driver would set it for the whole session).
      */
     public Builder queryTimeout(Duration timeout) {
       this.queryTimeout = notNegative("queryTimeout", timeout);
