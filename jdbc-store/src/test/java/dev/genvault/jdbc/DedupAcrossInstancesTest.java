@@ -11,6 +11,11 @@ import dev.genvault.GenerationStream;
 import dev.genvault.PersistentGenerator;
 import dev.genvault.Sleeper;
 import dev.genvault.tck.MutableClock;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,17 +49,21 @@ class DedupAcrossInstancesTest {
     final PersistentGenerator generator;
 
     Instance(Sleeper sleeper) {
+      this(sleeper, LEASE, cacheTime);
+    }
+
+    Instance(Sleeper sleeper, Duration lease, Clock clock) {
       store =
           JdbcGenerationStore.builder()
               .jdbcUrl(Postgres.server().getJdbcUrl("postgres", "postgres"))
               .maxPoolSize(4)
               .build();
-      cache = JdbcDedupCache.builder().store(store).clock(cacheTime).build();
+      cache = JdbcDedupCache.builder().store(store).clock(clock).build();
       generator =
           PersistentGenerator.builder()
               .store(store)
               .cache(cache)
-              .lease(LEASE)
+              .lease(lease)
               .checkpointPolicy(new CheckpointPolicy(Duration.ofMillis(20), 64))
               .sleeper(sleeper)
               .build();
@@ -71,12 +80,7 @@ class DedupAcrossInstancesTest {
   }
 
   private GenerationRequest request(String tenantId) {
-    return GenerationRequest.builder()
-        .model("gpt-4o-mini")
-        .prompt(prompt)
-        .userId("u1")
-        .tenantId(tenantId)
-        .build();
+    return ClaimHolder.request(tenantId, prompt);
   }
 
   /** The cache key a generation's ID is stored under (the test reads the table itself). */
@@ -215,5 +219,65 @@ class DedupAcrossInstancesTest {
       assertThat(other.status()).isEqualTo(GenerationStatus.COMPLETE);
       assertThat(other.cachedFrom()).isIn(newOwner, deadId);
     }
+  }
+
+  @Test
+  void a_waiter_takes_over_the_claim_of_an_instance_whose_jvm_was_killed_mid_generation()
+      throws Exception {
+    Duration lease = Duration.ofSeconds(5);
+    String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    Process child =
+        new ProcessBuilder(
+                List.of(
+                    java,
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    ClaimHolder.class.getName(),
+                    Postgres.server().getJdbcUrl("postgres", "postgres"),
+                    tenant,
+                    prompt,
+                    lease.toString()))
+            .redirectErrorStream(true)
+            .start();
+    ExecutorService reader = Executors.newSingleThreadExecutor();
+    String childId;
+    try {
+      Future<String> holding =
+          reader.submit(
+              () -> {
+                StringBuilder seen = new StringBuilder();
+                BufferedReader lines =
+                    new BufferedReader(
+                        new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                  if (line.startsWith("HOLDING ")) {
+                    return line.substring("HOLDING ".length());
+                  }
+                  seen.append(line).append('\n');
+                }
+                throw new AssertionError("the child ended without holding a claim:\n" + seen);
+              });
+      childId = holding.get(120, TimeUnit.SECONDS);
+    } finally {
+      // Killed mid-generation: no shutdown hook, no release, no terminal row.
+      child.destroyForcibly();
+      assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      reader.shutdownNow();
+    }
+
+    Instance waiter = new Instance(Sleeper.SYSTEM, lease, Clock.systemUTC());
+    String claim = keyOf(waiter, childId);
+    assertThat(claim).startsWith(tenant + ":").endsWith(":claim");
+    PausingClient model = PausingClient.emitting("from ", "the waiter");
+    Generation taken = waiter.generator.generate(request(tenant), model);
+
+    assertThat(model.calls).hasValue(1);
+    assertThat(taken.status()).isEqualTo(GenerationStatus.COMPLETE);
+    assertThat(taken.text()).isEqualTo("from the waiter");
+    assertThat(taken.cachedFrom()).isNull();
+    assertThat(waiter.store.find(childId).orElseThrow().status())
+        .isNotEqualTo(GenerationStatus.COMPLETE);
+    assertThat(waiter.cache.get(claim)).as("released by the waiter").isEmpty();
+    assertThat(keyOf(waiter, taken.id())).isEqualTo(claim.substring(0, claim.length() - 6));
   }
 }
