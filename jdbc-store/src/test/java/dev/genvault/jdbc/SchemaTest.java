@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.util.List;
 import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -36,13 +35,21 @@ class SchemaTest {
     assertThat(statements.get(1)).contains("CREATE INDEX IF NOT EXISTS genvault_dedup_expiry");
   }
 
-  @Test
-  void a_database_at_version_1_is_migrated_at_start_or_refused_by_verify_with_what_to_apply() {
-    String url = "jdbc:h2:file:" + dir.resolve("v1").toAbsolutePath();
+  @ParameterizedTest
+  @EnumSource(
+      value = Dialect.class,
+      names = {"SQLITE", "H2"})
+  void a_database_at_version_1_is_migrated_at_start_or_refused_by_verify_with_what_to_apply(
+      Dialect d) {
+    String url =
+        d == Dialect.H2
+            ? "jdbc:h2:file:" + dir.resolve("v1").toAbsolutePath()
+            : "jdbc:sqlite:" + dir.resolve("v1.db").toAbsolutePath();
+    String migration = "migrate-2-" + d.lowerName() + ".sql";
     Jdbi jdbi = Jdbi.create(url);
     jdbi.useHandle(
         h -> {
-          for (String statement : Schema.statements(jdbi, Dialect.H2)) {
+          for (String statement : Schema.statements(jdbi, d)) {
             h.execute(statement);
           }
           h.execute("INSERT INTO genvault_schema (version) VALUES (1)");
@@ -52,10 +59,10 @@ class SchemaTest {
             () -> JdbcGenerationStore.builder().jdbcUrl(url).schema(SchemaMode.VERIFY).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("at version 1, this code needs 2")
-        .hasMessageContaining("migrate-2-h2.sql");
+        .hasMessageContaining(migration);
     assertThatThrownBy(() -> JdbcDedupCache.builder().jdbi(jdbi).schema(SchemaMode.VERIFY).build())
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("migrate-2-h2.sql");
+        .hasMessageContaining(migration);
 
     try (JdbcGenerationStore store = JdbcGenerationStore.builder().jdbcUrl(url).build()) {
       JdbcDedupCache.create(store).put("t:fp", "gen-1", java.time.Duration.ofMinutes(1));
