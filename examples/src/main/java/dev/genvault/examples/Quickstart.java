@@ -12,11 +12,11 @@ import dev.genvault.PriceSource;
 import dev.genvault.Usage;
 import dev.genvault.cost.ModelPrice;
 import dev.genvault.cost.Pricing;
+import dev.genvault.jdbc.JdbcDedupCache;
 import dev.genvault.jdbc.JdbcGenerationStore;
 import dev.genvault.openai.OpenAiClient;
 import dev.genvault.s3.S3BlobStore;
 import dev.genvault.spi.BlobStore;
-import dev.genvault.spi.DedupCache;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
@@ -31,13 +31,14 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 /**
  * The quick start: one streamed generation, persisted and priced, then the same request again,
- * served from the dedup cache at no cost.
+ * served from the dedup cache at no cost. The cache is a table in the same database ({@link
+ * JdbcDedupCache}), so it outlives the process: on a second run even the first request is a hit.
  *
- * <p>Runs on embedded defaults: generations in a SQLite file ({@code ./genvault.db}), files in
- * {@code ./genvault-data/blobs}, an in-process cache, and the offline {@link DemoModel} (or, with
- * {@code OPENAI_API_KEY}, {@code gpt-4o-mini} or {@code GENVAULT_MODEL} at {@code OPENAI_BASE_URL}
- * or OpenAI). Set {@code GENVAULT_DB} to another SQLite file or to a database URL ({@code
- * jdbc:sqlite:}, {@code jdbc:postgresql:}, {@code jdbc:h2:} or {@code postgres://}), {@code
+ * <p>Runs on embedded defaults: generations and the dedup cache in a SQLite file ({@code
+ * ./genvault.db}), files in {@code ./genvault-data/blobs}, and the offline {@link DemoModel} (or,
+ * with {@code OPENAI_API_KEY}, {@code gpt-4o-mini} or {@code GENVAULT_MODEL} at {@code
+ * OPENAI_BASE_URL} or OpenAI). Set {@code GENVAULT_DB} to another SQLite file or to a database URL
+ * ({@code jdbc:sqlite:}, {@code jdbc:postgresql:}, {@code jdbc:h2:} or {@code postgres://}), {@code
  * GENVAULT_DATA} for another blob folder, {@code GENVAULT_S3_BUCKET} (and {@code
  * GENVAULT_S3_ENDPOINT} for an S3-compatible store) to keep files in S3 instead, and {@code
  * GENVAULT_BASE_URL} for the base of the printed URLs.
@@ -64,8 +65,7 @@ public final class Quickstart {
         Pricing.builder()
             .override(DemoModel.MODEL, ModelPrice.of(DEMO_INPUT_PRICE, DEMO_OUTPUT_PRICE))
             .build();
-    PersistentGenerator.Builder builder =
-        PersistentGenerator.builder().cache(DedupCache.caffeine(10_000)).costCalculator(prices);
+    PersistentGenerator.Builder builder = PersistentGenerator.builder().costCalculator(prices);
     if (baseUrl != null) {
       builder.baseUrl(baseUrl);
     }
@@ -75,7 +75,11 @@ public final class Quickstart {
         S3Client s3 = s3(env);
         JdbcGenerationStore store = openStore(database);
         PersistentGenerator genvault =
-            builder.blobs(blobStore(env, s3, data)).store(store).build()) {
+            builder
+                .blobs(blobStore(env, s3, data))
+                .store(store)
+                .cache(JdbcDedupCache.create(store)) // dedup in the same database, across runs
+                .build()) {
       ModelClient model;
       String modelName;
       if (openAi != null) {
@@ -109,8 +113,17 @@ public final class Quickstart {
         first = stream.result();
       }
       out.println("Status: " + first.status().wireName() + " (" + first.finishReason() + ")");
-      out.println("Usage:  " + describe(first.usage()));
-      out.println("Cost:   " + describe(first.cost()));
+      if (first.cachedFrom() != null) {
+        out.println(
+            "Dedup:  served from the cache, copied from "
+                + first.cachedFrom()
+                + ", a generation of an earlier run (the cache is a table in the same database,"
+                + " so it outlives the process)");
+        out.println(savings(first));
+      } else {
+        out.println("Usage:  " + describe(first.usage()));
+        out.println("Cost:   " + describe(first.cost()));
+      }
 
       out.println();
       out.println("Same request again:");
@@ -119,13 +132,10 @@ public final class Quickstart {
       out.println(
           "Dedup:  served from the cache, copied from "
               + second.cachedFrom()
-              + " (this cache lives in the process: run the quick start again and its first"
-              + " request is paid for again)");
-      out.println(
-          "Cost:   $"
-              + second.cost().usd().toPlainString()
-              + ", saved $"
-              + (second.savedCost() == null ? "unknown" : second.savedCost().toPlainString()));
+              + " (the cache is the table genvault_dedup in the same database: run the quick start"
+              + " again within a day, the cache's TTL, and even its first request is served from"
+              + " it)");
+      out.println(savings(second));
       out.println("Text:   " + second.text());
 
       out.println();
@@ -230,6 +240,13 @@ public final class Quickstart {
    */
   private static boolean isFile(@Nullable String database) {
     return database == null || !database.strip().matches("^[A-Za-z][A-Za-z0-9+.-]+:.*");
+  }
+
+  private static String savings(Generation copy) {
+    return "Cost:   $"
+        + copy.cost().usd().toPlainString()
+        + ", saved $"
+        + (copy.savedCost() == null ? "unknown" : copy.savedCost().toPlainString());
   }
 
   private static String describe(@Nullable Usage usage) {

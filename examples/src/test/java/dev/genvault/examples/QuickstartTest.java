@@ -96,6 +96,26 @@ class QuickstartTest {
   }
 
   @Test
+  void a_second_run_on_the_same_database_serves_its_first_request_from_the_cache() {
+    Map<String, String> env = Map.of("GENVAULT_DB", data.resolve("twice.db").toString());
+    Generation[] firstRun = run(env);
+    assertThat(firstRun[0].cachedFrom()).isNull();
+    bytes.reset();
+
+    Generation[] secondRun = run(env);
+    Generation hit = secondRun[0];
+    assertThat(hit.id()).isNotEqualTo(firstRun[0].id());
+    assertThat(hit.cachedFrom()).isEqualTo(firstRun[0].id());
+    assertThat(hit.text()).isEqualTo(firstRun[0].text());
+    assertThat(hit.cost().usd()).isZero();
+    assertThat(secondRun[1].cachedFrom()).isEqualTo(firstRun[0].id());
+    assertThat(printed())
+        .contains("copied from " + firstRun[0].id() + ", a generation of an earlier run")
+        .contains("saved $" + firstRun[0].cost().usd().toPlainString())
+        .doesNotContain("input tokens");
+  }
+
+  @Test
   void the_price_source_is_said_in_plain_words_never_as_a_bare_tag() {
     Generation[] result = run(Map.of("GENVAULT_DB", data.resolve("price.db").toString()));
     assertThat(result[0].cost().source().id()).isEqualTo(PriceSource.OVERRIDE.id());

@@ -2,6 +2,8 @@ package dev.genvault.jdbc;
 
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -27,6 +29,25 @@ public enum Dialect {
   /** The DDL file beside this class. */
   public String schemaResource() {
     return schemaResource;
+  }
+
+  /**
+   * The files beside this class that bring a schema of version 1 (created from {@link
+   * #schemaResource()}) to {@link JdbcGenerationStore#SCHEMA_VERSION}, in order: {@code
+   * migrate-2-postgresql.sql} and so on. {@link SchemaMode#CREATE_IF_MISSING} applies them; with
+   * {@link SchemaMode#NONE} your migrations do.
+   */
+  public List<String> migrationResources() {
+    List<String> files = new ArrayList<>();
+    for (int v = 2; v <= JdbcGenerationStore.SCHEMA_VERSION; v++) {
+      files.add(migrationResource(v));
+    }
+    return List.copyOf(files);
+  }
+
+  /** The file that brings a schema from version {@code version - 1} to {@code version}. */
+  String migrationResource(int version) {
+    return "migrate-" + version + "-" + lowerName() + ".sql";
   }
 
   /** How the store speaks to this database. */

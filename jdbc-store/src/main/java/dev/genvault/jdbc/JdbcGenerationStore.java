@@ -47,8 +47,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class JdbcGenerationStore implements GenerationStore, AutoCloseable {
 
-  /** The schema version this code reads and writes. */
-  public static final int SCHEMA_VERSION = 1;
+  /** The schema version this code reads and writes (2 added the dedup cache's table). */
+  public static final int SCHEMA_VERSION = 2;
 
   private final Jdbi jdbi;
   private final Dialect dialect;
@@ -461,12 +461,8 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
         j = Jdbi.create(owned);
       }
       try {
-        Dialect d = dialect;
-        if (d == null) {
-          d = j.withHandle(h -> Dialect.of(h.getConnection().getMetaData()));
-        }
+        Dialect d = Schema.open(j, dialect, schemaMode);
         j.installPlugin(new ColumnTypes(d.sql()));
-        Schema.prepare(j, d, schemaMode);
         if (owned == null) {
           d.sql().checkSettings(j);
         }

@@ -1,7 +1,29 @@
 package dev.genvault.jdbc;
 
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import org.postgresql.jdbc.PgStatement;
+
 /** PostgreSQL: JSONB columns, no U+0000 in text, finish and chunk removal in one statement. */
 final class PostgresDialect implements SqlDialect {
+
+  /**
+   * To the millisecond through the PostgreSQL driver's own statement (the driver cancels the
+   * statement on the server when it runs longer); whole seconds through another driver or proxy.
+   */
+  @Override
+  public void limit(Statement statement, Duration timeout) throws SQLException {
+    try {
+      if (statement.isWrapperFor(PgStatement.class)) {
+        statement.unwrap(PgStatement.class).setQueryTimeoutMs(timeout.toMillis());
+        return;
+      }
+    } catch (LinkageError e) {
+      // Another PostgreSQL driver: JDBC's timeout below.
+    }
+    SqlDialect.super.limit(statement, timeout);
+  }
 
   @Override
   public String json(String placeholder) {

@@ -3,21 +3,38 @@ package dev.genvault.jdbc;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.Script;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The store's tables at start: created from the dialect's DDL file (run through Jdbi's {@link
- * Script}, which parses statements and comments), or only checked against {@link
- * JdbcGenerationStore#SCHEMA_VERSION}, as the {@link SchemaMode} says.
+ * Genvault's tables at start, as the {@link SchemaMode} says: created from the dialect's DDL file
+ * (version 1) and brought to {@link JdbcGenerationStore#SCHEMA_VERSION} by its migration files, in
+ * order (each run through Jdbi's {@link Script}, which parses statements and comments; every
+ * statement is {@code IF NOT EXISTS}, so processes starting together do no harm), or only checked.
+ * The store and {@link JdbcDedupCache} prepare the same schema.
  */
 final class Schema {
   private static final String VERSION = "SELECT MAX(version) FROM genvault_schema";
 
   private Schema() {}
+
+  /**
+   * The dialect of the database behind {@code jdbi} (as given, else read from a connection), once
+   * the schema is prepared as {@code mode} says: how a store and a cache start.
+   */
+  static Dialect open(Jdbi jdbi, @Nullable Dialect dialect, SchemaMode mode) throws SQLException {
+    Dialect d =
+        dialect != null
+            ? dialect
+            : jdbi.withHandle(h -> Dialect.of(h.getConnection().getMetaData()));
+    prepare(jdbi, d, mode);
+    return d;
+  }
 
   static void prepare(Jdbi jdbi, Dialect dialect, SchemaMode mode) {
     if (mode == SchemaMode.NONE) {
@@ -26,15 +43,20 @@ final class Schema {
     jdbi.useHandle(
         h -> {
           if (mode == SchemaMode.CREATE_IF_MISSING) {
-            script(h, dialect).executeAsSeparateStatements();
+            script(h, dialect.schemaResource()).executeAsSeparateStatements();
             Integer version = h.createQuery(VERSION).mapTo(Integer.class).one();
-            if (version == null) {
+            int from = version == null ? 1 : version;
+            if (from > JdbcGenerationStore.SCHEMA_VERSION) {
+              checkVersion(from, dialect);
+            }
+            for (int v = from + 1; v <= JdbcGenerationStore.SCHEMA_VERSION; v++) {
+              script(h, dialect.migrationResource(v)).executeAsSeparateStatements();
+            }
+            if (version == null || from < JdbcGenerationStore.SCHEMA_VERSION) {
               h.createUpdate("INSERT INTO genvault_schema (version) VALUES (:version)")
                   .bind("version", JdbcGenerationStore.SCHEMA_VERSION)
                   .execute();
-              return;
             }
-            checkVersion(version);
             return;
           }
           Integer version;
@@ -44,43 +66,60 @@ final class Schema {
             throw new IllegalStateException(
                 "the Genvault schema is missing (table genvault_schema); create it from "
                     + dialect.schemaResource()
+                    + " and "
+                    + dialect.migrationResources()
                     + " or use SchemaMode.CREATE_IF_MISSING",
                 e);
           }
           if (version == null) {
             throw new IllegalStateException("the Genvault schema has no version row");
           }
-          checkVersion(version);
+          checkVersion(version, dialect);
         });
   }
 
-  /** The statements of a dialect's DDL file, as Jdbi's script parser splits them. */
+  /** The statements of a dialect's DDL file (version 1), as Jdbi's script parser splits them. */
   static List<String> statements(Jdbi jdbi, Dialect dialect) {
-    return jdbi.withHandle(h -> script(h, dialect).getStatements());
+    return statements(jdbi, dialect.schemaResource());
   }
 
-  private static Script script(Handle h, Dialect dialect) {
-    return h.createScript(ddl(dialect));
+  /** The statements of a file beside this class, as Jdbi's script parser splits them. */
+  static List<String> statements(Jdbi jdbi, String resource) {
+    return jdbi.withHandle(h -> script(h, resource).getStatements());
   }
 
-  private static String ddl(Dialect dialect) {
-    try (InputStream in = Schema.class.getResourceAsStream(dialect.schemaResource())) {
+  private static Script script(Handle h, String resource) {
+    return h.createScript(text(resource));
+  }
+
+  private static String text(String resource) {
+    try (InputStream in = Schema.class.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException("missing " + dialect.schemaResource());
+        throw new IllegalStateException("missing " + resource);
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new IllegalStateException("cannot read " + dialect.schemaResource(), e);
+      throw new IllegalStateException("cannot read " + resource, e);
     }
   }
 
-  private static void checkVersion(int version) {
-    if (version != JdbcGenerationStore.SCHEMA_VERSION) {
-      throw new IllegalStateException(
-          "the Genvault schema is at version "
-              + version
-              + ", this code needs "
-              + JdbcGenerationStore.SCHEMA_VERSION);
+  private static void checkVersion(int version, Dialect dialect) {
+    if (version == JdbcGenerationStore.SCHEMA_VERSION) {
+      return;
     }
+    String fix =
+        version < JdbcGenerationStore.SCHEMA_VERSION
+            ? ": apply "
+                + dialect
+                    .migrationResources()
+                    .subList(Math.max(0, version - 1), JdbcGenerationStore.SCHEMA_VERSION - 1)
+                + " (beside JdbcGenerationStore) or start once with SchemaMode.CREATE_IF_MISSING"
+            : "";
+    throw new IllegalStateException(
+        "the Genvault schema is at version "
+            + version
+            + ", this code needs "
+            + JdbcGenerationStore.SCHEMA_VERSION
+            + fix);
   }
 }

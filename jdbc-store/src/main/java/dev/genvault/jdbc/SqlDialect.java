@@ -4,7 +4,9 @@ import java.math.BigDecimal;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -101,4 +103,13 @@ interface SqlDialect {
    * yours), logging what is not durable. Nothing to check by default.
    */
   default void checkSettings(Jdbi jdbi) {}
+
+  /**
+   * Bounds one statement by {@code timeout} (the dedup cache's, so that a slow database fails open
+   * quickly). By default JDBC's per-statement timeout, in whole seconds rounded up.
+   */
+  default void limit(Statement statement, Duration timeout) throws SQLException {
+    long millis = timeout.toMillis();
+    statement.setQueryTimeout((int) Math.min(Integer.MAX_VALUE, (millis + 999) / 1000));
+  }
 }

@@ -1,14 +1,18 @@
 package dev.genvault.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.util.List;
 import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** The DDL files are read by Jdbi's script parser, comments and all. */
 class SchemaTest {
+  @TempDir Path dir;
 
   @ParameterizedTest
   @EnumSource(Dialect.class)
@@ -18,5 +22,61 @@ class SchemaTest {
     assertThat(statements).hasSize(9).allSatisfy(s -> assertThat(s).contains("CREATE "));
     assertThat(statements.stream().filter(s -> s.contains("CREATE INDEX"))).hasSize(5);
     assertThat(statements.stream().filter(s -> s.contains("CREATE TABLE"))).hasSize(4);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void version_2_adds_the_dedup_table_and_its_expiry_index(Dialect d) {
+    assertThat(d.migrationResources()).containsExactly("migrate-2-" + d.lowerName() + ".sql");
+    List<String> statements =
+        Schema.statements(Jdbi.create("jdbc:h2:mem:"), "migrate-2-" + d.lowerName() + ".sql");
+    assertThat(statements).hasSize(2);
+    assertThat(statements.get(0)).contains("CREATE TABLE IF NOT EXISTS genvault_dedup");
+    assertThat(statements.get(1)).contains("CREATE INDEX IF NOT EXISTS genvault_dedup_expiry");
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Dialect.class,
+      names = {"SQLITE", "H2"})
+  void a_database_at_version_1_is_migrated_at_start_or_refused_by_verify_with_what_to_apply(
+      Dialect d) {
+    String url =
+        d == Dialect.H2
+            ? "jdbc:h2:file:" + dir.resolve("v1").toAbsolutePath()
+            : "jdbc:sqlite:" + dir.resolve("v1.db").toAbsolutePath();
+    String migration = "migrate-2-" + d.lowerName() + ".sql";
+    Jdbi jdbi = Jdbi.create(url);
+    jdbi.useHandle(
+        h -> {
+          for (String statement : Schema.statements(jdbi, d)) {
+            h.execute(statement);
+          }
+          h.execute("INSERT INTO genvault_schema (version) VALUES (1)");
+        });
+
+    assertThatThrownBy(
+            () -> JdbcGenerationStore.builder().jdbcUrl(url).schema(SchemaMode.VERIFY).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("at version 1, this code needs 2")
+        .hasMessageContaining(migration);
+    assertThatThrownBy(() -> JdbcDedupCache.builder().jdbi(jdbi).schema(SchemaMode.VERIFY).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(migration);
+
+    try (JdbcGenerationStore store = JdbcGenerationStore.builder().jdbcUrl(url).build()) {
+      JdbcDedupCache.create(store).put("t:fp", "gen-1", java.time.Duration.ofMinutes(1));
+    }
+    Integer version =
+        jdbi.withHandle(
+            h ->
+                h.createQuery("SELECT MAX(version) FROM genvault_schema")
+                    .mapTo(Integer.class)
+                    .one());
+    assertThat(version).isEqualTo(2);
+    try (JdbcGenerationStore verified =
+        JdbcGenerationStore.builder().jdbcUrl(url).schema(SchemaMode.VERIFY).build()) {
+      assertThat(JdbcDedupCache.create(verified).get("t:fp")).contains("gen-1");
+    }
   }
 }
