@@ -59,9 +59,13 @@ final class PersistenceOps {
   private final Cost cost = new Cost(new BigDecimal("0.0001680"), PriceSource.table("2026-08-21"));
 
   PersistenceOps(HikariDataSource pool) {
+    this(pool, GroupCommitStore.DEFAULT_MAX_IN_FLIGHT);
+  }
+
+  PersistenceOps(HikariDataSource pool, int maxInFlight) {
     this.pool = pool;
     this.store = JdbcGenerationStore.create(pool);
-    this.grouped = GroupCommitStore.wrap(store);
+    this.grouped = GroupCommitStore.wrap(store, GroupCommitStore.DEFAULT_MAX_BATCH, maxInFlight);
   }
 
   private static Instant now() {

@@ -1,6 +1,7 @@
 package dev.genvault.benchmarks;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.genvault.spi.GroupCommitStore;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +11,8 @@ import java.util.List;
  * fresh durable PostgreSQL (see {@link Slices}), at 1, 8 and 32 threads: group commit against raw
  * JDBC, the store alone against raw JDBC, and group commit against the store alone.
  *
- * <p>Arguments (optional): slice milliseconds (500), measured pairs (20), warm-up seconds (15).
+ * <p>Arguments (optional): slice milliseconds (500), measured pairs (20), warm-up seconds (15),
+ * group commit's batches in flight (its default), thread counts (1,8,32).
  */
 public final class PersistenceSlices {
   private PersistenceSlices() {}
@@ -19,11 +21,17 @@ public final class PersistenceSlices {
     long slice = args.length > 0 ? Long.parseLong(args[0]) : 500;
     int pairs = args.length > 1 ? Integer.parseInt(args[1]) : 20;
     long warmup = (args.length > 2 ? Long.parseLong(args[2]) : 15) * 1000;
+    int inFlight =
+        args.length > 3 ? Integer.parseInt(args[3]) : GroupCommitStore.DEFAULT_MAX_IN_FLIGHT;
+    int[] threadCounts =
+        args.length > 4
+            ? java.util.Arrays.stream(args[4].split(",")).mapToInt(Integer::parseInt).toArray()
+            : new int[] {1, 8, 32};
     try (EmbeddedPostgres postgres = Databases.durable();
         HikariDataSource pool = Databases.pool(postgres, 16)) {
-      PersistenceOps ops = new PersistenceOps(pool);
+      PersistenceOps ops = new PersistenceOps(pool, inFlight);
       List<Slices.Result> results = new ArrayList<>();
-      for (int threads : new int[] {1, 8, 32}) {
+      for (int threads : threadCounts) {
         Slices slices = new Slices(threads, slice, pairs, warmup);
         String at = " @" + threads;
         results.add(
