@@ -30,6 +30,12 @@ public final class PersistenceSlices {
     try (EmbeddedPostgres postgres = Databases.durable();
         HikariDataSource pool = Databases.pool(postgres, 16)) {
       PersistenceOps ops = new PersistenceOps(pool, inFlight);
+      // Warm all three paths first (Genvault's needs >10k generations before the JIT settles),
+      // so that the first comparison is not the one that pays for compilation.
+      Slices warm = new Slices(8, warmup, 1, 0);
+      warm.slice(() -> ops.generation(ops.grouped));
+      warm.slice(() -> ops.generation(ops.store));
+      warm.slice(ops::raw);
       List<Slices.Result> results = new ArrayList<>();
       for (int threads : threadCounts) {
         Slices slices = new Slices(threads, slice, pairs, warmup);
