@@ -22,6 +22,9 @@ final class CaffeineDedupCache implements DedupCache {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.cache =
         Caffeine.newBuilder()
+            // Maintenance on the calling thread: the default hands it to the common pool, which
+            // wakes a pool thread on every write (measured as ~12% of a generation's CPU).
+            .executor(Runnable::run)
             .maximumSize(maxEntries)
             .ticker(this::nanos)
             .expireAfter(
