@@ -115,27 +115,37 @@ public final class StreamDelivery {
             return ModelResult.builder().finishReason("stop").usage(Usage.of(10, PIECES)).build();
           });
 
-  /** Pieces per second received by all callers together. */
-  private static double run(PersistentGenerator genvault, int streams, String round)
+  /**
+   * Pieces per second received by all callers together: {@code streams} callers, each reading
+   * generations one after another for {@code millis}.
+   */
+  private static double run(PersistentGenerator genvault, int streams, String round, long millis)
       throws InterruptedException {
     LongAdder received = new LongAdder();
     CountDownLatch start = new CountDownLatch(1);
     List<Thread> readers = new ArrayList<>();
     AtomicLong failures = new AtomicLong();
+    long[] end = new long[1];
     for (int s = 0; s < streams; s++) {
-      GenerationRequest request =
-          GenerationRequest.builder().model("load").prompt(round + " stream " + s).build();
+      int caller = s;
       Thread reader =
           new Thread(
               () -> {
                 try {
                   start.await();
-                  try (GenerationStream stream = genvault.stream(request, FULL_SPEED)) {
-                    for (String delta : stream) {
-                      received.increment();
-                    }
-                    if (stream.result().status() != GenerationStatus.COMPLETE) {
-                      failures.incrementAndGet();
+                  for (int n = 0; System.nanoTime() < end[0]; n++) {
+                    GenerationRequest request =
+                        GenerationRequest.builder()
+                            .model("load")
+                            .prompt(round + " caller " + caller + " stream " + n)
+                            .build();
+                    try (GenerationStream stream = genvault.stream(request, FULL_SPEED)) {
+                      for (String delta : stream) {
+                        received.increment();
+                      }
+                      if (stream.result().status() != GenerationStatus.COMPLETE) {
+                        failures.incrementAndGet();
+                      }
                     }
                   }
                 } catch (Exception e) {
@@ -146,6 +156,7 @@ public final class StreamDelivery {
       readers.add(reader);
     }
     long t0 = System.nanoTime();
+    end[0] = t0 + millis * 1_000_000;
     start.countDown();
     for (Thread r : readers) {
       r.join();
@@ -159,6 +170,7 @@ public final class StreamDelivery {
 
   public static void main(String[] args) throws Exception {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+    long millis = args.length > 1 ? Long.parseLong(args[1]) : 3000;
     try (EmbeddedPostgres postgres = Databases.durable();
         HikariDataSource pool = Databases.pool(postgres, 16)) {
       CountingStore store = new CountingStore(JdbcGenerationStore.create(pool));
@@ -177,7 +189,7 @@ public final class StreamDelivery {
                   .store(new NoOpStore())
                   .cache(DedupCache.none())
                   .build()) {
-            bestNoOp = Math.max(bestNoOp, run(noop, streams, "noop " + tag));
+            bestNoOp = Math.max(bestNoOp, run(noop, streams, "noop " + tag, millis));
           }
           long writesBefore = writes(store);
           long sentBefore = sent(store);
@@ -186,7 +198,7 @@ public final class StreamDelivery {
           double pg;
           try (PersistentGenerator genvault =
               PersistentGenerator.builder().store(store).cache(DedupCache.none()).build()) {
-            pg = run(genvault, streams, "pg " + tag);
+            pg = run(genvault, streams, "pg " + tag, millis);
           }
           double seconds = (System.nanoTime() - t0) / 1e9;
           if (pg > bestPg) {
