@@ -1,0 +1,102 @@
+package dev.genvault.redis;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import redis.clients.jedis.Jedis;
+import redis.embedded.RedisServer;
+
+/**
+ * A redis-server (the binary embedded-redis bundles, Redis 6.2) started by the tests on a free port
+ * of 127.0.0.1, without persistence; it can be killed by its PID and started again on its port.
+ */
+final class EmbeddedRedis implements AutoCloseable {
+  private static EmbeddedRedis shared;
+
+  final int port;
+  private RedisServer server;
+
+  private EmbeddedRedis(int port) {
+    this.port = port;
+    start();
+  }
+
+  /** A new server of its own, for a test that stops it. */
+  static EmbeddedRedis create() {
+    return new EmbeddedRedis(freePort());
+  }
+
+  /** One server for the test JVM, stopped when it exits. */
+  static synchronized EmbeddedRedis shared() {
+    if (shared == null) {
+      shared = create();
+      Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+    }
+    return shared;
+  }
+
+  String uri() {
+    return "redis://127.0.0.1:" + port;
+  }
+
+  /** The server's process ID, as the server reports it. */
+  long pid() {
+    try (Jedis jedis = new Jedis("127.0.0.1", port)) {
+      for (String line : jedis.info("server").split("\r?\n")) {
+        if (line.startsWith("process_id:")) {
+          return Long.parseLong(line.substring("process_id:".length()).trim());
+        }
+      }
+    }
+    throw new IllegalStateException("redis-server did not report its process_id");
+  }
+
+  /** Kills the server's process (SIGKILL), as a crash would, and waits until it is gone. */
+  void kill() {
+    ProcessHandle process = ProcessHandle.of(pid()).orElseThrow();
+    process.destroyForcibly();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !process.isAlive());
+    try {
+      server.stop(); // the process is gone; this resets the library's own state
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Starts a fresh, empty server on the same port. */
+  void start() {
+    try {
+      server =
+          RedisServer.newRedisServer()
+              .port(port)
+              .bind("127.0.0.1")
+              .setting("save \"\"")
+              .setting("appendonly no")
+              .build();
+      server.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      server.stop();
+    } catch (IOException | RuntimeException e) {
+      // already stopped
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
