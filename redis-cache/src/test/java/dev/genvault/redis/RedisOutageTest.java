@@ -1,0 +1,132 @@
+package dev.genvault.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.genvault.Generation;
+import dev.genvault.GenerationRequest;
+import dev.genvault.GenerationStatus;
+import dev.genvault.PersistentGenerator;
+import dev.genvault.spi.GenerationStore;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The test's own redis-server killed by its PID, or frozen, while generations run: every one still
+ * succeeds within a generous bound of the 250 ms call timeout, the outage is reported once, and the
+ * cache is used again within 5 s of Redis answering again.
+ */
+class RedisOutageTest {
+  /** Generous: a few cache calls of at most 250 ms each, on a shared 2-core machine. */
+  private static final Duration BOUND = Duration.ofSeconds(3);
+
+  private final EmbeddedRedis redis = EmbeddedRedis.create();
+  private final RedisDedupCache cache = RedisDedupCache.builder().uri(redis.uri()).build();
+  private final PersistentGenerator genvault =
+      PersistentGenerator.builder().store(GenerationStore.inMemory()).cache(cache).build();
+  private final AtomicInteger requests = new AtomicInteger();
+  private final GatedClient model = GatedClient.answering("an ", "answer");
+
+  @AfterEach
+  void close() {
+    genvault.close();
+    cache.close();
+    redis.close();
+  }
+
+  private GenerationRequest next() {
+    return GenerationRequest.prompt("gpt-4o-mini", "request " + requests.incrementAndGet());
+  }
+
+  /** A new request, then the same again: true if the second was served from the cache. */
+  private boolean cacheServes() {
+    GenerationRequest request = next();
+    genvault.generate(request, model);
+    return genvault.generate(request, model).cachedFrom() != null;
+  }
+
+  @Test
+  void redis_killed_and_started_again_never_fails_or_holds_up_a_generation() throws Exception {
+    assertThat(cacheServes()).isTrue();
+    List<Duration> took = new CopyOnWriteArrayList<>();
+    List<Throwable> failures = new CopyOnWriteArrayList<>();
+    AtomicBoolean running = new AtomicBoolean(true);
+    ExecutorService load = Executors.newSingleThreadExecutor();
+    Future<?> generating =
+        load.submit(
+            () -> {
+              while (running.get()) {
+                long start = System.nanoTime();
+                try {
+                  Generation g = genvault.generate(next(), model);
+                  assertThat(g.status()).isEqualTo(GenerationStatus.COMPLETE);
+                } catch (Throwable t) {
+                  failures.add(t);
+                }
+                took.add(Duration.ofNanos(System.nanoTime() - start));
+              }
+            });
+    try {
+      int before = took.size();
+      await().atMost(Duration.ofSeconds(10)).until(() -> took.size() > before + 20);
+      redis.kill();
+      int duringOutage = took.size();
+      await().atMost(Duration.ofSeconds(20)).until(() -> took.size() > duringOutage + 200);
+      assertThat(cache.outages()).isEqualTo(1);
+
+      redis.start();
+      long back = System.nanoTime();
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .pollInterval(Duration.ofMillis(50))
+          .until(this::cacheServes);
+      assertThat(Duration.ofNanos(System.nanoTime() - back)).isLessThan(Duration.ofSeconds(5));
+      await().atMost(Duration.ofSeconds(10)).until(cache::watching);
+    } finally {
+      running.set(false);
+      generating.get(30, TimeUnit.SECONDS);
+      load.shutdownNow();
+    }
+    assertThat(failures).isEmpty();
+    assertThat(took).allSatisfy(d -> assertThat(d).isLessThan(BOUND));
+    assertThat(cache.outages()).isEqualTo(1);
+  }
+
+  @Test
+  void a_frozen_redis_costs_a_generation_at_most_the_timeout_until_the_breaker_skips_it()
+      throws Exception {
+    assertThat(cacheServes()).isTrue();
+    long pid = redis.pid();
+    signal("STOP", pid); // alive, accepting nothing: every call waits for its timeout
+    try {
+      for (int i = 0; i < 20; i++) {
+        long start = System.nanoTime();
+        Generation g = genvault.generate(next(), model);
+        assertThat(g.status()).isEqualTo(GenerationStatus.COMPLETE);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(BOUND);
+      }
+      assertThat(cache.outages()).isEqualTo(1);
+    } finally {
+      signal("CONT", pid);
+    }
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(50))
+        .until(this::cacheServes);
+  }
+
+  private static void signal(String signal, long pid) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start();
+    assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(kill.exitValue()).isZero();
+  }
+}
