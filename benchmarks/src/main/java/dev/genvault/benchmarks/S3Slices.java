@@ -8,11 +8,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collections;
-import java.util.List;
-import java.util.Locale;
 import java.util.SplittableRandom;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
@@ -35,10 +31,6 @@ import software.amazon.awssdk.services.s3.S3Client;
  * <p>Arguments (optional): slice milliseconds (250), measured pairs (30), warm-up seconds (8).
  */
 public final class S3Slices {
-  private interface Op {
-    void run();
-  }
-
   private S3Slices() {}
 
   public static void main(String[] args) throws Exception {
@@ -76,8 +68,8 @@ public final class S3Slices {
         byte[] data = new byte[size];
         new SplittableRandom(size).nextBytes(data);
         String label = size == 1024 ? "1 KiB" : "1 MiB";
-        Op genvaultPut = () -> blobs.put("generations/bench/0.bin", data, "application/zip");
-        Op rawPut =
+        Slices.Op genvaultPut = () -> blobs.put("generations/bench/0.bin", data, "application/zip");
+        Slices.Op rawPut =
             () ->
                 s3.putObject(
                     r ->
@@ -86,7 +78,7 @@ public final class S3Slices {
                             .contentType("application/octet-stream"),
                     RequestBody.fromBytes(data));
         // The like-for-like baseline: the bare call with the Content-MD5 S3BlobStore sends.
-        Op rawPutMd5 =
+        Slices.Op rawPutMd5 =
             () ->
                 s3.putObject(
                     r ->
@@ -97,12 +89,13 @@ public final class S3Slices {
                     RequestBody.fromBytes(data));
         genvaultPut.run();
         rawPut.run();
-        compare("PUT " + label, genvaultPut, rawPut, sliceMillis, pairs, warmupMillis);
-        compare("PUT+MD5 " + label, genvaultPut, rawPutMd5, sliceMillis, pairs, warmupMillis);
-        Op genvaultGet = () -> readAll(blobs.open("generations/bench/0.bin").orElseThrow());
-        Op rawGet =
+        Slices.compare("PUT " + label, genvaultPut, rawPut, sliceMillis, pairs, warmupMillis);
+        Slices.compare(
+            "PUT+MD5 " + label, genvaultPut, rawPutMd5, sliceMillis, pairs, warmupMillis);
+        Slices.Op genvaultGet = () -> readAll(blobs.open("generations/bench/0.bin").orElseThrow());
+        Slices.Op rawGet =
             () -> readAll(s3.getObject(r -> r.bucket("bench").key("raw/generations/bench/0.bin")));
-        compare("GET " + label, genvaultGet, rawGet, sliceMillis, pairs, warmupMillis);
+        Slices.compare("GET " + label, genvaultGet, rawGet, sliceMillis, pairs, warmupMillis);
       }
     } finally {
       proxy.stop();
@@ -124,59 +117,5 @@ public final class S3Slices {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static void compare(
-      String name, Op genvault, Op raw, long sliceMillis, int pairs, long warmupMillis) {
-    long warmEnd = System.nanoTime() + warmupMillis * 1_000_000;
-    while (System.nanoTime() < warmEnd) {
-      slice(genvault, sliceMillis);
-      slice(raw, sliceMillis);
-    }
-    List<Double> ratios = new ArrayList<>();
-    double genvaultSum = 0;
-    double rawSum = 0;
-    for (int i = 0; i < pairs; i++) {
-      double g;
-      double r;
-      if (i % 2 == 0) {
-        g = slice(genvault, sliceMillis);
-        r = slice(raw, sliceMillis);
-      } else {
-        r = slice(raw, sliceMillis);
-        g = slice(genvault, sliceMillis);
-      }
-      genvaultSum += g;
-      rawSum += r;
-      ratios.add(g / r);
-    }
-    Collections.sort(ratios);
-    double median =
-        ratios.size() % 2 == 1
-            ? ratios.get(ratios.size() / 2)
-            : (ratios.get(ratios.size() / 2 - 1) + ratios.get(ratios.size() / 2)) / 2;
-    System.out.printf(
-        Locale.ROOT,
-        "%-12s %8.0f %8.0f %8.2f %8.2f %.2f%n",
-        name,
-        genvaultSum / pairs,
-        rawSum / pairs,
-        median,
-        ratios.get(0),
-        ratios.get(ratios.size() - 1));
-  }
-
-  /** Runs the operation for one slice; returns operations per second. */
-  private static double slice(Op op, long millis) {
-    long start = System.nanoTime();
-    long end = start + millis * 1_000_000;
-    long n = 0;
-    long now;
-    do {
-      op.run();
-      n++;
-      now = System.nanoTime();
-    } while (now < end);
-    return n / ((now - start) / 1e9);
   }
 }
