@@ -230,7 +230,7 @@ public final class RedisDedupCache implements DedupCache, AutoCloseable {
     } catch (RuntimeException e) {
       throw new GenvaultException("could not invalidate the Redis dedup cache: " + e, e);
     }
-    versionSeen(next);
+    useVersion(next, true);
   }
 
   /**
@@ -299,15 +299,23 @@ public final class RedisDedupCache implements DedupCache, AutoCloseable {
       String stored = r.get(versionKey);
       long read = stored == null ? 0 : Long.parseLong(stored);
       versionReadAt = nanoTime.getAsLong();
-      p = versionSeen(read);
+      p = useVersion(read, true);
     }
     return p + key;
   }
 
-  /** Takes a version read or announced, unless a newer one is known; returns the prefix. */
-  private synchronized String versionSeen(long v) {
+  /** A version announced on the channel: taken unless a newer one is known. */
+  private void versionSeen(long v) {
+    useVersion(v, false);
+  }
+
+  /**
+   * Takes a version; one read from Redis is taken as it is (a Redis that restarted empty is back at
+   * 0, and every instance must agree), an announced one only if newer. Returns the prefix.
+   */
+  private synchronized String useVersion(long v, boolean read) {
     String p = prefix;
-    if (p == null || v > version) {
+    if (p == null || v > version || (read && v != version)) {
       version = v;
       p = namespace + ":" + v + ":";
       prefix = p;

@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
@@ -71,6 +72,26 @@ class RedisDedupCacheTest {
       assertThat(raw.get(namespace + ":version")).isEqualTo("1");
       other.put("t:fp", "gen-2", Duration.ofMinutes(5));
       assertThat(raw.get(namespace + ":1:t:fp")).isEqualTo("gen-2");
+    }
+  }
+
+  @Test
+  void the_version_is_read_again_and_taken_as_redis_has_it_even_when_it_went_back() {
+    AtomicLong now = new AtomicLong();
+    try (RedisDedupCache cache =
+        RedisDedupCache.builder()
+            .uri(redis.uri())
+            .namespace(namespace)
+            .nanoTime(now::get)
+            .build()) {
+      cache.invalidateAll();
+      cache.put("t:a", "gen-1", Duration.ofMinutes(5));
+      assertThat(raw.get(namespace + ":1:t:a")).isEqualTo("gen-1");
+
+      raw.del(namespace + ":version"); // as after a restart of a Redis that keeps nothing
+      now.addAndGet(Duration.ofSeconds(6).toNanos());
+      cache.put("t:b", "gen-2", Duration.ofMinutes(5));
+      assertThat(raw.get(namespace + ":0:t:b")).isEqualTo("gen-2");
     }
   }
 
