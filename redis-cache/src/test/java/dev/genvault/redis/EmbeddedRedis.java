@@ -85,14 +85,20 @@ final class EmbeddedRedis implements AutoCloseable {
 
   @Override
   public void close() {
+    stopQuietly(server);
+  }
+
+  /** Stops a server, or a Sentinel, that may have stopped already. */
+  static void stopQuietly(redis.embedded.Redis redis) {
     try {
-      server.stop();
+      redis.stop();
     } catch (IOException | RuntimeException e) {
       // already stopped
     }
   }
 
-  private static int freePort() {
+  /** A loopback port that was free a moment ago. */
+  static int freePort() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       return socket.getLocalPort();
     } catch (IOException e) {

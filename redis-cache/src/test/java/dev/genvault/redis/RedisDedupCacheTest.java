@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -142,7 +139,7 @@ class RedisDedupCacheTest {
   void with_nothing_listening_every_call_is_a_miss_and_the_outage_is_reported_once()
       throws Exception {
     try (RedisDedupCache cache =
-        RedisDedupCache.builder().uri("redis://127.0.0.1:" + closedPort()).build()) {
+        RedisDedupCache.builder().uri("redis://127.0.0.1:" + EmbeddedRedis.freePort()).build()) {
       for (int i = 0; i < 50; i++) {
         assertThat(cache.get("_:fp")).isEmpty();
         cache.put("_:fp", "gen-1", Duration.ofMinutes(5));
@@ -154,13 +151,6 @@ class RedisDedupCacheTest {
       }
       assertThat(cache.outages()).isEqualTo(1);
       assertThat(cache.watching()).isFalse();
-    }
-  }
-
-  /** A loopback port nothing listens on (it was free a moment ago). */
-  private static int closedPort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      return socket.getLocalPort();
     }
   }
 }
