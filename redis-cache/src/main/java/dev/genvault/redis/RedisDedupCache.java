@@ -53,7 +53,6 @@ import redis.clients.jedis.params.SetParams;
  */
 public final class RedisDedupCache implements DedupCache, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RedisDedupCache.class);
-  private static final long RECHECK_NANOS = Duration.ofSeconds(1).toNanos();
   private static final long VERSION_REFRESH_NANOS = Duration.ofSeconds(5).toNanos();
   private static final Object FAILED = new Object();
 
@@ -64,6 +63,7 @@ public final class RedisDedupCache implements DedupCache, AutoCloseable {
   private final String versionKey;
   private final String channel;
   private final long maxTtlMillis;
+  private final long recheckNanos;
   private final LongSupplier nanoTime;
   private final CircuitBreaker breaker;
   private final ReleaseWatcher watcher;
@@ -81,6 +81,7 @@ public final class RedisDedupCache implements DedupCache, AutoCloseable {
     this.versionKey = namespace + ":version";
     this.channel = namespace + ":released";
     this.maxTtlMillis = b.maxTtl.toMillis();
+    this.recheckNanos = b.recheck.toNanos();
     this.nanoTime = b.nanoTime;
     this.breaker =
         new CircuitBreaker(
@@ -205,7 +206,7 @@ public final class RedisDedupCache implements DedupCache, AutoCloseable {
           return true;
         }
         long left = deadline - nanoTime.getAsLong();
-        if (left <= 0 || waiter.await(Math.min(left, RECHECK_NANOS))) {
+        if (left <= 0 || waiter.await(Math.min(left, recheckNanos))) {
           return true;
         }
       }
@@ -253,6 +254,11 @@ public final class RedisDedupCache implements DedupCache, AutoCloseable {
   /** Whether waiting threads are woken by Redis now (tests). */
   boolean watching() {
     return watcher.isSubscribed();
+  }
+
+  /** How many keys threads wait on now (tests). */
+  int waitedKeys() {
+    return watcher.waitedKeys();
   }
 
   @Override
@@ -342,6 +348,7 @@ public final class RedisDedupCache implements DedupCache, AutoCloseable {
     private int breakerFailures = 3;
     private Duration breakerRetry = Duration.ofSeconds(2);
     private LongSupplier nanoTime = System::nanoTime;
+    private Duration recheck = Duration.ofSeconds(1);
     private final java.util.Set<String> set = new java.util.HashSet<>();
 
     private Builder() {}
@@ -436,6 +443,15 @@ public final class RedisDedupCache implements DedupCache, AutoCloseable {
       }
       this.breakerFailures = failures;
       this.breakerRetry = positive("retryEvery", retryEvery);
+      return this;
+    }
+
+    /**
+     * How often {@code awaitChange} reads the key again while no notice comes; 1 s (tests set it
+     * long, to see that a notice alone wakes a waiter).
+     */
+    Builder recheckEvery(Duration recheck) {
+      this.recheck = positive("recheck", recheck);
       return this;
     }
 

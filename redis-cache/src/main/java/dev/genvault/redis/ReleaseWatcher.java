@@ -75,6 +75,11 @@ final class ReleaseWatcher implements AutoCloseable {
     return subscribed;
   }
 
+  /** How many keys threads wait on now. */
+  int waitedKeys() {
+    return waiters.size();
+  }
+
   /** Registers a waiter for a key; the caller then reads the key, and unregisters when done. */
   Waiter register(String key) {
     Waiter w = new Waiter();

@@ -17,13 +17,18 @@ abstract class ClientContractTest extends RedisDedupCacheContractTest {
   @Override
   protected DedupCache createCache(MutableClock clock) {
     client = newClient();
-    return RedisDedupCache.builder().client(client).build();
+    return RedisDedupCache.builder().client(client).recheckEvery(NOTICES_ONLY).build();
   }
 
   @Override
   protected void closeCache(DedupCache cache) {
     super.closeCache(cache);
     client.close();
+  }
+
+  @Override
+  RedisDedupCache otherInstance() {
+    return RedisDedupCache.builder().client(client).build();
   }
 
   @Test
