@@ -69,6 +69,14 @@ public class RedisBenchmark {
     return ops.genvaultMissAndClaim();
   }
 
+  /** A call while the circuit breaker skips a Redis that is down: the cost of failing open. */
+  @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  public Optional<String> genvault_whileSkipped() {
+    return ops.skippedHit();
+  }
+
   @Benchmark
   public String raw_getMissAndSetNx() {
     return ops.rawGetMissAndSetNx();

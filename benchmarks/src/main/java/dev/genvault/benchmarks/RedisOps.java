@@ -33,13 +33,11 @@ final class RedisOps implements AutoCloseable {
   private final StatefulRedisConnection<String, String> lettuceConnection;
   private final RedisCommands<String, String> lettuce;
   private final RedisDedupCache cache;
+  private final RedisDedupCache skipping;
 
   RedisOps() {
     try {
-      int port;
-      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-        port = socket.getLocalPort();
-      }
+      int port = freePort();
       server =
           RedisServer.newRedisServer()
               .port(port)
@@ -53,10 +51,23 @@ final class RedisOps implements AutoCloseable {
       lettuceConnection = lettuceClient.connect();
       lettuce = lettuceConnection.sync();
       cache = RedisDedupCache.builder().client(jedis).build();
+      // A cache whose Redis is gone: its breaker opened on the first failure and stays open.
+      skipping =
+          RedisDedupCache.builder()
+              .uri("redis://127.0.0.1:" + freePort())
+              .circuitBreaker(1, Duration.ofHours(1))
+              .build();
+      skipping.get("_:trip");
       jedis.set("bench:hit", VALUE);
       cache.put("_:hit", VALUE, Duration.ofHours(1));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      return socket.getLocalPort();
     }
   }
 
@@ -84,6 +95,11 @@ final class RedisOps implements AutoCloseable {
     return cache.get("_:hit");
   }
 
+  /** A lookup while the circuit breaker skips Redis. */
+  Optional<String> skippedHit() {
+    return skipping.get("_:hit");
+  }
+
   /** What the generator does on a miss: look the result up, then claim the fingerprint. */
   boolean genvaultMissAndClaim() {
     String fingerprint = "_:" + fresh();
@@ -105,6 +121,7 @@ final class RedisOps implements AutoCloseable {
   @Override
   public void close() {
     cache.close();
+    skipping.close();
     lettuceConnection.close();
     lettuceClient.shutdown();
     jedis.close();

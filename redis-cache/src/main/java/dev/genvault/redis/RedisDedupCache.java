@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
@@ -53,64 +52,35 @@ import redis.clients.jedis.params.SetParams;
  */
 public final class RedisDedupCache implements DedupCache, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RedisDedupCache.class);
-  private static final long VERSION_REFRESH_NANOS = Duration.ofSeconds(5).toNanos();
   private static final Object FAILED = new Object();
 
   private final UnifiedJedis redis;
   private final boolean ownsClient;
   private final String describedAs;
   private final String namespace;
-  private final String versionKey;
   private final String channel;
   private final long maxTtlMillis;
   private final long recheckNanos;
   private final LongSupplier nanoTime;
   private final CircuitBreaker breaker;
   private final ReleaseWatcher watcher;
-  private final AtomicLong outages = new AtomicLong();
-
-  private volatile @Nullable String prefix; // {namespace}:{version}:, null until read
-  private volatile long version = -1;
-  private volatile long versionReadAt;
+  private final OutageLog outages;
+  private final NamespaceVersion version;
 
   private RedisDedupCache(Builder b, UnifiedJedis redis, boolean ownsClient, String describedAs) {
     this.redis = redis;
     this.ownsClient = ownsClient;
     this.describedAs = describedAs;
     this.namespace = b.namespace;
-    this.versionKey = namespace + ":version";
     this.channel = namespace + ":released";
     this.maxTtlMillis = b.maxTtl.toMillis();
     this.recheckNanos = b.recheck.toNanos();
     this.nanoTime = b.nanoTime;
-    this.breaker =
-        new CircuitBreaker(
-            b.breakerFailures,
-            b.breakerRetry,
-            nanoTime,
-            new CircuitBreaker.Listener() {
-              @Override
-              public void opened(RuntimeException lastFailure, Duration retryIn) {
-                outages.incrementAndGet();
-                log.warn(
-                    "Redis at {} is failing ({}); the dedup cache is skipped and probed again"
-                        + " every {} ms until it answers",
-                    describedAs,
-                    lastFailure.toString(),
-                    retryIn.toMillis());
-              }
-
-              @Override
-              public void closed(Duration outage) {
-                log.info(
-                    "Redis at {} answers again; the dedup cache is used again after {} ms",
-                    describedAs,
-                    outage.toMillis());
-              }
-            });
+    this.version = new NamespaceVersion(namespace, nanoTime);
+    this.outages = new OutageLog(describedAs);
+    this.breaker = new CircuitBreaker(b.breakerFailures, b.breakerRetry, nanoTime, outages);
     this.watcher =
-        new ReleaseWatcher(
-            redis, channel, this::versionSeen, this::versionMayBeStale, b.breakerRetry);
+        new ReleaseWatcher(redis, channel, version::announced, version::mayBeStale, b.breakerRetry);
     watcher.start();
   }
 
@@ -224,14 +194,12 @@ public final class RedisDedupCache implements DedupCache, AutoCloseable {
    * @throws GenvaultException if Redis could not be reached
    */
   public void invalidateAll() {
-    long next;
     try {
-      next = redis.incr(versionKey);
+      long next = version.increment(redis);
       redis.publish(channel, "v" + next);
     } catch (RuntimeException e) {
       throw new GenvaultException("could not invalidate the Redis dedup cache: " + e, e);
     }
-    useVersion(next, true);
   }
 
   /**
@@ -248,7 +216,7 @@ public final class RedisDedupCache implements DedupCache, AutoCloseable {
 
   /** Outages seen so far: how many times the circuit breaker opened (tests). */
   long outages() {
-    return outages.get();
+    return outages.outages();
   }
 
   /** Whether waiting threads are woken by Redis now (tests). */
@@ -298,40 +266,8 @@ public final class RedisDedupCache implements DedupCache, AutoCloseable {
     }
   }
 
-  /** The Redis key for a cache key, reading the namespace version first when it is stale. */
   private String redisKey(UnifiedJedis r, String key) {
-    String p = prefix;
-    if (p == null || nanoTime.getAsLong() - versionReadAt > VERSION_REFRESH_NANOS) {
-      String stored = r.get(versionKey);
-      long read = stored == null ? 0 : Long.parseLong(stored);
-      versionReadAt = nanoTime.getAsLong();
-      p = useVersion(read, true);
-    }
-    return p + key;
-  }
-
-  /** A version announced on the channel: taken unless a newer one is known. */
-  private void versionSeen(long v) {
-    useVersion(v, false);
-  }
-
-  /**
-   * Takes a version; one read from Redis is taken as it is (a Redis that restarted empty is back at
-   * 0, and every instance must agree), an announced one only if newer. Returns the prefix.
-   */
-  private synchronized String useVersion(long v, boolean read) {
-    String p = prefix;
-    if (p == null || v > version || (read && v != version)) {
-      version = v;
-      p = namespace + ":" + v + ":";
-      prefix = p;
-    }
-    return p;
-  }
-
-  /** The subscription (re)started: notices may have been missed, so read the version again. */
-  private void versionMayBeStale() {
-    versionReadAt = nanoTime.getAsLong() - VERSION_REFRESH_NANOS - 1;
+    return version.key(r, key);
   }
 
   /**

@@ -30,9 +30,16 @@ class RedisDedupCacheContractTest extends DedupCacheContract {
         .build();
   }
 
+  /** Closes the cache, and checks that its subscriber thread ended with it. */
   @Override
   protected void closeCache(DedupCache cache) {
     ((RedisDedupCache) cache).close();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                Thread.getAllStackTraces().keySet().stream()
+                    .noneMatch(t -> t.isAlive() && t.getName().equals("genvault-redis-watcher")));
   }
 
   /** The server's clock cannot be moved: let the time pass (the TCK asks for short TTLs only). */

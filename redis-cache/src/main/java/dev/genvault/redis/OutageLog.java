@@ -1,0 +1,44 @@
+package dev.genvault.redis;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Logs each outage once, when the breaker opens, and its end once; counts them (tests). */
+final class OutageLog implements CircuitBreaker.Listener {
+  private static final Logger log = LoggerFactory.getLogger(RedisDedupCache.class);
+
+  private final String describedAs;
+  private final AtomicLong outages = new AtomicLong();
+
+  /**
+   * @param describedAs where Redis is, without credentials
+   */
+  OutageLog(String describedAs) {
+    this.describedAs = describedAs;
+  }
+
+  @Override
+  public void opened(RuntimeException lastFailure, Duration retryIn) {
+    outages.incrementAndGet();
+    log.warn(
+        "Redis at {} is failing ({}); the dedup cache is skipped and probed again every {} ms"
+            + " until it answers",
+        describedAs,
+        lastFailure.toString(),
+        retryIn.toMillis());
+  }
+
+  @Override
+  public void closed(Duration outage) {
+    log.info(
+        "Redis at {} answers again; the dedup cache is used again after {} ms",
+        describedAs,
+        outage.toMillis());
+  }
+
+  long outages() {
+    return outages.get();
+  }
+}
