@@ -15,6 +15,8 @@ import redis.clients.jedis.util.JedisURIHelper;
  * #toString()} is the scheme, host and port only: never the user or the password.
  */
 final class RedisUri {
+  private static final int DEFAULT_PORT = 6379;
+
   private final URI uri;
   private final HostAndPort hostAndPort;
 
@@ -45,7 +47,8 @@ final class RedisUri {
         throw new IllegalArgumentException("uri's database must be a number, as in /0");
       }
     }
-    return new RedisUri(uri, JedisURIHelper.getHostAndPort(uri));
+    int port = uri.getPort() == -1 ? DEFAULT_PORT : uri.getPort();
+    return new RedisUri(uri, new HostAndPort(uri.getHost(), port));
   }
 
   /** A pooled client whose every wait (connect, reply, free connection) is {@code timeout}. */

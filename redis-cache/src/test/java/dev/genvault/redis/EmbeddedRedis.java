@@ -7,8 +7,10 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.List;
 import redis.clients.jedis.Jedis;
 import redis.embedded.RedisServer;
+import redis.embedded.core.RedisServerBuilder;
 
 /**
  * A redis-server (the binary embedded-redis bundles, Redis 6.2) started by the tests on a free port
@@ -20,14 +22,17 @@ final class EmbeddedRedis implements AutoCloseable {
   final int port;
   private RedisServer server;
 
-  private EmbeddedRedis(int port) {
+  private final List<String> settings;
+
+  private EmbeddedRedis(int port, List<String> settings) {
     this.port = port;
+    this.settings = settings;
     start();
   }
 
-  /** A new server of its own, for a test that stops it. */
-  static EmbeddedRedis create() {
-    return new EmbeddedRedis(freePort());
+  /** A new server of its own, for a test that stops it, with extra {@code redis.conf} lines. */
+  static EmbeddedRedis create(String... settings) {
+    return new EmbeddedRedis(freePort(), List.of(settings));
   }
 
   /** One server for the test JVM, stopped when it exits. */
@@ -70,13 +75,14 @@ final class EmbeddedRedis implements AutoCloseable {
   /** Starts a fresh, empty server on the same port. */
   void start() {
     try {
-      server =
+      RedisServerBuilder builder =
           RedisServer.newRedisServer()
               .port(port)
               .bind("127.0.0.1")
               .setting("save \"\"")
-              .setting("appendonly no")
-              .build();
+              .setting("appendonly no");
+      settings.forEach(builder::setting);
+      server = builder.build();
       server.start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
