@@ -13,7 +13,7 @@ final class OutageLog implements CircuitBreaker.Listener {
   private final AtomicLong outages = new AtomicLong();
 
   /**
-   * @param describedAs where Redis is, without credentials
+   * @param describedAs which Redis, without credentials: {@code Redis at redis://host:port}
    */
   OutageLog(String describedAs) {
     this.describedAs = describedAs;
@@ -23,7 +23,7 @@ final class OutageLog implements CircuitBreaker.Listener {
   public void opened(RuntimeException lastFailure, Duration retryIn) {
     outages.incrementAndGet();
     log.warn(
-        "Redis at {} is failing ({}); the dedup cache is skipped and probed again every {} ms"
+        "{} is failing ({}); the dedup cache is skipped and probed again every {} ms"
             + " until it answers",
         describedAs,
         lastFailure.toString(),
@@ -33,7 +33,7 @@ final class OutageLog implements CircuitBreaker.Listener {
   @Override
   public void closed(Duration outage) {
     log.info(
-        "Redis at {} answers again; the dedup cache is used again after {} ms",
+        "{} answers again; the dedup cache is used again after {} ms",
         describedAs,
         outage.toMillis());
   }

@@ -410,11 +410,12 @@ public final class RedisDedupCache implements DedupCache, AutoCloseable {
         throw new IllegalStateException("set exactly one of uri(...) and client(...)");
       }
       if (client != null) {
-        return new RedisDedupCache(this, client, false, client.getClass().getSimpleName());
+        return new RedisDedupCache(
+            this, client, false, "Redis through a " + client.getClass().getSimpleName());
       }
       RedisUri parsed = RedisUri.parse(Objects.requireNonNull(uri));
       UnifiedJedis created = parsed.connect(timeout, maxConnections);
-      return new RedisDedupCache(this, created, true, parsed.toString());
+      return new RedisDedupCache(this, created, true, "Redis at " + parsed);
     }
 
     private static Duration positive(String name, Duration d) {

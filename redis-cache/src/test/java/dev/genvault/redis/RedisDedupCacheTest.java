@@ -106,7 +106,11 @@ class RedisDedupCacheTest {
     try (RedisDedupCache cache = RedisDedupCache.builder().uri(uri).namespace(namespace).build()) {
       assertThat(cache.toString())
           .isEqualTo(
-              "RedisDedupCache{redis://127.0.0.1:" + redis.port + ", namespace=" + namespace + "}");
+              "RedisDedupCache{Redis at redis://127.0.0.1:"
+                  + redis.port
+                  + ", namespace="
+                  + namespace
+                  + "}");
     }
     assertThatThrownBy(() -> RedisDedupCache.builder().uri("redis://:s3cret pass@h:1").build())
         .isInstanceOf(IllegalArgumentException.class)
