@@ -9,8 +9,12 @@ import dev.genvault.GenerationStatus;
 import dev.genvault.GenerationStream;
 import dev.genvault.PersistentGenerator;
 import dev.genvault.spi.GenerationStore;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -192,10 +196,77 @@ class RedisSingleFlightTest {
     assertThat(other.cachedFrom()).isIn(newOwner, deadId);
   }
 
-  /** The one claim key of this test's namespace. */
+  /** The one claim key of this test's namespace for tenant t1. */
   private String claimKey() {
-    Set<String> keys = raw.keys(namespace + ":0:t1:*:claim");
+    return claimKey("t1");
+  }
+
+  /** The one claim key of this test's namespace for a tenant segment. */
+  private String claimKey(String tenant) {
+    Set<String> keys = raw.keys(namespace + ":0:" + tenant + ":*:claim");
     assertThat(keys).hasSize(1);
     return keys.iterator().next();
+  }
+
+  @Test
+  void the_claim_of_a_killed_process_expires_and_one_waiter_takes_over() throws Exception {
+    String prompt = "killed " + UUID.randomUUID();
+    Process owner =
+        new ProcessBuilder(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                OwnerProcess.class.getName(),
+                redis.uri(),
+                namespace,
+                "2000",
+                prompt)
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    closing.add(owner::destroyForcibly);
+    String ownerId = awaitClaimLine(owner);
+    String claimKey = claimKey("_");
+    assertThat(raw.get(claimKey)).isEqualTo(ownerId);
+
+    owner.destroyForcibly(); // SIGKILL mid-generation: no release, no more renewals
+    assertThat(owner.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+    PersistentGenerator b = instance(Duration.ofSeconds(2));
+    PersistentGenerator c = instance(Duration.ofSeconds(2));
+    GatedClient successor = GatedClient.answering("from ", "the successor");
+    GenerationRequest request = GenerationRequest.prompt("gpt-4o-mini", prompt);
+    GenerationStream fromB = b.stream(request, successor);
+    GenerationStream fromC = c.stream(request, successor);
+    Generation b1 = fromB.result();
+    Generation c1 = fromC.result();
+
+    assertThat(successor.calls).as("one waiter took over; the other joined it").hasValue(1);
+    assertThat(List.of(b1.status(), c1.status())).containsOnly(GenerationStatus.COMPLETE);
+    assertThat(List.of(b1.text(), c1.text())).containsOnly("from the successor");
+    assertThat(Arrays.asList(b1.cachedFrom(), c1.cachedFrom())).containsOnlyOnce((String) null);
+    assertThat(raw.get(claimKey)).as("released by the new owner").isNull();
+  }
+
+  /** Reads the child's {@code claimed <id>} line. */
+  private static String awaitClaimLine(Process owner) throws Exception {
+    ExecutorService reader = Executors.newSingleThreadExecutor();
+    try {
+      Future<String> line =
+          reader.submit(
+              () -> {
+                BufferedReader out =
+                    new BufferedReader(
+                        new InputStreamReader(owner.getInputStream(), StandardCharsets.UTF_8));
+                for (String l = out.readLine(); l != null; l = out.readLine()) {
+                  if (l.startsWith("claimed ")) {
+                    return l.substring("claimed ".length());
+                  }
+                }
+                throw new IllegalStateException("the owner process ended without a claim");
+              });
+      return line.get(60, TimeUnit.SECONDS);
+    } finally {
+      reader.shutdownNow();
+    }
   }
 }
