@@ -58,6 +58,7 @@ class ReadmeSnippetsTest {
           "redis.clients.jedis.DefaultJedisClientConfig",
           "redis.clients.jedis.HostAndPort",
           "redis.clients.jedis.RedisClusterClient",
+          "redis.clients.jedis.RedisSentinelClient",
           "software.amazon.awssdk.core.checksums.*",
           "software.amazon.awssdk.core.retry.*",
           "software.amazon.awssdk.regions.*",
