@@ -3,6 +3,7 @@ package dev.genvault.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.genvault.CheckpointPolicy;
 import dev.genvault.Generation;
 import dev.genvault.GenerationRequest;
 import dev.genvault.GenerationStatus;
@@ -159,8 +160,8 @@ class RedisSingleFlightTest {
     assertThat(raw.get(claimKey)).isEqualTo(deadId);
 
     // Two waiters on two other instances: one takes the lapsed claim over, the other follows it.
-    PersistentGenerator b = instance(lease);
-    PersistentGenerator c = instance(lease);
+    PersistentGenerator b = instance(fastPolling());
+    PersistentGenerator c = instance(fastPolling());
     GatedClient successor = GatedClient.pausing("from ", "the successor");
     GenerationStream fromB = b.stream(haiku("t1"), successor);
     GenerationStream fromC = c.stream(haiku("t1"), successor);
@@ -231,12 +232,23 @@ class RedisSingleFlightTest {
     owner.destroyForcibly(); // SIGKILL mid-generation: no release, no more renewals
     assertThat(owner.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
-    PersistentGenerator b = instance(Duration.ofSeconds(2));
-    PersistentGenerator c = instance(Duration.ofSeconds(2));
-    GatedClient successor = GatedClient.answering("from ", "the successor");
+    // Two waiters polling every 20 ms. The successor pauses while it holds the claim, so the
+    // other waiter sees it and follows it: a waiter that never saw the new owner's claim (all of
+    // its generation fell between two polls) would find it released and run the request again.
+    PersistentGenerator b = instance(fastPolling());
+    PersistentGenerator c = instance(fastPolling());
+    GatedClient successor = GatedClient.pausing("from ", "the successor");
     GenerationRequest request = GenerationRequest.prompt("gpt-4o-mini", prompt);
     GenerationStream fromB = b.stream(request, successor);
     GenerationStream fromC = c.stream(request, successor);
+    assertThat(successor.paused.await(30, TimeUnit.SECONDS)).isTrue();
+    String newOwner = raw.get(claimKey);
+    assertThat(newOwner).isIn(fromB.id(), fromC.id());
+    await()
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> newOwner.equals(raw.get(claimKey)));
+    successor.gate.countDown();
     Generation b1 = fromB.result();
     Generation c1 = fromC.result();
 
@@ -245,6 +257,12 @@ class RedisSingleFlightTest {
     assertThat(List.of(b1.text(), c1.text())).containsOnly("from the successor");
     assertThat(Arrays.asList(b1.cachedFrom(), c1.cachedFrom())).containsOnlyOnce((String) null);
     assertThat(raw.get(claimKey)).as("released by the new owner").isNull();
+  }
+
+  private static PersistentGenerator.Builder fastPolling() {
+    return PersistentGenerator.builder()
+        .lease(Duration.ofSeconds(2))
+        .checkpointPolicy(new CheckpointPolicy(Duration.ofMillis(20), 64));
   }
 
   /** Reads the child's {@code claimed <id>} line. */
