@@ -11,6 +11,7 @@ import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.SetParams;
 
@@ -77,7 +78,12 @@ public final class RedisDedupCache implements DedupCache, AutoCloseable {
     this.recheckNanos = b.recheck.toNanos();
     this.nanoTime = b.nanoTime;
     this.version = new NamespaceVersion(namespace, nanoTime);
-    this.outages = new OutageLog(describedAs);
+    this.outages =
+        new OutageLog(
+            describedAs,
+            ownsClient && redis instanceof RedisClient
+                ? ((RedisClient) redis).getPool()::clear
+                : () -> {});
     this.breaker = new CircuitBreaker(b.breakerFailures, b.breakerRetry, nanoTime, outages);
     this.watcher =
         new ReleaseWatcher(redis, channel, version::announced, version::mayBeStale, b.breakerRetry);
@@ -222,6 +228,11 @@ public final class RedisDedupCache implements DedupCache, AutoCloseable {
   /** Whether waiting threads are woken by Redis now (tests). */
   boolean watching() {
     return watcher.isSubscribed();
+  }
+
+  /** The client (tests). */
+  UnifiedJedis client() {
+    return redis;
   }
 
   /** How many keys threads wait on now (tests). */

@@ -9,6 +9,7 @@ import dev.genvault.GenerationStatus;
 import dev.genvault.PersistentGenerator;
 import dev.genvault.spi.GenerationStore;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -17,8 +18,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.util.Pool;
 
 /**
  * The test's own redis-server killed by its PID, or frozen, while generations run: every one still
@@ -128,5 +133,34 @@ class RedisOutageTest {
     Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start();
     assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
     assertThat(kill.exitValue()).isZero();
+  }
+
+  @Test
+  void after_an_outage_the_first_probe_gets_a_new_connection_not_a_dead_idle_one()
+      throws Exception {
+    AtomicLong now = new AtomicLong();
+    try (EmbeddedRedis own = EmbeddedRedis.create();
+        RedisDedupCache probed =
+            RedisDedupCache.builder().uri(own.uri()).nanoTime(now::get).build()) {
+      probed.put("_:fp", "gen-1", Duration.ofMinutes(5));
+      Pool<Connection> pool = ((RedisClient) probed.client()).getPool();
+      List<Connection> borrowed = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        borrowed.add(pool.getResource());
+      }
+      borrowed.forEach(Connection::close); // eight idle connections, soon dead
+      assertThat(pool.getNumIdle()).isGreaterThanOrEqualTo(8);
+
+      own.kill();
+      for (int i = 0; i < 3; i++) {
+        assertThat(probed.get("_:fp")).isEmpty();
+      }
+      assertThat(probed.outages()).isEqualTo(1);
+      own.start();
+      now.addAndGet(Duration.ofSeconds(3).toNanos()); // the breaker's wait is over: one probe
+      probed.put("_:fp", "gen-2", Duration.ofMinutes(5));
+      assertThat(probed.get("_:fp")).contains("gen-2");
+      assertThat(probed.outages()).isEqualTo(1);
+    }
   }
 }
