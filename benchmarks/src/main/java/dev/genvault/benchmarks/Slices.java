@@ -50,6 +50,18 @@ final class Slices {
     this.warmupMillis = warmupMillis;
   }
 
+  /** Prints a header for the lines of {@link #compare(String, Op, Op, long, int, long)}. */
+  static void header(String first, String second) {
+    System.out.printf(
+        Locale.ROOT, "%-36s %10s %10s %7s %7s %7s%n", "case", first, second, "a/b", "min", "max");
+  }
+
+  /** Compares on one thread and prints the line. */
+  static void compare(String name, Op a, Op b, long sliceMillis, int pairs, long warmupMillis)
+      throws InterruptedException {
+    System.out.println(new Slices(1, sliceMillis, pairs, warmupMillis).compare(name, a, b));
+  }
+
   Result compare(String name, Op a, Op b) throws InterruptedException {
     long warmEnd = System.nanoTime() + warmupMillis * 1_000_000;
     while (System.nanoTime() < warmEnd) {
