@@ -194,8 +194,13 @@ final class Runner {
       if (holder.isPresent()) {
         leader = holder.get(); // the same leader, or a waiter that took its claim over
       } else {
-        // Released or lapsed: the leader ended between the two reads, or its process died.
+        // Released or lapsed: the leader ended between the two reads, or a successor this waiter
+        // never saw took over and ended (both cache their result before releasing), or the
+        // leader's process died.
         ended = terminalRow(leader);
+        if (ended == null) {
+          ended = cache.result(tenant, fingerprint).map(this::terminalRow).orElse(null);
+        }
         if (ended != null) {
           return new RemoteWait(ended, false);
         }

@@ -55,6 +55,8 @@ final class BatchWrites {
         todo.add(i);
       }
     }
+    // In ID order, as every multi-row write here, so that concurrent transactions lock alike.
+    todo.sort(java.util.Comparator.comparing(i -> generations.get(i).id()));
     List<Generation> rows = new ArrayList<>(todo.size());
     for (int i : todo) {
       Generation g = generations.get(i);
@@ -97,8 +99,13 @@ final class BatchWrites {
                 new IllegalArgumentException("finish takes a terminal generation: " + g));
       } else {
         todo.add(i);
-        rows.add(g);
       }
+    }
+    // In ID order, as every multi-row write here, so that concurrent transactions lock alike;
+    // the same row twice stays in the order given (the sort is stable).
+    todo.sort(java.util.Comparator.comparing(i -> terminals.get(i).id()));
+    for (int i : todo) {
+      rows.add(terminals.get(i));
     }
     write(rows, todo, out, h -> finishBatch(h, rows), this::finishRow);
     return Arrays.asList(out);

@@ -15,10 +15,11 @@ import dev.genvault.spi.Chunk;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
@@ -155,7 +156,9 @@ final class GenerationSql {
    * each of their generations marked streaming, with its first token's time if it had none.
    */
   void appendChunks(Handle h, List<Chunk> chunks, Instant at) {
-    Map<String, Instant> firstByGeneration = new LinkedHashMap<>();
+    // Rows are updated in ID order, as every multi-row write here does, so that two transactions
+    // never lock the same rows in opposite orders (a deadlock).
+    Map<String, Instant> firstByGeneration = new TreeMap<>();
     PreparedBatch insert = h.prepareBatch(insertChunk);
     for (Chunk c : chunks) {
       firstByGeneration.merge(c.generationId(), c.createdAt(), (a, b) -> a.isBefore(b) ? a : b);
@@ -181,7 +184,7 @@ final class GenerationSql {
   /** Marks live generations as alive at {@code at}. */
   static void heartbeat(Handle h, Collection<String> ids, Instant at) {
     PreparedBatch batch = h.prepareBatch(HEARTBEAT);
-    for (String id : ids) {
+    for (String id : new TreeSet<>(ids)) { // in ID order, as every multi-row write here
       batch.bind("id", id).bindByType("at", at, TIME).add();
     }
     batch.execute();
