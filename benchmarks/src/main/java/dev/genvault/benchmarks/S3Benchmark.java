@@ -59,6 +59,7 @@ public class S3Benchmark {
   private S3Proxy proxy;
   private S3Client s3;
   private S3BlobStore blobs;
+  private S3BlobStore blobsMd5;
   private byte[] data;
 
   @Setup
@@ -87,6 +88,12 @@ public class S3Benchmark {
             .build();
     s3.createBucket(b -> b.bucket("bench"));
     blobs = S3BlobStore.create(s3, "bench");
+    blobsMd5 =
+        S3BlobStore.builder()
+            .client(s3)
+            .bucket("bench")
+            .checksum(S3BlobStore.Checksum.CONTENT_MD5)
+            .build();
     data = new byte[size];
     new SplittableRandom(size).nextBytes(data);
     genvault_put();
@@ -109,6 +116,11 @@ public class S3Benchmark {
   public Object raw_put() {
     return s3.putObject(
         r -> r.bucket("bench").key("raw/generations/bench/0.bin"), RequestBody.fromBytes(data));
+  }
+
+  @Benchmark
+  public BlobRef genvault_putWithMd5() {
+    return blobsMd5.put("generations/bench/1.bin", data, "application/zip");
   }
 
   @Benchmark

@@ -29,7 +29,8 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  * Streams one file into S3: one PUT up to the threshold, else a multipart upload in parts of that
  * size through one reused buffer, aborted if anything fails. Bodies are re-readable from the
  * buffer, so the client can retry a request. The SHA-256 kept on the ref is computed on another
- * thread while each request is sent, not before it (only the Content-MD5 has to come first).
+ * thread while each request is sent, not before it (only a Content-MD5, where one is sent, has to
+ * come first).
  */
 final class Uploads {
   private static final int MAX_PARTS = 10_000;
@@ -40,11 +41,13 @@ final class Uploads {
   private final S3Client s3;
   private final String bucket;
   private final int partSize;
+  private final boolean contentMd5;
 
-  Uploads(S3Client s3, String bucket, int partSize) {
+  Uploads(S3Client s3, String bucket, int partSize, boolean contentMd5) {
     this.s3 = s3;
     this.bucket = bucket;
     this.partSize = partSize;
+    this.contentMd5 = contentMd5;
   }
 
   /** A file already in memory: one PUT straight from the array (no copy) up to the threshold. */
@@ -87,7 +90,7 @@ final class Uploads {
                   .key(objectKey)
                   .contentType(type)
                   .contentLength((long) n)
-                  .contentMD5(md5(body, n)),
+                  .contentMD5(contentMd5 ? md5(body, n) : null),
           body(body, n, type));
     } catch (SdkException e) {
       hash.cancel(false);
@@ -183,7 +186,7 @@ final class Uploads {
                           .uploadId(uploadId)
                           .partNumber(partNumber)
                           .contentLength((long) length)
-                          .contentMD5(md5(buffer, length)),
+                          .contentMD5(contentMd5 ? md5(buffer, length) : null),
                   body(buffer, length, type));
         } catch (RuntimeException e) {
           hash.cancel(false);

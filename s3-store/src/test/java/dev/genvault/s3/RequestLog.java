@@ -9,8 +9,16 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
 /** Records every HTTP request the client sends (each retry too): operation and headers. */
 final class RequestLog implements ExecutionInterceptor {
-  /** One request as sent. */
-  record Sent(String operation, boolean hasContentMd5) {}
+  /**
+   * One request as sent: its operation, whether it carries a Content-MD5, and the payload hash
+   * header (a signed payload, {@code UNSIGNED-PAYLOAD}, or absent).
+   */
+  record Sent(String operation, boolean hasContentMd5, String payloadHash) {
+    /** Whether the store can verify the body: a Content-MD5, or a body signed chunk by chunk. */
+    boolean isVerifiable() {
+      return hasContentMd5 || payloadHash.startsWith("STREAMING-AWS4-HMAC-SHA256-PAYLOAD");
+    }
+  }
 
   final List<Sent> sent = new CopyOnWriteArrayList<>();
 
@@ -20,7 +28,8 @@ final class RequestLog implements ExecutionInterceptor {
     sent.add(
         new Sent(
             attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME),
-            context.httpRequest().firstMatchingHeader("Content-MD5").isPresent()));
+            context.httpRequest().firstMatchingHeader("Content-MD5").isPresent(),
+            context.httpRequest().firstMatchingHeader("x-amz-content-sha256").orElse("")));
   }
 
   List<String> operations() {

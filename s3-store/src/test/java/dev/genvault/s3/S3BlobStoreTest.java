@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
@@ -111,13 +112,19 @@ class S3BlobStoreTest {
   }
 
   @Test
-  void objects_live_under_the_prefix_every_put_carries_a_content_md5_and_refs_keep_no_url()
+  void objects_live_under_the_prefix_every_put_is_verifiable_and_refs_keep_no_url()
       throws Exception {
     S3BlobStore blobs = store().presigner(presigner).build();
     BlobRef ref = blobs.put("generations/p/0.png", PNG, "image/png");
     assertThat(ref.url()).isNull();
     assertThat(ref.sha256()).isEqualTo(sha256(PNG));
-    assertThat(log.sent).containsExactly(new RequestLog.Sent("PutObject", true));
+    assertThat(log.sent)
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.operation()).isEqualTo("PutObject");
+              assertThat(s.isVerifiable()).isTrue();
+            });
     assertThat(S3ProxyFixture.keys(s3, bucket)).containsExactly("app/generations/p/0.png");
   }
 
@@ -148,11 +155,67 @@ class S3BlobStoreTest {
             "UploadPart",
             "CompleteMultipartUpload");
     assertThat(log.sent.stream().filter(s -> s.operation().equals("UploadPart")))
-        .allMatch(RequestLog.Sent::hasContentMd5);
+        .allMatch(RequestLog.Sent::isVerifiable);
     try (InputStream in = blobs.open("generations/m/0.bin").orElseThrow()) {
       assertThat(sha256(in.readAllBytes())).isEqualTo(ref.sha256());
     }
     assertThat(S3ProxyFixture.openUploads(s3, bucket)).isZero();
+  }
+
+  @Test
+  void over_plain_http_the_signed_body_is_the_checksum_and_no_md5_is_added() {
+    S3BlobStore blobs = store().multipartThreshold(5 * MIB).build();
+    blobs.put("generations/c/0.png", PNG, "image/png");
+    blobs.put("generations/c/1.bin", new byte[5 * MIB + 1], "application/zip");
+    assertThat(log.sent.stream().filter(s -> s.operation().matches("PutObject|UploadPart")))
+        .hasSize(3)
+        .allSatisfy(
+            s -> {
+              assertThat(s.hasContentMd5()).isFalse();
+              assertThat(s.payloadHash()).startsWith("STREAMING-AWS4-HMAC-SHA256-PAYLOAD");
+            });
+  }
+
+  @Test
+  void content_md5_mode_adds_one_to_every_put_and_part() {
+    S3BlobStore blobs =
+        store().multipartThreshold(5 * MIB).checksum(S3BlobStore.Checksum.CONTENT_MD5).build();
+    blobs.put("generations/c/0.png", PNG, "image/png");
+    blobs.put("generations/c/1.bin", new byte[5 * MIB + 1], "application/zip");
+    assertThat(log.sent.stream().filter(s -> s.operation().matches("PutObject|UploadPart")))
+        .hasSize(3)
+        .allMatch(RequestLog.Sent::hasContentMd5);
+  }
+
+  @Test
+  void auto_adds_an_md5_only_where_the_client_sends_no_verifiable_body() {
+    S3BlobStore.Checksum auto = S3BlobStore.Checksum.AUTO;
+    try (S3Client httpsRequired =
+            client("https://s3.example.test", RequestChecksumCalculation.WHEN_REQUIRED);
+        S3Client awsDefault = client(null, RequestChecksumCalculation.WHEN_SUPPORTED);
+        S3Client awsRequired = client(null, RequestChecksumCalculation.WHEN_REQUIRED);
+        S3Client httpRequired =
+            client("http://127.0.0.1:9000", RequestChecksumCalculation.WHEN_REQUIRED)) {
+      assertThat(S3BlobStore.needsContentMd5(httpsRequired, auto)).isTrue();
+      assertThat(S3BlobStore.needsContentMd5(awsRequired, auto)).isTrue();
+      assertThat(S3BlobStore.needsContentMd5(awsDefault, auto)).isFalse();
+      assertThat(S3BlobStore.needsContentMd5(httpRequired, auto)).isFalse();
+      assertThat(S3BlobStore.needsContentMd5(httpRequired, S3BlobStore.Checksum.CONTENT_MD5))
+          .isTrue();
+    }
+  }
+
+  private static S3Client client(String endpoint, RequestChecksumCalculation checksums) {
+    software.amazon.awssdk.services.s3.S3ClientBuilder b =
+        S3Client.builder()
+            .region(software.amazon.awssdk.regions.Region.EU_WEST_1)
+            .credentialsProvider(
+                software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider.create())
+            .requestChecksumCalculation(checksums);
+    if (endpoint != null) {
+      b.endpointOverride(URI.create(endpoint));
+    }
+    return b.build();
   }
 
   @Test

@@ -42,7 +42,12 @@ class S3RetryTest {
                 "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>")
             .build());
     server.enqueue(new MockResponse.Builder().code(200).setHeader("ETag", "\"abc\"").build());
-    S3BlobStore blobs = S3BlobStore.create(s3, "bucket");
+    S3BlobStore blobs =
+        S3BlobStore.builder()
+            .client(s3)
+            .bucket("bucket")
+            .checksum(S3BlobStore.Checksum.CONTENT_MD5)
+            .build();
 
     BlobRef ref = blobs.put("generations/r/0.png", S3BlobStoreTest.PNG, "image/png");
 
