@@ -75,6 +75,10 @@ public final class S3BlobStore implements BlobStore {
 
   private static final int MAX_PART_SIZE = 512 * 1024 * 1024;
 
+  /** A generation's n-th file: a number and a short extension, as {@code BlobKeys} makes them. */
+  private static final java.util.regex.Pattern FILE_NAME =
+      java.util.regex.Pattern.compile("(0|[1-9][0-9]{0,8})\\.[a-z0-9]{1,8}");
+
   private final S3Client s3;
   private final String bucket;
   private final String prefix;
@@ -128,9 +132,11 @@ public final class S3BlobStore implements BlobStore {
   String objectKey(String key) {
     BlobKeys.check(key);
     String[] segments = key.split("/", -1);
-    if (segments.length != 3 || !segments[0].equals("generations")) {
+    if (segments.length != 3
+        || !segments[0].equals("generations")
+        || !FILE_NAME.matcher(segments[2]).matches()) {
       throw new IllegalArgumentException(
-          "blob key must be of the form generations/{id}/{file}: '" + key + "'");
+          "blob key must be of the form generations/{id}/{n}.{ext}: '" + key + "'");
     }
     return prefix + key;
   }

@@ -81,7 +81,12 @@ class S3BlobStoreTest {
         "other/abc/0.png",
         "generations/abc/0 .png",
         "generations/abc/%2e%2e",
-        "generations/abc/0.png?x=1"
+        "generations/abc/0.png?x=1",
+        "generations/abc/name.png",
+        "generations/abc/01.png",
+        "generations/abc/0",
+        "generations/abc/0.PNG",
+        "generations/abc/0.png.exe"
       })
   void odd_keys_are_refused_before_any_request_is_sent(String key) {
     S3BlobStore blobs = store().presigner(presigner).build();
