@@ -13,14 +13,16 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.Update;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code insertAll} and {@code finishAll}: one transaction and one commit for a whole batch. The
- * fast path sends the batch's statements as one JDBC batch. If the database refuses a row (a
- * duplicate ID, a value it cannot hold), the transaction is rolled back and the batch is written
- * again row by row, each row behind its own savepoint, so the refused row fails alone and the
- * others still commit together. An outage fails every row of the batch, retryably.
+ * {@code insertAll} and {@code finishAll}: one commit for a whole batch. The fast path inserts with
+ * one multi-row {@code INSERT} in autocommit, and finishes with the UPDATEs as one JDBC batch in
+ * one transaction. If the database refuses a row (a duplicate ID, a value it cannot hold), the
+ * transaction is rolled back and the batch is written again row by row, each row behind its own
+ * savepoint, so the refused row fails alone and the others still commit together. An outage fails
+ * every row of the batch, retryably.
  */
 final class BatchWrites {
   private static final String SAVEPOINT = "genvault_row";
@@ -62,18 +64,19 @@ final class BatchWrites {
       Generation g = generations.get(i);
       rows.add(g.heartbeatAt() != null ? g : g.toBuilder().heartbeatAt(g.createdAt()).build());
     }
+    // One multi-row INSERT in autocommit: one statement, one round trip, one atomic commit.
     write(
         rows,
         todo,
         out,
+        true,
         h -> {
-          PreparedBatch batch = h.prepareBatch(sql.insert);
-          for (Generation g : rows) {
-            sql.bindInsert(batch, g);
-            batch.add();
+          Update insert = h.createUpdate(sql.insertRows(rows.size()));
+          for (int k = 0; k < rows.size(); k++) {
+            sql.bindInsert(insert, rows.get(k), "_" + k);
           }
-          int[] counts = batch.execute();
-          boolean[] applied = new boolean[counts.length];
+          insert.execute();
+          boolean[] applied = new boolean[rows.size()];
           Arrays.fill(applied, true);
           return applied;
         },
@@ -107,7 +110,7 @@ final class BatchWrites {
     for (int i : todo) {
       rows.add(terminals.get(i));
     }
-    write(rows, todo, out, h -> finishBatch(h, rows), this::finishRow);
+    write(rows, todo, out, false, h -> finishBatch(h, rows), this::finishRow);
     return Arrays.asList(out);
   }
 
@@ -179,6 +182,7 @@ final class BatchWrites {
       List<Generation> rows,
       List<Integer> positions,
       RowOutcome[] out,
+      boolean oneStatement,
       FastPath fast,
       RowWrite one) {
     if (rows.isEmpty()) {
@@ -186,7 +190,8 @@ final class BatchWrites {
     }
     boolean @Nullable [] applied;
     try {
-      applied = jdbi.inTransaction(fast::write);
+      // One statement is atomic on its own: no BEGIN and COMMIT round trips around it.
+      applied = oneStatement ? jdbi.withHandle(fast::write) : jdbi.inTransaction(fast::write);
     } catch (NoRowCounts e) {
       applied = null;
     } catch (JdbiException | SQLException e) {

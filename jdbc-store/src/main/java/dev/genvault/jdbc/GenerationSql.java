@@ -137,6 +137,27 @@ final class GenerationSql {
                 + ")");
   }
 
+  private static final java.util.regex.Pattern PARAMETER =
+      java.util.regex.Pattern.compile("(?<!:):(\\w+)");
+
+  /**
+   * One INSERT of {@code n} rows ({@code INSERT ... VALUES (...), (...)}): one statement, so one
+   * round trip and, in autocommit, one atomic commit. Row {@code i}'s parameters are named with the
+   * suffix {@code _i}; bind them with {@link #bindInsert(SqlStatement, Generation, String)}.
+   */
+  String insertRows(int n) {
+    int values = insert.indexOf(") VALUES (") + ") VALUES ".length();
+    String tuple = insert.substring(values);
+    StringBuilder sql = new StringBuilder(insert.length() * n).append(insert, 0, values);
+    for (int i = 0; i < n; i++) {
+      if (i > 0) {
+        sql.append(", ");
+      }
+      sql.append(PARAMETER.matcher(tuple).replaceAll(":$1_" + i));
+    }
+    return sql.toString();
+  }
+
   /** Inserts a generation's row. */
   void insert(Handle h, Generation g) {
     Update insert = h.createUpdate(this.insert);
@@ -228,43 +249,56 @@ final class GenerationSql {
 
   /** Binds all of {@link #insert}. */
   void bindInsert(SqlStatement<?> s, Generation g) {
-    bindRecord(s, g);
-    s.bind("kind", g.kind().wireName())
-        .bind("userId", g.userId())
-        .bind("tenantId", g.tenantId())
-        .bind("model", g.model())
-        .bindByType("request", g.request(), REQUEST)
-        .bindByType("metadata", g.metadata(), STRING_MAP)
-        .bind("fingerprint", g.fingerprint())
-        .bindByType("createdAt", g.createdAt(), TIME)
-        .bindByType("heartbeatAt", g.heartbeatAt(), TIME);
+    bindInsert(s, g, "");
+  }
+
+  /**
+   * Binds all of {@link #insert}, each name followed by {@code suffix} (see {@link #insertRows}).
+   */
+  void bindInsert(SqlStatement<?> s, Generation g, String suffix) {
+    bindRecord(s, g, suffix);
+    s.bind("kind" + suffix, g.kind().wireName())
+        .bind("userId" + suffix, g.userId())
+        .bind("tenantId" + suffix, g.tenantId())
+        .bind("model" + suffix, g.model())
+        .bindByType("request" + suffix, g.request(), REQUEST)
+        .bindByType("metadata" + suffix, g.metadata(), STRING_MAP)
+        .bind("fingerprint" + suffix, g.fingerprint())
+        .bindByType("createdAt" + suffix, g.createdAt(), TIME)
+        .bindByType("heartbeatAt" + suffix, g.heartbeatAt(), TIME);
   }
 
   /** Binds the fields that {@link #insert} and {@link #finish} both write. */
   void bindRecord(SqlStatement<?> s, Generation g) {
+    bindRecord(s, g, "");
+  }
+
+  private void bindRecord(SqlStatement<?> s, Generation g, String suffix) {
     Usage usage = g.usage();
     Cost cost = g.cost();
-    s.bind("id", g.id())
-        .bind("provider", g.provider())
-        .bind("providerModel", g.providerModel())
-        .bind("providerResponseId", g.providerResponseId())
-        .bind("text", dialect.text(g.text()))
-        .bind("finishReason", g.finishReason())
-        .bind("toolCalls", g.toolCalls())
-        .bindByType("attributes", g.attributes(), STRING_MAP)
-        .bindByType("usage", usage, USAGE)
-        .bind("inputTokens", usage == null ? null : usage.inputTokens())
-        .bind("outputTokens", usage == null ? null : usage.outputTokens())
-        .bindByType("costUsd", cost == null ? null : cost.usd(), DECIMAL)
-        .bind("costTable", cost == null ? null : cost.source().id())
-        .bindByType("savedCostUsd", g.savedCost(), DECIMAL)
-        .bind("status", g.status().wireName())
-        .bind("errorType", g.errorType() == null ? null : g.errorType().wireName())
-        .bind("errorMessage", g.errorMessage() == null ? null : dialect.text(g.errorMessage()))
-        .bind("cachedFrom", g.cachedFrom())
-        .bindByType("firstTokenAt", g.firstTokenAt(), TIME)
-        .bindByType("completedAt", g.completedAt(), TIME)
-        .bindByType("updatedAt", g.updatedAt(), TIME);
+    s.bind("id" + suffix, g.id())
+        .bind("provider" + suffix, g.provider())
+        .bind("providerModel" + suffix, g.providerModel())
+        .bind("providerResponseId" + suffix, g.providerResponseId())
+        .bind("text" + suffix, dialect.text(g.text()))
+        .bind("finishReason" + suffix, g.finishReason())
+        .bind("toolCalls" + suffix, g.toolCalls())
+        .bindByType("attributes" + suffix, g.attributes(), STRING_MAP)
+        .bindByType("usage" + suffix, usage, USAGE)
+        .bind("inputTokens" + suffix, usage == null ? null : usage.inputTokens())
+        .bind("outputTokens" + suffix, usage == null ? null : usage.outputTokens())
+        .bindByType("costUsd" + suffix, cost == null ? null : cost.usd(), DECIMAL)
+        .bind("costTable" + suffix, cost == null ? null : cost.source().id())
+        .bindByType("savedCostUsd" + suffix, g.savedCost(), DECIMAL)
+        .bind("status" + suffix, g.status().wireName())
+        .bind("errorType" + suffix, g.errorType() == null ? null : g.errorType().wireName())
+        .bind(
+            "errorMessage" + suffix,
+            g.errorMessage() == null ? null : dialect.text(g.errorMessage()))
+        .bind("cachedFrom" + suffix, g.cachedFrom())
+        .bindByType("firstTokenAt" + suffix, g.firstTokenAt(), TIME)
+        .bindByType("completedAt" + suffix, g.completedAt(), TIME)
+        .bindByType("updatedAt" + suffix, g.updatedAt(), TIME);
   }
 
   private static void bindBlob(SqlStatement<?> s, String id, int n, BlobRef b) {
