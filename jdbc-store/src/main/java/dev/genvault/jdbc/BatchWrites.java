@@ -217,7 +217,7 @@ final class BatchWrites {
               h.savepoint(SAVEPOINT);
               try {
                 each[k] = one.write(h, g) ? RowOutcome.applied() : RowOutcome.notApplied();
-                h.release(SAVEPOINT);
+                h.releaseSavepoint(SAVEPOINT);
               } catch (JdbiException | SQLException e) {
                 h.rollbackToSavepoint(SAVEPOINT);
                 each[k] = RowOutcome.failed(SqlErrors.translate(e, g.id(), dialect));
