@@ -4,6 +4,7 @@ import dev.genvault.Generation;
 import dev.genvault.spi.Chunk;
 import dev.genvault.spi.ForwardingGenerationStore;
 import dev.genvault.spi.GenerationStore;
+import dev.genvault.spi.RowOutcome;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Collection;
@@ -56,6 +57,21 @@ final class CountingStore extends ForwardingGenerationStore {
   public void heartbeat(Collection<String> ids, Instant at) {
     heartbeatWrites.incrementAndGet();
     delegate().heartbeat(ids, at);
+  }
+
+  @Override
+  public List<RowOutcome> insertAll(List<Generation> generations) {
+    otherWrites.incrementAndGet(); // one transaction for the batch
+    return delegate().insertAll(generations);
+  }
+
+  @Override
+  public List<RowOutcome> finishAll(List<Generation> terminals) {
+    otherWrites.incrementAndGet();
+    for (Generation t : terminals) {
+      finalBytes.put(t.id(), (long) t.text().getBytes(StandardCharsets.UTF_8).length);
+    }
+    return delegate().finishAll(terminals);
   }
 
   @Override
