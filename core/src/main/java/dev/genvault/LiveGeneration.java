@@ -36,6 +36,10 @@ final class LiveGeneration implements ModelCall {
   private @Nullable Instant firstTokenAt;
   private volatile @Nullable ErrorType cancelled;
   private volatile @Nullable Thread worker;
+
+  /** Set when its terminal row is being written: checkpoints skip it (heartbeats go on). */
+  private boolean ending;
+
   volatile @Nullable Throwable failure;
 
   LiveGeneration(
@@ -180,6 +184,9 @@ final class LiveGeneration implements ModelCall {
    * is idempotent) plus one new chunk with the text since the last checkpoint.
    */
   synchronized List<Chunk> unsavedChunks() {
+    if (ending) {
+      return List.of(); // its terminal row carries the whole text: chunks now would be wasted
+    }
     if (text.length() > chunkedChars) {
       Instant since = unsavedSince == null ? clock.instant() : unsavedSince;
       unsaved.add(new Chunk(id(), nextSeq++, text.substring(chunkedChars), since));
@@ -188,6 +195,15 @@ final class LiveGeneration implements ModelCall {
       unsavedSince = null;
     }
     return List.copyOf(unsaved);
+  }
+
+  /**
+   * Its terminal row, which carries the whole text, is about to be written: from now on checkpoints
+   * write no chunks of it. It stays registered, so its heartbeat goes on while that write is
+   * retried.
+   */
+  synchronized void ending() {
+    ending = true;
   }
 
   /** The store has these chunks now. */

@@ -42,6 +42,7 @@ final class TerminalWriter {
    * #persistFallback}). The failure is kept on {@code live} for the caller's exception.
    */
   Generation persist(Generation terminal, LiveGeneration live) {
+    live.ending();
     long deadline = System.nanoTime() + persistTimeout.toNanos();
     Duration backoff = Duration.ofMillis(25);
     while (true) {
