@@ -216,9 +216,15 @@ final class Runner {
     return new RemoteWait(null, false);
   }
 
-  /** The row of a generation if it has ended; null while it runs, if absent or unreadable. */
+  /**
+   * The row of a generation if it has ended; null while it runs, if absent or unreadable. Polled
+   * through the status alone (a store's cheap read); the whole record is read once, at the end.
+   */
   private @Nullable Generation terminalRow(String id) {
     try {
+      if (!s.store.status(id).map(GenerationStatus::isTerminal).orElse(false)) {
+        return null;
+      }
       Optional<Generation> g = s.store.find(id);
       return g.isPresent() && g.get().isTerminal() ? g.get() : null;
     } catch (RuntimeException e) {
