@@ -43,7 +43,8 @@ final class Admitter {
     String id = IdGenerator.check(s.ids.newId());
     Instant now = s.now();
 
-    Generation hit = serveFromCache(request, client, fingerprint, id, now);
+    ThreadLink link = ThreadLinker.link(s.store, request);
+    Generation hit = serveFromCache(request, client, fingerprint, id, now, link);
     if (hit != null) {
       return new Admission(hit, runner);
     }
@@ -57,6 +58,7 @@ final class Admitter {
             .createdAt(now)
             .updatedAt(now)
             .heartbeatAt(now)
+            .link(link)
             .build();
     LiveGeneration live =
         new LiveGeneration(
@@ -100,7 +102,12 @@ final class Admitter {
 
   /** Step 3: a new row copying a complete cached original, or null on a miss. */
   private @Nullable Generation serveFromCache(
-      GenerationRequest request, ModelClient client, String fingerprint, String id, Instant now) {
+      GenerationRequest request,
+      ModelClient client,
+      String fingerprint,
+      String id,
+      Instant now,
+      @Nullable ThreadLink link) {
     Optional<String> originalId = cache.result(request.tenantId(), fingerprint);
     if (originalId.isEmpty()) {
       return null;
@@ -118,7 +125,10 @@ final class Admitter {
       cache.invalidate(request.tenantId(), fingerprint);
       return null;
     }
-    Generation copy = outcomes.copyOf(original, id, request, client.provider(), fingerprint, now);
+    Generation copy =
+        outcomes.copyOf(original, id, request, client.provider(), fingerprint, now).toBuilder()
+            .link(link)
+            .build();
     try {
       s.store.insertTerminal(copy);
     } catch (RuntimeException e) {

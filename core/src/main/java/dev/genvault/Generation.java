@@ -39,6 +39,7 @@ public final class Generation {
   private final @Nullable Instant completedAt;
   private final Instant updatedAt;
   private final @Nullable Instant heartbeatAt;
+  private final @Nullable ThreadLink link;
 
   private Generation(Builder b) {
     this.id = requireNonNull(b.id, "id");
@@ -64,11 +65,26 @@ public final class Generation {
     this.completedAt = b.completedAt;
     this.updatedAt = b.updatedAt == null ? createdAt : b.updatedAt;
     this.heartbeatAt = b.heartbeatAt;
+    this.link = b.link;
+    if (link != null) {
+      checkLink(link);
+    }
     if (status == GenerationStatus.ERROR && errorType == null) {
       throw new IllegalArgumentException("an error generation needs an errorType");
     }
     if (status != GenerationStatus.ERROR && errorType != null) {
       throw new IllegalArgumentException("errorType is only for error generations");
+    }
+  }
+
+  private void checkLink(ThreadLink link) {
+    if (request.kind() != GenerationKind.TEXT
+        || link.inheritedMessages() > request.messages().size()
+        || link.parentId().equals(id)) {
+      throw new IllegalArgumentException(
+          "a continuation is a text generation with at least as many messages as it inherits ("
+              + link.inheritedMessages()
+              + "), and not its own parent");
     }
   }
 
@@ -110,6 +126,7 @@ public final class Generation {
     b.completedAt = completedAt;
     b.updatedAt = updatedAt;
     b.heartbeatAt = heartbeatAt;
+    b.link = link;
     return b;
   }
 
@@ -254,6 +271,30 @@ public final class Generation {
   }
 
   /**
+   * The generation this chat generation continues: its request's first {@link #inheritedMessages()}
+   * messages are that generation's conversation and answer. Null for the first generation of a
+   * thread, and for any generation that continues nothing.
+   */
+  public @Nullable String parentId() {
+    return link == null ? null : link.parentId();
+  }
+
+  /** The ID of the first generation of this one's thread: its own ID when it continues nothing. */
+  public String threadId() {
+    return link == null ? id : link.threadId();
+  }
+
+  /** How many leading messages of the request come from {@link #parentId()}; 0 without one. */
+  public int inheritedMessages() {
+    return link == null ? 0 : link.inheritedMessages();
+  }
+
+  /** The link to the parent and the thread, or null when this generation continues nothing. */
+  public @Nullable ThreadLink link() {
+    return link;
+  }
+
+  /**
    * True when the generation is {@link GenerationStatus#COMPLETE} or {@link
    * GenerationStatus#ERROR}.
    */
@@ -292,7 +333,8 @@ public final class Generation {
         && Objects.equals(firstTokenAt, g.firstTokenAt)
         && Objects.equals(completedAt, g.completedAt)
         && updatedAt.equals(g.updatedAt)
-        && Objects.equals(heartbeatAt, g.heartbeatAt);
+        && Objects.equals(heartbeatAt, g.heartbeatAt)
+        && Objects.equals(link, g.link);
   }
 
   @Override
@@ -341,6 +383,7 @@ public final class Generation {
     private @Nullable Instant completedAt;
     private @Nullable Instant updatedAt;
     private @Nullable Instant heartbeatAt;
+    private @Nullable ThreadLink link;
 
     private Builder() {}
 
@@ -477,6 +520,12 @@ public final class Generation {
     /** Sets {@link Generation#heartbeatAt()}. */
     public Builder heartbeatAt(@Nullable Instant heartbeatAt) {
       this.heartbeatAt = heartbeatAt;
+      return this;
+    }
+
+    /** Sets {@link Generation#link()}: null for a generation that continues nothing. */
+    public Builder link(@Nullable ThreadLink link) {
+      this.link = link;
       return this;
     }
 

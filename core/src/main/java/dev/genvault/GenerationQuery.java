@@ -20,6 +20,8 @@ public final class GenerationQuery {
   private final @Nullable GenerationStatus status;
   private final @Nullable Instant createdFrom;
   private final @Nullable Instant createdBefore;
+  private final @Nullable String threadId;
+  private final boolean lastTurnsOnly;
   private final int limit;
   private final @Nullable PageCursor after;
 
@@ -30,6 +32,8 @@ public final class GenerationQuery {
     this.status = b.status;
     this.createdFrom = b.createdFrom;
     this.createdBefore = b.createdBefore;
+    this.threadId = b.threadId;
+    this.lastTurnsOnly = b.lastTurnsOnly;
     this.limit = b.limit;
     this.after = b.after;
   }
@@ -69,6 +73,22 @@ public final class GenerationQuery {
     return Optional.ofNullable(createdBefore);
   }
 
+  /**
+   * Only the generations of this thread ({@link Generation#threadId()}): its first generation and
+   * every generation that continues it, directly or not.
+   */
+  public Optional<String> threadId() {
+    return Optional.ofNullable(threadId);
+  }
+
+  /**
+   * Whether only the last turn of each thread is listed: generations that no other continues, so
+   * that a history shows one row per conversation (one per branch where a turn was asked again).
+   */
+  public boolean lastTurnsOnly() {
+    return lastTurnsOnly;
+  }
+
   /** The page size, 1 to {@link #MAX_LIMIT}. */
   public int limit() {
     return limit;
@@ -87,6 +107,8 @@ public final class GenerationQuery {
     private @Nullable GenerationStatus status;
     private @Nullable Instant createdFrom;
     private @Nullable Instant createdBefore;
+    private @Nullable String threadId;
+    private boolean lastTurnsOnly;
     private int limit = 50;
     private @Nullable PageCursor after;
 
@@ -125,6 +147,18 @@ public final class GenerationQuery {
     /** Only generations created strictly before this instant. */
     public Builder createdBefore(@Nullable Instant createdBefore) {
       this.createdBefore = createdBefore;
+      return this;
+    }
+
+    /** Only the generations of this thread (see {@link GenerationQuery#threadId()}). */
+    public Builder threadId(@Nullable String threadId) {
+      this.threadId = threadId;
+      return this;
+    }
+
+    /** Only the last turn of each thread (see {@link GenerationQuery#lastTurnsOnly()}). */
+    public Builder lastTurnsOnly(boolean lastTurnsOnly) {
+      this.lastTurnsOnly = lastTurnsOnly;
       return this;
     }
 

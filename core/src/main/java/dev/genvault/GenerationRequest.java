@@ -33,6 +33,7 @@ public final class GenerationRequest {
   private final ImageOptions imageOptions;
   private final Map<String, String> parameters;
   private final Attribution attribution;
+  private final @Nullable String parentId;
 
   private GenerationRequest(Builder b, Sampling sampling, Attribution attribution) {
     this.kind = b.kind;
@@ -46,6 +47,7 @@ public final class GenerationRequest {
     this.imageOptions = new ImageOptions(b.imageSize, b.imageQuality);
     this.parameters = Collections.unmodifiableMap(new TreeMap<>(b.parameters));
     this.attribution = attribution;
+    this.parentId = b.parentId;
   }
 
   /** A new builder for a {@link GenerationKind#TEXT} request. */
@@ -66,6 +68,30 @@ public final class GenerationRequest {
   /** An image request with the given prompt. */
   public static GenerationRequest image(String model, String prompt) {
     return builder().kind(GenerationKind.IMAGE).model(model).prompt(prompt).build();
+  }
+
+  /**
+   * The next turn of a conversation: {@code previous}'s request with its messages (or its prompt,
+   * as a {@code user} message), then its answer as an {@code assistant} message, then {@code
+   * newMessages}; the same model, options, user, tenant and metadata, and {@link #parentId()}
+   * {@code previous}'s ID, so that the store keeps only the new messages. Change anything else
+   * through {@link #toBuilder()}.
+   *
+   * @throws IllegalArgumentException if {@code previous} is not a text generation or {@code
+   *     newMessages} is empty
+   */
+  public static GenerationRequest continuing(Generation previous, List<Message> newMessages) {
+    if (previous.kind() != GenerationKind.TEXT || newMessages.isEmpty()) {
+      throw new IllegalArgumentException(
+          "continuing takes a text generation and at least one new message");
+    }
+    GenerationRequest before = previous.request();
+    List<Message> messages =
+        new ArrayList<>(
+            before.prompt() != null ? List.of(Message.user(before.prompt())) : before.messages());
+    messages.add(Message.assistant(previous.text()));
+    messages.addAll(newMessages);
+    return before.toBuilder().prompt(null).messages(messages).parentId(previous.id()).build();
   }
 
   /** A builder holding every field of this request. */
@@ -228,6 +254,17 @@ public final class GenerationRequest {
     return attribution.metadata();
   }
 
+  /**
+   * The generation this chat request says it continues (see {@link #continuing}), or null. Never
+   * sent to the provider and not part of the dedup fingerprint. The generator links the new
+   * generation to it ({@link Generation#parentId()}) when its conversation and answer begin this
+   * request's messages and it has the same user and tenant; otherwise it looks the conversation up
+   * by its hash, and stores the request in full if nothing matches.
+   */
+  public @Nullable String parentId() {
+    return parentId;
+  }
+
   /** Equal when every {@link RequestField} is equal. */
   @Override
   public boolean equals(@Nullable Object o) {
@@ -280,6 +317,7 @@ public final class GenerationRequest {
     private @Nullable String userId;
     private @Nullable String tenantId;
     private final Map<String, String> metadata = new LinkedHashMap<>();
+    private @Nullable String parentId;
 
     private Builder() {}
 
@@ -465,6 +503,12 @@ public final class GenerationRequest {
       return this;
     }
 
+    /** {@link GenerationRequest#parentId()}: for chat messages; at most 64 characters. */
+    public Builder parentId(@Nullable String parentId) {
+      this.parentId = parentId;
+      return this;
+    }
+
     /**
      * Sets (replaces) one field by its declaration.
      *
@@ -483,6 +527,7 @@ public final class GenerationRequest {
      */
     public GenerationRequest build() {
       RequestText.checkInput(model, prompt, messages);
+      RequestText.checkParent(parentId, kind, messages);
       Sampling sampling = new Sampling(temperature, topP, maxOutputTokens, seed, n, stop);
       GenerationRequest request =
           new GenerationRequest(this, sampling, new Attribution(userId, tenantId, metadata));

@@ -114,7 +114,10 @@ public enum RequestField {
       Type.TEXT_MAP,
       false,
       GenerationRequest::metadata,
-      (b, v) -> b.metadata(textMap(v)));
+      (b, v) -> b.metadata(textMap(v))),
+  /** {@link GenerationRequest#parentId()}: not output; where the conversation is stored. */
+  PARENT_ID(
+      "parent_id", Type.TEXT, false, GenerationRequest::parentId, (b, v) -> b.parentId((String) v));
 
   /** The Java type of a field's value. */
   public enum Type {

@@ -33,6 +33,22 @@ final class RequestText {
     }
   }
 
+  /** A parent ID: a generation ID, on a text request with chat messages. */
+  static void checkParent(@Nullable String parentId, GenerationKind kind, List<Message> messages) {
+    if (parentId == null) {
+      return;
+    }
+    if (parentId.isBlank() || parentId.length() > 64 || !parentId.strip().equals(parentId)) {
+      throw new IllegalArgumentException(
+          "parent_id must be a generation ID: 1 to 64 characters without surrounding spaces");
+    }
+    if (kind != GenerationKind.TEXT || messages.size() < 2) {
+      throw new IllegalArgumentException(
+          "parent_id is for a text request whose messages continue a conversation: the parent's"
+              + " messages, its answer, then what follows");
+    }
+  }
+
   static void check(GenerationRequest request) {
     for (RequestField f : RequestField.values()) {
       Object value = f.value(request);

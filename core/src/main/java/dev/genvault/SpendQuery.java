@@ -24,18 +24,23 @@ public final class SpendQuery {
     DAY
   }
 
+  /** The end of {@link #ofThread}'s range: every store can hold it. */
+  private static final Instant ALL_TIME = Instant.parse("9999-12-31T00:00:00Z");
+
   private final Instant createdFrom;
   private final Instant createdBefore;
   private final Set<Dimension> groupBy;
   private final @Nullable String userId;
   private final @Nullable String tenantId;
+  private final @Nullable String threadId;
 
   private SpendQuery(
       Instant createdFrom,
       Instant createdBefore,
       Set<Dimension> groupBy,
       @Nullable String userId,
-      @Nullable String tenantId) {
+      @Nullable String tenantId,
+      @Nullable String threadId) {
     this.createdFrom = Objects.requireNonNull(createdFrom, "createdFrom");
     this.createdBefore = Objects.requireNonNull(createdBefore, "createdBefore");
     if (!createdFrom.isBefore(createdBefore)) {
@@ -44,6 +49,7 @@ public final class SpendQuery {
     this.groupBy = groupBy.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(groupBy));
     this.userId = userId;
     this.tenantId = tenantId;
+    this.threadId = threadId;
   }
 
   /**
@@ -54,19 +60,33 @@ public final class SpendQuery {
    */
   public static SpendQuery between(
       Instant createdFrom, Instant createdBefore, Dimension... groupBy) {
-    return new SpendQuery(createdFrom, createdBefore, Set.of(groupBy), null, null);
+    return new SpendQuery(createdFrom, createdBefore, Set.of(groupBy), null, null, null);
+  }
+
+  /**
+   * The totals of one thread, whenever its turns were made: one row (none if the thread has no
+   * generation), grouped by the given dimensions.
+   */
+  public static SpendQuery ofThread(String threadId, Dimension... groupBy) {
+    return between(Instant.EPOCH, ALL_TIME, groupBy).forThread(threadId);
   }
 
   /** This query limited to one user. */
   public SpendQuery forUser(String userId) {
     Objects.requireNonNull(userId, "userId");
-    return new SpendQuery(createdFrom, createdBefore, groupBy, userId, tenantId);
+    return new SpendQuery(createdFrom, createdBefore, groupBy, userId, tenantId, threadId);
   }
 
   /** This query limited to one tenant. */
   public SpendQuery forTenant(String tenantId) {
     Objects.requireNonNull(tenantId, "tenantId");
-    return new SpendQuery(createdFrom, createdBefore, groupBy, userId, tenantId);
+    return new SpendQuery(createdFrom, createdBefore, groupBy, userId, tenantId, threadId);
+  }
+
+  /** This query limited to one thread (see {@link GenerationQuery#threadId()}). */
+  public SpendQuery forThread(String threadId) {
+    Objects.requireNonNull(threadId, "threadId");
+    return new SpendQuery(createdFrom, createdBefore, groupBy, userId, tenantId, threadId);
   }
 
   /** Start of the range, inclusive. */
@@ -94,6 +114,11 @@ public final class SpendQuery {
     return Optional.ofNullable(tenantId);
   }
 
+  /** Only this thread's generations, if set. */
+  public Optional<String> threadId() {
+    return Optional.ofNullable(threadId);
+  }
+
   @Override
   public boolean equals(@Nullable Object o) {
     return o instanceof SpendQuery q
@@ -101,12 +126,13 @@ public final class SpendQuery {
         && createdBefore.equals(q.createdBefore)
         && groupBy.equals(q.groupBy)
         && Objects.equals(userId, q.userId)
-        && Objects.equals(tenantId, q.tenantId);
+        && Objects.equals(tenantId, q.tenantId)
+        && Objects.equals(threadId, q.threadId);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(createdFrom, createdBefore, groupBy, userId, tenantId);
+    return Objects.hash(createdFrom, createdBefore, groupBy, userId, tenantId, threadId);
   }
 
   @Override

@@ -12,6 +12,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link GenerationStore} that passes every call to another one: extend it to decorate a store
@@ -70,6 +71,22 @@ public abstract class ForwardingGenerationStore implements GenerationStore {
   @Override
   public boolean writesBatchesAtOnce() {
     return delegate.writesBatchesAtOnce();
+  }
+
+  @Override
+  public boolean keepsThreads() {
+    return delegate.keepsThreads();
+  }
+
+  @Override
+  public Optional<ThreadTip> threadTip(String id) {
+    return delegate.threadTip(id);
+  }
+
+  @Override
+  public Optional<ThreadTip> findThreadTip(
+      @Nullable String userId, @Nullable String tenantId, List<String> threadHashes) {
+    return delegate.findThreadTip(userId, tenantId, threadHashes);
   }
 
   @Override

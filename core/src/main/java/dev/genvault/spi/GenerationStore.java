@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where generations live: one row per generation plus its streamed chunks.
@@ -35,6 +36,15 @@ import java.util.Optional;
  * model and response ID 256, finish reason 64, attribute names and usage keys 256, attribute values
  * 65,536; the model 256 and user and tenant IDs 256 (requests refuse longer ones). Text and error
  * messages have no limit; a store that cannot hold U+0000 in them may replace it.
+ *
+ * <p><b>Threads:</b> a generation with a {@linkplain Generation#link() link} continues an earlier
+ * one: the first {@link Generation#inheritedMessages()} messages of its request are its parent's
+ * messages and answer. A store that {@linkplain #keepsThreads() keeps threads} writes only the
+ * messages after those, and still returns every request whole; it keeps the link only if the parent
+ * exists when the row is written (else the row is written in full, without a link), never lets a
+ * deletion break a continuation (see {@link #delete}), and answers {@link #threadTip} and {@link
+ * #findThreadTip}, through which the generator finds parents. The caller vouches for the link: the
+ * generator checks the parent's {@linkplain Threads#hashOf thread hash}, user and tenant first.
  *
  * <p>The contract is tested by {@code dev.genvault.tck.GenerationStoreContract}.
  */
@@ -145,6 +155,34 @@ public interface GenerationStore {
   }
 
   /**
+   * True if the store keeps threads (see the class comment): continuations cost only their new
+   * messages. False by default: the generator then links nothing and every request is stored in
+   * full.
+   */
+  default boolean keepsThreads() {
+    return false;
+  }
+
+  /**
+   * A generation's owner, thread and thread hash, without its text or request. Empty if no
+   * generation has this ID, and from a store that does not keep threads (the default).
+   */
+  default Optional<ThreadTip> threadTip(String id) {
+    return Optional.empty();
+  }
+
+  /**
+   * The generation a new chat request continues: among the generations of exactly this user and
+   * tenant (null matching only null) whose thread hash is one of {@code threadHashes}, one with the
+   * earliest such hash in the list (the longest shared conversation), the newest of those. Empty if
+   * none, and from a store that does not keep threads (the default).
+   */
+  default Optional<ThreadTip> findThreadTip(
+      @Nullable String userId, @Nullable String tenantId, List<String> threadHashes) {
+    return Optional.empty();
+  }
+
+  /**
    * The generation with this ID. For a live row, {@link Generation#text()} is its stored chunks
    * joined in order.
    */
@@ -187,14 +225,18 @@ public interface GenerationStore {
   List<Generation> findStale(Instant heartbeatBefore, int limit);
 
   /**
-   * Deletes a generation, its chunks and its blob references (not the blobs themselves).
+   * Deletes a generation, its chunks and its blob references (not the blobs themselves). Its
+   * continuations stay whole: in the same transaction, each of its children takes over its part of
+   * the conversation (its own new messages and its answer) and its parent; a child of a thread's
+   * first generation becomes the first generation of its own thread.
    *
    * @return true if it existed
    */
   boolean delete(String id);
 
   /**
-   * Deletes every generation of a user, with their chunks and blob references.
+   * Deletes every generation of a user, with their chunks and blob references: their whole threads,
+   * since a thread never links generations of different users.
    *
    * @return how many generations were deleted
    */

@@ -8,6 +8,7 @@ import dev.genvault.GenerationStatus;
 import dev.genvault.Page;
 import dev.genvault.SpendQuery;
 import dev.genvault.SpendRow;
+import dev.genvault.ThreadLink;
 import dev.genvault.Usage;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -24,13 +25,18 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
-/** The in-memory {@link GenerationStore}: one lock around two maps. */
+/**
+ * The in-memory {@link GenerationStore}: one lock around its maps. It keeps threads: links are kept
+ * (each request is held whole, so nothing is written twice to begin with), thread hashes are
+ * indexed, and a thread's first generation is found by walking the links at read time.
+ */
 final class InMemoryGenerationStore implements GenerationStore {
   private static final Comparator<Generation> NEWEST_FIRST =
       Comparator.comparing(Generation::createdAt).thenComparing(Generation::id).reversed();
 
   private final Map<String, Generation> rows = new HashMap<>();
   private final Map<String, TreeMap<Integer, Chunk>> chunks = new HashMap<>();
+  private final Map<String, String> threadHashes = new HashMap<>();
 
   @Override
   public synchronized void insert(Generation generation) {
@@ -53,7 +59,19 @@ final class InMemoryGenerationStore implements GenerationStore {
     if (rows.containsKey(generation.id())) {
       throw new DuplicateGenerationException(generation.id());
     }
-    rows.put(generation.id(), generation);
+    Generation row = generation;
+    if (row.parentId() != null && !rows.containsKey(row.parentId())) {
+      row = row.toBuilder().link(null).build(); // the parent is gone: kept in full
+    }
+    rows.put(row.id(), row);
+    indexThreadHash(row);
+  }
+
+  private void indexThreadHash(Generation row) {
+    String hash = Threads.hashOf(row);
+    if (hash != null) {
+      threadHashes.put(row.id(), hash);
+    }
   }
 
   @Override
@@ -110,8 +128,7 @@ final class InMemoryGenerationStore implements GenerationStore {
     } else {
       updated.status(GenerationStatus.COMPLETE);
     }
-    rows.put(
-        terminal.id(),
+    Generation finished =
         updated
             .text(terminal.text())
             .finishReason(terminal.finishReason())
@@ -130,8 +147,71 @@ final class InMemoryGenerationStore implements GenerationStore {
             .completedAt(terminal.completedAt())
             .heartbeatAt(null)
             .updatedAt(terminal.updatedAt())
-            .build());
+            .build();
+    rows.put(terminal.id(), finished);
+    indexThreadHash(finished);
     return true;
+  }
+
+  @Override
+  public boolean keepsThreads() {
+    return true;
+  }
+
+  @Override
+  public synchronized Optional<ThreadTip> threadTip(String id) {
+    Objects.requireNonNull(id, "id");
+    return Optional.ofNullable(rows.get(id)).map(this::tipOf);
+  }
+
+  private ThreadTip tipOf(Generation g) {
+    return new ThreadTip(g.id(), threadIdOf(g), g.userId(), g.tenantId(), threadHashes.get(g.id()));
+  }
+
+  @Override
+  public synchronized Optional<ThreadTip> findThreadTip(
+      @Nullable String userId, @Nullable String tenantId, List<String> hashes) {
+    Generation best = null;
+    int bestRank = Integer.MAX_VALUE;
+    for (Map.Entry<String, String> e : threadHashes.entrySet()) {
+      int rank = hashes.indexOf(e.getValue());
+      Generation g = rows.get(e.getKey());
+      if (rank < 0
+          || rank > bestRank
+          || !Objects.equals(userId, g.userId())
+          || !Objects.equals(tenantId, g.tenantId())) {
+        continue;
+      }
+      if (rank < bestRank || NEWEST_FIRST.compare(g, best) < 0) {
+        best = g;
+        bestRank = rank;
+      }
+    }
+    return Optional.ofNullable(best).map(this::tipOf);
+  }
+
+  /** The first generation of g's thread, found by walking the links. */
+  private String threadIdOf(Generation g) {
+    Generation root = g;
+    while (root.parentId() != null) {
+      root = rows.get(root.parentId());
+    }
+    return root.id();
+  }
+
+  /** The row as read: its thread ID as the links say now, its text from chunks while live. */
+  private Generation read(Generation row) {
+    Generation g = withText(row);
+    ThreadLink link = g.link();
+    if (link == null) {
+      return g;
+    }
+    String threadId = threadIdOf(g);
+    return threadId.equals(link.threadId())
+        ? g
+        : g.toBuilder()
+            .link(new ThreadLink(link.parentId(), threadId, link.inheritedMessages()))
+            .build();
   }
 
   @Override
@@ -141,7 +221,7 @@ final class InMemoryGenerationStore implements GenerationStore {
     if (row == null) {
       return Optional.empty();
     }
-    return Optional.of(withText(row));
+    return Optional.of(read(row));
   }
 
   @Override
@@ -179,7 +259,9 @@ final class InMemoryGenerationStore implements GenerationStore {
   public synchronized Page<Generation> list(GenerationQuery query) {
     List<Generation> matching = new ArrayList<>();
     for (Generation g : rows.values()) {
-      if (matches(query, g)) {
+      if (matches(query, g)
+          && query.threadId().map(t -> t.equals(threadIdOf(g))).orElse(true)
+          && (!query.lastTurnsOnly() || !hasChildren(g.id()))) {
         matching.add(g);
       }
     }
@@ -190,7 +272,7 @@ final class InMemoryGenerationStore implements GenerationStore {
         Generation last = page.get(page.size() - 1);
         return new Page<>(page, new PageCursor(last.createdAt(), last.id()).encode());
       }
-      page.add(withText(g));
+      page.add(read(g));
     }
     return new Page<>(page, null);
   }
@@ -237,6 +319,9 @@ final class InMemoryGenerationStore implements GenerationStore {
         continue;
       }
       if (query.tenantId().isPresent() && !query.tenantId().get().equals(g.tenantId())) {
+        continue;
+      }
+      if (query.threadId().isPresent() && !query.threadId().get().equals(threadIdOf(g))) {
         continue;
       }
       String user = query.groupBy().contains(SpendQuery.Dimension.USER) ? g.userId() : null;
@@ -295,16 +380,39 @@ final class InMemoryGenerationStore implements GenerationStore {
             .thenComparing(Generation::id));
     List<Generation> result = new ArrayList<>();
     for (Generation g : stale.subList(0, Math.min(limit, stale.size()))) {
-      result.add(withText(g));
+      result.add(read(g));
     }
     return result;
+  }
+
+  private boolean hasChildren(String id) {
+    for (Generation g : rows.values()) {
+      if (id.equals(g.parentId())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override
   public synchronized boolean delete(String id) {
     Objects.requireNonNull(id, "id");
+    Generation gone = rows.get(id);
+    if (gone == null) {
+      return false;
+    }
+    // Each child takes over the deleted generation's place: its parent (and so as many inherited
+    // messages as it had), or no parent at all when the deleted one began the thread.
+    ThreadLink up = gone.link();
+    for (Generation g : List.copyOf(rows.values())) {
+      if (id.equals(g.parentId())) {
+        rows.put(g.id(), g.toBuilder().link(up).build());
+      }
+    }
     chunks.remove(id);
-    return rows.remove(id) != null;
+    threadHashes.remove(id);
+    rows.remove(id);
+    return true;
   }
 
   @Override

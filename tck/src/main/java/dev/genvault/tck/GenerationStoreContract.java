@@ -14,10 +14,10 @@ import dev.genvault.spi.GenerationStore;
  *
  * <p>The tests are grouped by behaviour in {@code @Nested} classes: insert and find, deletion and
  * null arguments on single rows; chunks, terminal rows and stale rows on writes; listing and spend
- * on queries; batch writes. The groups are declared in package-private superclasses, one file per
- * family, and JUnit runs every one of them for each subclass.
+ * on queries; batch writes; threads. The groups are declared in package-private superclasses, one
+ * file per family, and JUnit runs every one of them for each subclass.
  */
-public abstract class GenerationStoreContract extends StoreBatchesContract {
+public abstract class GenerationStoreContract extends StoreThreadsContract {
   /** For subclasses. */
   protected GenerationStoreContract() {}
 }

@@ -1,0 +1,163 @@
+package dev.genvault.spi;
+
+import dev.genvault.Generation;
+import dev.genvault.GenerationKind;
+import dev.genvault.GenerationRequest;
+import dev.genvault.GenerationStatus;
+import dev.genvault.Message;
+import dev.genvault.internal.Hashing;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The conversation hashes that link chat generations into threads, for stores that keep threads
+ * (see {@link GenerationStore#findThreadTip}).
+ *
+ * <p>A generation's <b>thread hash</b> is SHA-256 over a length-prefixed encoding of its tenant,
+ * its user, its system prompt, its messages (a prompt counts as one {@code user} message) and then
+ * its answer as an {@code assistant} message. A later request whose messages begin with those
+ * messages and that answer, from the same user and tenant with the same system prompt, has a
+ * <b>prefix</b> with the same hash, so a store finds the generation it continues with one indexed
+ * lookup. Only a {@link GenerationStatus#COMPLETE} text generation without tool calls or files has
+ * a thread hash: an answer that is not plain text cannot be sent back as a message.
+ *
+ * <p>The encoding is stable: stored hashes stay valid across versions. Thread safe (stateless).
+ */
+public final class Threads {
+  private static final String VERSION = "genvault-thread-1";
+
+  private Threads() {}
+
+  /**
+   * A prefix of a request's messages that ends with an {@code assistant} message: what an earlier
+   * generation's conversation and answer would be.
+   *
+   * @param hash the thread hash a generation with that conversation and answer has
+   * @param messages how many leading messages the prefix holds
+   */
+  public record Prefix(String hash, int messages) {}
+
+  /** The generation's thread hash, or null if it cannot be continued (see the class comment). */
+  public static @Nullable String hashOf(Generation g) {
+    if (g.status() != GenerationStatus.COMPLETE
+        || g.kind() != GenerationKind.TEXT
+        || g.toolCalls() != null
+        || !g.blobs().isEmpty()) {
+      return null;
+    }
+    Encoder e = Encoder.start(g.request());
+    List<Message> messages = conversation(g.request());
+    for (Message m : messages) {
+      if (!e.message(m.role(), m.content())) {
+        return null;
+      }
+    }
+    return e.message("assistant", g.text()) ? e.finish() : null;
+  }
+
+  /**
+   * The prefixes of a chat request that an earlier generation could have: one per {@code assistant}
+   * message after the first message, longest first. Empty for a prompt, an image request, or
+   * messages without an answer in them.
+   */
+  public static List<Prefix> prefixesOf(GenerationRequest r) {
+    if (r.kind() != GenerationKind.TEXT || r.prompt() != null) {
+      return List.of();
+    }
+    List<Message> messages = r.messages();
+    List<Prefix> prefixes = new ArrayList<>();
+    Encoder e = Encoder.start(r);
+    for (int i = 0; i < messages.size(); i++) {
+      Message m = messages.get(i);
+      if (!e.message(m.role(), m.content())) {
+        break;
+      }
+      if (i > 0 && m.role().equals("assistant")) {
+        prefixes.add(new Prefix(e.copy().finish(), i + 1));
+      }
+    }
+    Collections.reverse(prefixes);
+    return prefixes;
+  }
+
+  /**
+   * What a generation passes on to a continuation: its messages (a prompt as one {@code user}
+   * message) and then its answer as an {@code assistant} message.
+   */
+  public static List<Message> passedOn(GenerationRequest request, String answer) {
+    List<Message> messages = new ArrayList<>(conversation(request));
+    messages.add(Message.assistant(answer));
+    return messages;
+  }
+
+  private static List<Message> conversation(GenerationRequest r) {
+    return r.prompt() != null ? List.of(Message.user(r.prompt())) : r.messages();
+  }
+
+  /** The running digest; a message that is not valid Unicode ends it (no hash). */
+  private static final class Encoder {
+    private final MessageDigest digest;
+    private final CharsetEncoder utf8 =
+        StandardCharsets.UTF_8
+            .newEncoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+
+    private Encoder(MessageDigest digest) {
+      this.digest = digest;
+    }
+
+    static Encoder start(GenerationRequest r) {
+      Encoder e = new Encoder(Hashing.sha256());
+      e.text(VERSION);
+      e.text(r.tenantId());
+      e.text(r.userId());
+      e.text(r.system());
+      return e;
+    }
+
+    Encoder copy() {
+      try {
+        return new Encoder((MessageDigest) digest.clone());
+      } catch (CloneNotSupportedException e) {
+        throw new IllegalStateException("the JDK's SHA-256 cannot be copied", e);
+      }
+    }
+
+    boolean message(String role, String content) {
+      return text(role) && text(content);
+    }
+
+    String finish() {
+      return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** Absent as one byte 0; present as 1, the UTF-8 length and the bytes. */
+    private boolean text(@Nullable String value) {
+      if (value == null) {
+        digest.update((byte) 0);
+        return true;
+      }
+      ByteBuffer encoded;
+      try {
+        encoded = utf8.encode(CharBuffer.wrap(value));
+      } catch (CharacterCodingException e) {
+        return false;
+      }
+      digest.update((byte) 1);
+      digest.update(ByteBuffer.allocate(4).putInt(encoded.remaining()).array());
+      digest.update(encoded);
+      return true;
+    }
+  }
+}
