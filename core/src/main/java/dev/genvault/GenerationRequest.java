@@ -503,7 +503,7 @@ public final class GenerationRequest {
       return this;
     }
 
-    /** {@link GenerationRequest#parentId()}: for chat messages; at most 64 characters. */
+    /** {@link GenerationRequest#parentId()}: a generation ID, at most 64 characters. */
     public Builder parentId(@Nullable String parentId) {
       this.parentId = parentId;
       return this;
@@ -527,11 +527,11 @@ public final class GenerationRequest {
      */
     public GenerationRequest build() {
       RequestText.checkInput(model, prompt, messages);
-      RequestText.checkParent(parentId, kind, messages);
       Sampling sampling = new Sampling(temperature, topP, maxOutputTokens, seed, n, stop);
       GenerationRequest request =
           new GenerationRequest(this, sampling, new Attribution(userId, tenantId, metadata));
       RequestText.check(request);
+      RequestText.checkParent(parentId);
       return request;
     }
   }

@@ -33,19 +33,16 @@ final class RequestText {
     }
   }
 
-  /** A parent ID: a generation ID, on a text request with chat messages. */
-  static void checkParent(@Nullable String parentId, GenerationKind kind, List<Message> messages) {
-    if (parentId == null) {
-      return;
-    }
-    if (parentId.isBlank() || parentId.length() > 64 || !parentId.strip().equals(parentId)) {
+  /**
+   * A parent ID: the shape of a generation ID. Whether it fits the request (a chat continuing that
+   * generation's conversation) is for the generator to find out; a hint that does not fit links
+   * nothing.
+   */
+  static void checkParent(@Nullable String parentId) {
+    if (parentId != null
+        && (parentId.isBlank() || parentId.length() > 64 || !parentId.strip().equals(parentId))) {
       throw new IllegalArgumentException(
           "parent_id must be a generation ID: 1 to 64 characters without surrounding spaces");
-    }
-    if (kind != GenerationKind.TEXT || messages.size() < 2) {
-      throw new IllegalArgumentException(
-          "parent_id is for a text request whose messages continue a conversation: the parent's"
-              + " messages, its answer, then what follows");
     }
   }
 

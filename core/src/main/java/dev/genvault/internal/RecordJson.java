@@ -58,11 +58,23 @@ public final class RecordJson {
 
   /** The request as a JSON object, its names in the given casing. */
   public static String request(GenerationRequest r, Casing casing) {
+    return request(r, casing, 0);
+  }
+
+  /**
+   * The request as a JSON object, its messages from index {@code skipMessages} on: how a store
+   * keeps a continuation, whose first messages are its parent's (a {@code messages} array is
+   * written even when nothing follows them). Read it back with {@link #request(String, List)}.
+   */
+  public static String request(GenerationRequest r, Casing casing, int skipMessages) {
     return write(
         w -> {
           w.beginObject();
           for (RequestField f : RequestField.values()) {
-            if (f.isSet(r)) {
+            if (f == RequestField.MESSAGES && skipMessages > 0) {
+              w.name(casing.name(f.key()));
+              value(w, f.type(), r.messages().subList(skipMessages, r.messages().size()));
+            } else if (f.isSet(r)) {
               w.name(casing.name(f.key()));
               value(w, f.type(), Objects.requireNonNull(f.value(r)));
             }
@@ -103,21 +115,65 @@ public final class RecordJson {
    * @throws IllegalArgumentException if the JSON is malformed or the request invalid
    */
   public static GenerationRequest request(String json) {
+    return request(json, List.of());
+  }
+
+  /**
+   * Reads a request written by {@link #request(GenerationRequest, Casing, int)}: {@code inherited}
+   * are the messages it skipped, placed before the ones it holds.
+   *
+   * @throws IllegalArgumentException if the JSON is malformed or the request invalid
+   */
+  public static GenerationRequest request(String json, List<Message> inherited) {
     return read(
         json,
         r -> {
           GenerationRequest.Builder b = GenerationRequest.builder();
+          boolean messages = false;
           r.beginObject();
           while (r.hasNext()) {
             RequestField f = RequestField.forKey(r.nextName());
             if (f == null) {
               r.skipValue();
+            } else if (f == RequestField.MESSAGES && !inherited.isEmpty()) {
+              List<Message> all = new ArrayList<>(inherited);
+              all.addAll(messages(r));
+              b.messages(all);
+              messages = true;
             } else {
               b.set(f, value(r, f.type()));
             }
           }
           r.endObject();
+          if (!messages && !inherited.isEmpty()) {
+            b.messages(inherited);
+          }
           return b.build();
+        });
+  }
+
+  /**
+   * The conversation a stored request holds, without checking or building the request: its prompt
+   * as one {@code user} message, or the messages it holds (after any it skipped).
+   */
+  public static List<Message> conversation(String json) {
+    return read(
+        json,
+        r -> {
+          List<Message> messages = List.of();
+          r.beginObject();
+          while (r.hasNext()) {
+            String name = r.nextName();
+            if (name.equals(RequestField.MESSAGES.key())) {
+              messages = messages(r);
+            } else if (name.equals(RequestField.PROMPT.key())) {
+              messages = List.of(Message.user(r.nextString()));
+            } else {
+              r.skipValue();
+            }
+          }
+          r.endObject();
+          return messages;
         });
   }
 

@@ -9,15 +9,20 @@ import java.util.Map;
 import org.jdbi.v3.core.Handle;
 
 /**
- * Completes rows read from {@code generations}: every row gets its files, a live row the text of
- * its stored chunks. Two queries per page, whatever its size.
+ * Completes rows read from {@code generations}: every row gets its whole request ({@link
+ * ThreadRows}), its files, and a live row the text of its stored chunks. At most three queries per
+ * page, whatever its size.
  */
 final class Attachments {
   private Attachments() {}
 
-  static List<Generation> complete(Handle h, List<Generation> rows) {
-    if (rows.isEmpty()) {
-      return rows;
+  static List<Generation> complete(Handle h, List<StoredRow> stored) {
+    if (stored.isEmpty()) {
+      return List.of();
+    }
+    List<Generation> rows = new ArrayList<>(stored.size());
+    for (Generation.Builder b : ThreadRows.requests(h, stored)) {
+      rows.add(b.build());
     }
     List<String> ids = new ArrayList<>();
     List<String> live = new ArrayList<>();

@@ -26,6 +26,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class BatchWrites {
   private static final String SAVEPOINT = "genvault_row";
+  private static final String LINK_SAVEPOINT = "genvault_link";
 
   private final Jdbi jdbi;
   private final Dialect dialect;
@@ -80,11 +81,31 @@ final class BatchWrites {
           Arrays.fill(applied, true);
           return applied;
         },
-        (h, g) -> {
-          sql.insert(h, g);
-          return true;
-        });
+        this::insertRow);
     return Arrays.asList(out);
+  }
+
+  /**
+   * One row of insertAll; a continuation whose parent was deleted meanwhile (the foreign key
+   * refuses it) is written whole instead, without the link.
+   */
+  private boolean insertRow(Handle h, Generation g) {
+    if (g.link() == null) {
+      sql.insert(h, g);
+      return true;
+    }
+    h.savepoint(LINK_SAVEPOINT);
+    try {
+      sql.insert(h, g);
+      h.releaseSavepoint(LINK_SAVEPOINT);
+    } catch (JdbiException e) {
+      if (!SqlErrors.isForeignKeyViolation(e)) {
+        throw e;
+      }
+      h.rollbackToSavepoint(LINK_SAVEPOINT);
+      sql.insert(h, g.toBuilder().link(null).build());
+    }
+    return true;
   }
 
   List<RowOutcome> finishAll(List<Generation> terminals) {

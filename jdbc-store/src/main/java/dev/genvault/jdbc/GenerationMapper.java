@@ -1,7 +1,6 @@
 package dev.genvault.jdbc;
 
 import static dev.genvault.jdbc.ColumnTypes.DECIMAL;
-import static dev.genvault.jdbc.ColumnTypes.REQUEST;
 import static dev.genvault.jdbc.ColumnTypes.STRING_MAP;
 import static dev.genvault.jdbc.ColumnTypes.TIME;
 import static dev.genvault.jdbc.ColumnTypes.USAGE;
@@ -10,7 +9,6 @@ import static dev.genvault.jdbc.ColumnTypes.mapper;
 import dev.genvault.Cost;
 import dev.genvault.ErrorType;
 import dev.genvault.Generation;
-import dev.genvault.GenerationRequest;
 import dev.genvault.GenerationStatus;
 import dev.genvault.PriceSource;
 import dev.genvault.Usage;
@@ -25,32 +23,31 @@ import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /**
- * A {@code generations} row ({@link GenerationSql#COLUMNS}) as a {@link Generation}, without its
- * blobs or its live chunks ({@link Attachments} adds those). Each column goes through the mapper
- * registered for its type by {@link ColumnTypes}, looked up once per result set.
+ * A {@code generations} row ({@link GenerationSql#COLUMNS}) as a {@link StoredRow}: the record
+ * without its request, which a continuation holds only in part ({@link ThreadRows} makes it whole),
+ * its blobs or its live chunks ({@link Attachments} adds those). Each column goes through the
+ * mapper registered for its type by {@link ColumnTypes}, looked up once per result set.
  */
-final class GenerationMapper implements RowMapper<Generation> {
+final class GenerationMapper implements RowMapper<StoredRow> {
   static final GenerationMapper INSTANCE = new GenerationMapper();
 
   private GenerationMapper() {}
 
   @Override
-  public Generation map(ResultSet rs, StatementContext ctx) throws SQLException {
+  public StoredRow map(ResultSet rs, StatementContext ctx) throws SQLException {
     return specialize(rs, ctx).map(rs, ctx);
   }
 
   @Override
-  public RowMapper<Generation> specialize(ResultSet rs, StatementContext ctx) {
+  public RowMapper<StoredRow> specialize(ResultSet rs, StatementContext ctx) {
     ColumnMapper<Instant> time = mapper(ctx, TIME);
     ColumnMapper<BigDecimal> decimal = mapper(ctx, DECIMAL);
     ColumnMapper<Usage> usage = mapper(ctx, USAGE);
-    ColumnMapper<GenerationRequest> request = mapper(ctx, REQUEST);
     ColumnMapper<Map<String, String>> stringMap = mapper(ctx, STRING_MAP);
     return (r, c) -> {
       Generation.Builder b =
           Generation.builder()
               .id(r.getString("id"))
-              .request(request.map(r, "request", c))
               .provider(r.getString("provider"))
               .providerModel(r.getString("provider_model"))
               .providerResponseId(r.getString("provider_response_id"))
@@ -77,7 +74,9 @@ final class GenerationMapper implements RowMapper<Generation> {
       } else {
         b.status(status);
       }
-      return b.build();
+      int inherited = r.getInt("inherited_messages");
+      return new StoredRow(
+          b, r.getString("id"), r.getString("request"), r.getString("parent_id"), inherited);
     };
   }
 }

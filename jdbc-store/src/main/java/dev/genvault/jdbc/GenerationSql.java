@@ -1,7 +1,6 @@
 package dev.genvault.jdbc;
 
 import static dev.genvault.jdbc.ColumnTypes.DECIMAL;
-import static dev.genvault.jdbc.ColumnTypes.REQUEST;
 import static dev.genvault.jdbc.ColumnTypes.STRING_MAP;
 import static dev.genvault.jdbc.ColumnTypes.TIME;
 import static dev.genvault.jdbc.ColumnTypes.USAGE;
@@ -12,6 +11,7 @@ import dev.genvault.Generation;
 import dev.genvault.GenerationQuery;
 import dev.genvault.Usage;
 import dev.genvault.spi.Chunk;
+import dev.genvault.spi.Threads;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -40,7 +40,8 @@ final class GenerationSql {
           + " request, metadata, text, finish_reason, tool_calls, attributes, usage, input_tokens,"
           + " output_tokens, cost_usd,"
           + " cost_table, saved_cost_usd, status, error_type, error_message, cached_from,"
-          + " fingerprint, created_at, first_token_at, completed_at, updated_at, heartbeat_at";
+          + " fingerprint, created_at, first_token_at, completed_at, updated_at, heartbeat_at,"
+          + " parent_id, inherited_messages, thread_hash";
 
   static final String FIND = "SELECT " + COLUMNS + " FROM generations WHERE id = :id";
 
@@ -111,7 +112,7 @@ final class GenerationSql {
             + dialect.json(":usage")
             + ", :inputTokens, :outputTokens, :costUsd, :costTable, :savedCostUsd, :status,"
             + " :errorType, :errorMessage, :cachedFrom, :fingerprint, :createdAt, :firstTokenAt,"
-            + " :completedAt, :updatedAt, :heartbeatAt)";
+            + " :completedAt, :updatedAt, :heartbeatAt, :parentId, :inheritedMessages, :threadHash)";
     this.finish =
         "UPDATE generations SET text = :text, finish_reason = :finishReason,"
             + " tool_calls = :toolCalls, attributes = "
@@ -124,8 +125,8 @@ final class GenerationSql {
             + " provider = :provider, provider_model = :providerModel,"
             + " provider_response_id = :providerResponseId,"
             + " first_token_at = COALESCE(:firstTokenAt, first_token_at),"
-            + " completed_at = :completedAt, updated_at = :updatedAt, heartbeat_at = NULL"
-            + " WHERE id = :id AND status IN "
+            + " completed_at = :completedAt, updated_at = :updatedAt, heartbeat_at = NULL,"
+            + " thread_hash = :threadHash WHERE id = :id AND status IN "
             + LIVE;
     this.finishAndDropChunks = dialect.finishAndDropChunks(finish);
     this.insertChunk =
@@ -261,7 +262,9 @@ final class GenerationSql {
         .bind("userId" + suffix, g.userId())
         .bind("tenantId" + suffix, g.tenantId())
         .bind("model" + suffix, g.model())
-        .bindByType("request" + suffix, g.request(), REQUEST)
+        .bind("request" + suffix, ThreadRows.storedRequest(g))
+        .bind("parentId" + suffix, g.parentId())
+        .bind("inheritedMessages" + suffix, g.parentId() == null ? null : g.inheritedMessages())
         .bindByType("metadata" + suffix, g.metadata(), STRING_MAP)
         .bind("fingerprint" + suffix, g.fingerprint())
         .bindByType("createdAt" + suffix, g.createdAt(), TIME)
@@ -298,7 +301,8 @@ final class GenerationSql {
         .bind("cachedFrom" + suffix, g.cachedFrom())
         .bindByType("firstTokenAt" + suffix, g.firstTokenAt(), TIME)
         .bindByType("completedAt" + suffix, g.completedAt(), TIME)
-        .bindByType("updatedAt" + suffix, g.updatedAt(), TIME);
+        .bindByType("updatedAt" + suffix, g.updatedAt(), TIME)
+        .bind("threadHash" + suffix, Threads.hashOf(g));
   }
 
   private static void bindBlob(SqlStatement<?> s, String id, int n, BlobRef b) {
@@ -318,9 +322,19 @@ final class GenerationSql {
 
   /** A page of history, newest first, one row more than the page to tell if another follows. */
   static Bound list(GenerationQuery q) {
-    StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS);
-    sql.append(" FROM generations WHERE 1 = 1");
+    StringBuilder sql = new StringBuilder();
     List<Consumer<SqlStatement<?>>> binds = new ArrayList<>();
+    if (q.threadId().isPresent()) {
+      sql.append(ThreadRows.THREAD).append(' ');
+      binds.add(s -> s.bind("threadId", q.threadId().get()));
+    }
+    sql.append("SELECT ").append(COLUMNS).append(" FROM generations g0 WHERE 1 = 1");
+    if (q.threadId().isPresent()) {
+      sql.append(" AND id IN (SELECT id FROM thread)");
+    }
+    if (q.lastTurnsOnly()) {
+      sql.append(" AND ").append(ThreadRows.NO_CONTINUATION);
+    }
     q.userId().ifPresent(v -> filter(sql, binds, "user_id = :userId", s -> s.bind("userId", v)));
     q.tenantId()
         .ifPresent(v -> filter(sql, binds, "tenant_id = :tenantId", s -> s.bind("tenantId", v)));

@@ -13,6 +13,7 @@ import dev.genvault.spi.Chunk;
 import dev.genvault.spi.GenerationStore;
 import dev.genvault.spi.PageCursor;
 import dev.genvault.spi.RowOutcome;
+import dev.genvault.spi.ThreadTip;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -22,6 +23,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.jdbi.v3.core.Handles;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.mapper.RowMapper;
@@ -47,8 +49,11 @@ import org.jspecify.annotations.Nullable;
  */
 public final class JdbcGenerationStore implements GenerationStore, AutoCloseable {
 
-  /** The schema version this code reads and writes (2 added the dedup cache's table). */
-  public static final int SCHEMA_VERSION = 2;
+  /**
+   * The schema version this code reads and writes (2 added the dedup cache's table, 3 chat
+   * threads).
+   */
+  public static final int SCHEMA_VERSION = 3;
 
   private final Jdbi jdbi;
   private final Dialect dialect;
@@ -129,12 +134,31 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
             .heartbeatAt(g.heartbeatAt() != null ? g.heartbeatAt() : g.createdAt())
             .build();
     // One statement: autocommit, one round trip.
-    tx.autocommit(
-        g.id(),
-        h -> {
-          sql.insert(h, row);
-          return null;
-        });
+    unlinkedIfParentGone(
+        row,
+        r ->
+            tx.autocommit(
+                g.id(),
+                h -> {
+                  sql.insert(h, r);
+                  return null;
+                }));
+  }
+
+  /**
+   * Writes a row; if it is a continuation whose parent was deleted meanwhile (the foreign key
+   * refuses it), writes it again whole, without the link.
+   */
+  private static void unlinkedIfParentGone(
+      Generation row, java.util.function.Consumer<Generation> write) {
+    try {
+      write.accept(row);
+    } catch (PersistenceException e) {
+      if (row.link() == null || !SqlErrors.isForeignKeyViolation(e)) {
+        throw e;
+      }
+      write.accept(row.toBuilder().link(null).build());
+    }
   }
 
   @Override
@@ -143,13 +167,16 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
     if (!g.isTerminal()) {
       throw new IllegalArgumentException("insertTerminal takes a terminal generation: " + g);
     }
-    tx.inTransaction(
-        g.id(),
-        h -> {
-          sql.insert(h, g.toBuilder().heartbeatAt(null).build());
-          GenerationSql.insertBlobs(h, g);
-          return null;
-        });
+    unlinkedIfParentGone(
+        g.toBuilder().heartbeatAt(null).build(),
+        row ->
+            tx.inTransaction(
+                g.id(),
+                h -> {
+                  sql.insert(h, row);
+                  GenerationSql.insertBlobs(h, row);
+                  return null;
+                }));
   }
 
   @Override
@@ -242,13 +269,38 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
 
   // ---------------------------------------------------------------- reads
 
+  /** True: a continuation's row holds only its new messages (see {@link ThreadRows}). */
+  @Override
+  public boolean keepsThreads() {
+    return true;
+  }
+
+  @Override
+  public Optional<ThreadTip> threadTip(String id) {
+    Objects.requireNonNull(id, "id");
+    return tx.autocommit(null, h -> ThreadRows.tip(h, id));
+  }
+
+  @Override
+  public Optional<ThreadTip> findThreadTip(
+      @Nullable String userId, @Nullable String tenantId, List<String> threadHashes) {
+    if (threadHashes.isEmpty()) {
+      return Optional.empty();
+    }
+    return tx.autocommit(
+        null,
+        h ->
+            ThreadRows.findByHash(h, userId, tenantId, threadHashes)
+                .flatMap(id -> ThreadRows.tip(h, id)));
+  }
+
   @Override
   public Optional<Generation> find(String id) {
     Objects.requireNonNull(id, "id");
     return tx.autocommit(
         null,
         h -> {
-          List<Generation> rows =
+          List<StoredRow> rows =
               h.createQuery(GenerationSql.FIND)
                   .bind("id", id)
                   .map(GenerationMapper.INSTANCE)
@@ -299,14 +351,16 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
     return tx.autocommit(
         null,
         h -> {
-          List<Generation> rows = page.query(h).map(GenerationMapper.INSTANCE).list();
+          List<StoredRow> stored = page.query(h).map(GenerationMapper.INSTANCE).list();
+          boolean more = stored.size() > q.limit();
+          List<Generation> rows =
+              Attachments.complete(h, more ? stored.subList(0, q.limit()) : stored);
           String next = null;
-          if (rows.size() > q.limit()) {
-            rows = rows.subList(0, q.limit());
+          if (more) {
             Generation last = rows.get(rows.size() - 1);
             next = new PageCursor(last.createdAt(), last.id()).encode();
           }
-          return new Page<>(Attachments.complete(h, rows), next);
+          return new Page<>(rows, next);
         });
   }
 
@@ -327,13 +381,13 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
   @Override
   public boolean delete(String id) {
     Objects.requireNonNull(id, "id");
-    return tx.inTransaction(id, h -> RowDeletes.delete(h, id));
+    return tx.inTransaction(id, h -> RowDeletes.delete(h, id, dialect.sql()));
   }
 
   @Override
   public int deleteByUser(String userId) {
     Objects.requireNonNull(userId, "userId");
-    return tx.inTransaction(null, h -> RowDeletes.deleteByUser(h, userId));
+    return tx.inTransaction(null, h -> RowDeletes.deleteByUser(h, userId, dialect.sql()));
   }
 
   /** Closes the connection pool if this store made it; a supplied DataSource is left open. */
@@ -462,6 +516,10 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
       }
       try {
         Dialect d = Schema.open(j, dialect, schemaMode);
+        if (d == Dialect.SQLITE && jdbi == null) {
+          // SQLite checks foreign keys (a continuation's parent) only when each connection asks.
+          j.getConfig(Handles.class).addListener(ForeignKeys.SQLITE);
+        }
         j.installPlugin(new ColumnTypes(d.sql()));
         if (owned == null) {
           d.sql().checkSettings(j);

@@ -1,13 +1,39 @@
 package dev.genvault.jdbc;
 
+import dev.genvault.Generation;
+import dev.genvault.internal.RecordJson;
+import java.util.List;
+import java.util.Optional;
 import org.jdbi.v3.core.Handle;
+import org.jspecify.annotations.Nullable;
 
-/** Deleting generations with their chunks and blob references, inside the caller's transaction. */
+/**
+ * Deleting generations with their chunks and blob references, inside the caller's transaction,
+ * without breaking a thread: each continuation of a deleted generation first takes over its part of
+ * the conversation and its parent.
+ */
 final class RowDeletes {
   private RowDeletes() {}
 
+  /** The deleted generation's place in its thread. */
+  private record Place(@Nullable String parentId, int inherited) {}
+
   /** Deletes one generation; whether it existed. */
-  static boolean delete(Handle h, String id) {
+  static boolean delete(Handle h, String id, SqlDialect dialect) {
+    Optional<Place> place =
+        h.createQuery(
+                "SELECT parent_id, inherited_messages FROM generations WHERE id = :id"
+                    + dialect.forUpdate())
+            .bind("id", id)
+            .map((rs, ctx) -> new Place(rs.getString("parent_id"), rs.getInt("inherited_messages")))
+            .findOne();
+    if (place.isPresent()) {
+      for (String child : children(h, "parent_id = :id", id, dialect)) {
+        // The child inherits from the deleted one's parent as many messages as the deleted one
+        // did; a child of a thread's first generation is written whole and begins its own.
+        rewrite(h, dialect, child, place.get().parentId(), place.get().inherited());
+      }
+    }
     h.createUpdate(GenerationSql.DELETE_CHUNKS).bind("id", id).execute();
     h.createUpdate("DELETE FROM generation_blobs WHERE generation_id = :id")
         .bind("id", id)
@@ -16,7 +42,25 @@ final class RowDeletes {
   }
 
   /** Deletes every generation of a user; how many there were. */
-  static int deleteByUser(Handle h, String userId) {
+  static int deleteByUser(Handle h, String userId, SqlDialect dialect) {
+    // Links never cross users, but a continuation of someone else's written by hand must not
+    // stop an erasure: it is written whole first.
+    List<String> others =
+        children(
+            h,
+            "parent_id IN (SELECT id FROM generations WHERE user_id = :id)"
+                + " AND (user_id IS NULL OR user_id <> :id)",
+            userId,
+            dialect);
+    for (String child : others) {
+      rewrite(h, dialect, child, null, 0);
+    }
+    // Unlinked first: some databases (H2) check a foreign key row by row within one DELETE.
+    h.createUpdate(
+            "UPDATE generations SET parent_id = NULL WHERE user_id = :userId"
+                + " AND parent_id IS NOT NULL")
+        .bind("userId", userId)
+        .execute();
     String ofUser = " IN (SELECT id FROM generations WHERE user_id = :userId)";
     h.createUpdate("DELETE FROM generation_chunks WHERE generation_id" + ofUser)
         .bind("userId", userId)
@@ -26,6 +70,40 @@ final class RowDeletes {
         .execute();
     return h.createUpdate("DELETE FROM generations WHERE user_id = :userId")
         .bind("userId", userId)
+        .execute();
+  }
+
+  private static List<String> children(Handle h, String where, String id, SqlDialect dialect) {
+    return h.createQuery(
+            "SELECT id FROM generations WHERE " + where + " ORDER BY id" + dialect.forUpdate())
+        .bind("id", id)
+        .mapTo(String.class)
+        .list();
+  }
+
+  /**
+   * Writes a continuation again under another parent: its request read whole, then stored after the
+   * new parent's {@code inherited} messages, or whole when there is no parent.
+   */
+  private static void rewrite(
+      Handle h, SqlDialect dialect, String id, @Nullable String parentId, int inherited) {
+    Generation whole =
+        Attachments.complete(
+                h,
+                h.createQuery(GenerationSql.FIND)
+                    .bind("id", id)
+                    .map(GenerationMapper.INSTANCE)
+                    .list())
+            .get(0);
+    int keep = parentId == null ? 0 : inherited;
+    h.createUpdate(
+            "UPDATE generations SET request = "
+                + dialect.json(":request")
+                + ", parent_id = :parentId, inherited_messages = :inherited WHERE id = :id")
+        .bind("request", RecordJson.request(whole.request(), RecordJson.Casing.SNAKE, keep))
+        .bind("parentId", parentId)
+        .bind("inherited", parentId == null ? null : inherited)
+        .bind("id", id)
         .execute();
   }
 }

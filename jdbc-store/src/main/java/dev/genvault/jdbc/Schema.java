@@ -50,7 +50,7 @@ final class Schema {
               checkVersion(from, dialect);
             }
             for (int v = from + 1; v <= JdbcGenerationStore.SCHEMA_VERSION; v++) {
-              script(h, dialect.migrationResource(v)).executeAsSeparateStatements();
+              migrate(h, dialect.migrationResource(v));
             }
             if (version == null || from < JdbcGenerationStore.SCHEMA_VERSION) {
               h.createUpdate("INSERT INTO genvault_schema (version) VALUES (:version)")
@@ -76,6 +76,22 @@ final class Schema {
           }
           checkVersion(version, dialect);
         });
+  }
+
+  /**
+   * Runs a migration file's statements one by one. SQLite has no {@code ADD COLUMN IF NOT EXISTS}:
+   * a column another process added first ("duplicate column name") is taken as done.
+   */
+  private static void migrate(Handle h, String resource) {
+    for (String statement : script(h, resource).getStatements()) {
+      try {
+        h.execute(statement);
+      } catch (JdbiException e) {
+        if (!String.valueOf(e.getMessage()).contains("duplicate column name")) {
+          throw e;
+        }
+      }
+    }
   }
 
   /** The statements of a dialect's DDL file (version 1), as Jdbi's script parser splits them. */

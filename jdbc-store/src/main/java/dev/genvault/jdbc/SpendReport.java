@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
 final class SpendReport {
   private final SqlDialect dialect;
   private final SpendQuery q;
+  private final String with;
   private final String select;
   private final String where;
   private final String groupBy;
@@ -51,16 +52,19 @@ final class SpendReport {
             + " AS g_model, "
             + (byDay ? dialect.day("created_at") : "NULL")
             + " AS g_day";
+    this.with = q.threadId().isPresent() ? ThreadRows.THREAD + " " : "";
     this.where =
         " FROM generations WHERE created_at >= :from AND created_at < :to"
             + (q.userId().isPresent() ? " AND user_id = :userId" : "")
-            + (q.tenantId().isPresent() ? " AND tenant_id = :tenantId" : "");
+            + (q.tenantId().isPresent() ? " AND tenant_id = :tenantId" : "")
+            + (q.threadId().isPresent() ? " AND id IN (SELECT id FROM thread)" : "");
     this.groupBy = groups.isEmpty() ? "" : " GROUP BY " + String.join(", ", groups);
   }
 
   /** The totals query. */
   String totalsSql() {
-    return "SELECT "
+    return with
+        + "SELECT "
         + select
         + ", COUNT(*) AS n, COALESCE(SUM(input_tokens), 0) AS tin,"
         + " COALESCE(SUM(output_tokens), 0) AS tout"
@@ -96,7 +100,8 @@ final class SpendReport {
   /** Sums each group's costs in Java: SQLite would sum decimal text as floating point. */
   private void addExactCosts(Handle h, Map<List<Object>, SpendRow> rows) {
     Map<List<Object>, BigDecimal> sums = new HashMap<>();
-    bind(h.createQuery("SELECT " + select + ", cost_usd" + where + " AND cost_usd IS NOT NULL"))
+    bind(h.createQuery(
+            with + "SELECT " + select + ", cost_usd" + where + " AND cost_usd IS NOT NULL"))
         .map(
             (rs, ctx) -> {
               ColumnMapper<BigDecimal> decimal = ColumnTypes.mapper(ctx, ColumnTypes.DECIMAL);
@@ -129,6 +134,7 @@ final class SpendReport {
         .bindByType("to", q.createdBefore(), ColumnTypes.TIME);
     q.userId().ifPresent(u -> query.bind("userId", u));
     q.tenantId().ifPresent(t -> query.bind("tenantId", t));
+    q.threadId().ifPresent(t -> query.bind("threadId", t));
     return query;
   }
 

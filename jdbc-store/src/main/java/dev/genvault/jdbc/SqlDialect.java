@@ -26,6 +26,11 @@ interface SqlDialect {
     return placeholder;
   }
 
+  /** What a SELECT ends with to lock the rows it reads until the transaction ends. */
+  default String forUpdate() {
+    return " FOR UPDATE";
+  }
+
   /** An expression for the UTC calendar day of a time column. */
   default String day(String column) {
     return "CAST(" + column + " AT TIME ZONE 'UTC' AS DATE)";

@@ -22,7 +22,9 @@ final class SqlErrors {
       return new DuplicateGenerationException(id);
     }
     boolean retryable =
-        sql == null || sql instanceof SQLTransientException || isConnectionProblem(sql);
+        sql == null
+            || ((sql instanceof SQLTransientException || isConnectionProblem(sql))
+                && !isForeignKeyViolation(sql));
     return new PersistenceException(
         "the " + dialect.lowerName() + " store failed: " + e.getMessage(), id, retryable, e);
   }
@@ -37,6 +39,19 @@ final class SqlErrors {
       String message = String.valueOf(s.getMessage());
       if (message.contains("SQLITE_CONSTRAINT_PRIMARYKEY")
           || message.contains("SQLITE_CONSTRAINT_UNIQUE")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether a foreign key refused the write: a continuation whose parent is gone. */
+  static boolean isForeignKeyViolation(Throwable e) {
+    for (SQLException s = findSql(e); s != null; s = s.getNextException()) {
+      String state = String.valueOf(s.getSQLState());
+      if (state.equals("23503")
+          || state.equals("23506")
+          || String.valueOf(s.getMessage()).contains("SQLITE_CONSTRAINT_FOREIGNKEY")) {
         return true;
       }
     }

@@ -16,6 +16,12 @@ import org.slf4j.LoggerFactory;
 final class SqliteDialect implements SqlDialect {
   private static final Logger log = LoggerFactory.getLogger(JdbcGenerationStore.class);
 
+  /** SQLite has no row locks: a write transaction holds the whole database. */
+  @Override
+  public String forUpdate() {
+    return "";
+  }
+
   @Override
   public String day(String column) {
     return "date(" + column + " / 1000000, 'unixepoch')";
@@ -33,7 +39,11 @@ final class SqliteDialect implements SqlDialect {
     if (value == null) {
       ps.setNull(index, Types.BIGINT);
     } else {
-      ps.setLong(index, ChronoUnit.MICROS.between(Instant.EPOCH, value));
+      // Seconds and microseconds apart: going through nanoseconds overflows after 2262.
+      ps.setLong(
+          index,
+          Math.addExact(
+              Math.multiplyExact(value.getEpochSecond(), 1_000_000L), value.getNano() / 1000));
     }
   }
 
@@ -66,6 +76,13 @@ final class SqliteDialect implements SqlDialect {
         h -> {
           String journal = h.createQuery("PRAGMA journal_mode").mapTo(String.class).one();
           Integer sync = h.createQuery("PRAGMA synchronous").mapTo(Integer.class).one();
+          Integer foreignKeys = h.createQuery("PRAGMA foreign_keys").mapTo(Integer.class).one();
+          if (foreignKeys == null || foreignKeys == 0) {
+            log.warn(
+                "SQLite runs with foreign_keys off on the Jdbi you gave: turn it on for each"
+                    + " connection (PRAGMA foreign_keys = ON) so that a chat turn whose parent is"
+                    + " deleted at the same moment is stored whole, not linked to a missing row");
+          }
           if (!"wal".equalsIgnoreCase(journal) || sync == null || sync < 2) {
             log.warn(
                 "SQLite runs with journal_mode={} and synchronous={}: use WAL and synchronous=FULL (2)"

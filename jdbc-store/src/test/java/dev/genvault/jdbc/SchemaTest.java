@@ -27,12 +27,28 @@ class SchemaTest {
   @ParameterizedTest
   @EnumSource(Dialect.class)
   void version_2_adds_the_dedup_table_and_its_expiry_index(Dialect d) {
-    assertThat(d.migrationResources()).containsExactly("migrate-2-" + d.lowerName() + ".sql");
+    assertThat(d.migrationResources())
+        .containsExactly(
+            "migrate-2-" + d.lowerName() + ".sql", "migrate-3-" + d.lowerName() + ".sql");
     List<String> statements =
         Schema.statements(Jdbi.create("jdbc:h2:mem:"), "migrate-2-" + d.lowerName() + ".sql");
     assertThat(statements).hasSize(2);
     assertThat(statements.get(0)).contains("CREATE TABLE IF NOT EXISTS genvault_dedup");
     assertThat(statements.get(1)).contains("CREATE INDEX IF NOT EXISTS genvault_dedup_expiry");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void version_3_adds_the_thread_columns_and_indexes_and_drops_the_unused_fingerprint_index(
+      Dialect d) {
+    List<String> statements =
+        Schema.statements(Jdbi.create("jdbc:h2:mem:"), "migrate-3-" + d.lowerName() + ".sql");
+    assertThat(String.join("\n", statements))
+        .contains("parent_id", "inherited_messages", "thread_hash")
+        .contains("REFERENCES generations (id)")
+        .contains("CREATE INDEX IF NOT EXISTS generations_parent")
+        .contains("CREATE INDEX IF NOT EXISTS generations_thread_hash")
+        .contains("DROP INDEX IF EXISTS generations_fingerprint");
   }
 
   @ParameterizedTest
@@ -45,7 +61,7 @@ class SchemaTest {
         d == Dialect.H2
             ? "jdbc:h2:file:" + dir.resolve("v1").toAbsolutePath()
             : "jdbc:sqlite:" + dir.resolve("v1.db").toAbsolutePath();
-    String migration = "migrate-2-" + d.lowerName() + ".sql";
+    String migration = "migrate-3-" + d.lowerName() + ".sql";
     Jdbi jdbi = Jdbi.create(url);
     jdbi.useHandle(
         h -> {
@@ -58,7 +74,7 @@ class SchemaTest {
     assertThatThrownBy(
             () -> JdbcGenerationStore.builder().jdbcUrl(url).schema(SchemaMode.VERIFY).build())
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("at version 1, this code needs 2")
+        .hasMessageContaining("at version 1, this code needs 3")
         .hasMessageContaining(migration);
     assertThatThrownBy(() -> JdbcDedupCache.builder().jdbi(jdbi).schema(SchemaMode.VERIFY).build())
         .isInstanceOf(IllegalStateException.class)
@@ -73,7 +89,7 @@ class SchemaTest {
                 h.createQuery("SELECT MAX(version) FROM genvault_schema")
                     .mapTo(Integer.class)
                     .one());
-    assertThat(version).isEqualTo(2);
+    assertThat(version).isEqualTo(3);
     try (JdbcGenerationStore verified =
         JdbcGenerationStore.builder().jdbcUrl(url).schema(SchemaMode.VERIFY).build()) {
       assertThat(JdbcDedupCache.create(verified).get("t:fp")).contains("gen-1");

@@ -1,0 +1,16 @@
+package dev.genvault.jdbc;
+
+import dev.genvault.Generation;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@code generations} row as read, before its request is whole: every field of the record but the
+ * request, the request column's JSON (a continuation's holds only the messages after its parent's),
+ * the parent and how many messages come from it.
+ */
+record StoredRow(
+    Generation.Builder builder,
+    String id,
+    String requestJson,
+    @Nullable String parentId,
+    int inheritedMessages) {}

@@ -1,0 +1,207 @@
+package dev.genvault.jdbc;
+
+import dev.genvault.Generation;
+import dev.genvault.Message;
+import dev.genvault.PersistenceException;
+import dev.genvault.ThreadLink;
+import dev.genvault.internal.RecordJson;
+import dev.genvault.spi.ThreadTip;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Chat threads in the tables: a continuation's row holds only the messages after its parent's
+ * conversation and answer, with {@code parent_id} and {@code inherited_messages}; reading it walks
+ * its ancestors with one recursive query (not one query per ancestor) and puts the request back
+ * together. The thread's first generation is the top of that walk, so no row stores it and a
+ * deletion never has to rewrite a thread ID.
+ */
+final class ThreadRows {
+  /**
+   * The generations of thread {@code :threadId}, as a {@code WITH} clause naming {@code thread}.
+   */
+  static final String THREAD =
+      "WITH RECURSIVE thread(id) AS (SELECT id FROM generations WHERE id = :threadId AND"
+          + " parent_id IS NULL UNION ALL SELECT c.id FROM generations c JOIN thread t ON"
+          + " c.parent_id = t.id)";
+
+  /** A condition on {@code g0}: no generation continues it (the last turn of its branch). */
+  static final String NO_CONTINUATION =
+      "NOT EXISTS (SELECT 1 FROM generations c WHERE c.parent_id = g0.id)";
+
+  /** The ancestors of {@code <ids>} and those rows themselves, each once. */
+  private static final String ANCESTORS =
+      "WITH RECURSIVE chain(id, parent_id) AS (SELECT id, parent_id FROM generations WHERE id IN"
+          + " (<ids>) UNION SELECT g.id, g.parent_id FROM generations g JOIN chain c ON g.id ="
+          + " c.parent_id) SELECT g.id, g.parent_id, g.inherited_messages, g.request, g.text FROM"
+          + " chain c JOIN generations g ON g.id = c.id";
+
+  /** A generation's owner and thread hash, and the top of its chain of parents. */
+  private static final String TIP =
+      "WITH RECURSIVE up(id, parent_id) AS (SELECT id, parent_id FROM generations WHERE id = :id"
+          + " UNION SELECT g.id, g.parent_id FROM generations g JOIN up u ON g.id = u.parent_id)"
+          + " SELECT t.id, t.user_id, t.tenant_id, t.thread_hash, (SELECT u.id FROM up u WHERE"
+          + " u.parent_id IS NULL) AS thread_id FROM generations t WHERE t.id = :id";
+
+  private ThreadRows() {}
+
+  /** The request column of a row: whole, or for a continuation only what follows the parent's. */
+  static String storedRequest(Generation g) {
+    return RecordJson.request(g.request(), RecordJson.Casing.SNAKE, g.inheritedMessages());
+  }
+
+  /** One ancestor as the walk reads it. */
+  private record Ancestor(
+      @Nullable String parentId, int inherited, String requestJson, String text) {}
+
+  /**
+   * The rows as records, each request whole: continuations get their parents' conversation back
+   * from one query over all their ancestors.
+   *
+   * @throws PersistenceException if an ancestor is missing or the messages do not add up (the
+   *     tables were changed by hand); never a silently different request
+   */
+  static List<Generation.Builder> requests(Handle h, List<StoredRow> rows) {
+    Set<String> parents = new LinkedHashSet<>();
+    for (StoredRow r : rows) {
+      if (r.parentId() != null) {
+        parents.add(r.parentId());
+      }
+    }
+    Map<String, Ancestor> chain = parents.isEmpty() ? Map.of() : ancestors(h, parents);
+    Map<String, List<Message>> conversations = new HashMap<>();
+    List<Generation.Builder> result = new ArrayList<>(rows.size());
+    for (StoredRow r : rows) {
+      if (r.parentId() == null) {
+        r.builder().request(RecordJson.request(r.requestJson())).link(null);
+      } else {
+        List<Message> inherited = passedOn(r.parentId(), chain, conversations, r.id());
+        if (inherited.size() != r.inheritedMessages()) {
+          throw broken(
+              r.id(),
+              "its parents pass on "
+                  + inherited.size()
+                  + " messages, not "
+                  + r.inheritedMessages());
+        }
+        r.builder()
+            .request(RecordJson.request(r.requestJson(), inherited))
+            .link(new ThreadLink(r.parentId(), top(r.parentId(), chain), r.inheritedMessages()));
+      }
+      result.add(r.builder());
+    }
+    return result;
+  }
+
+  private static Map<String, Ancestor> ancestors(Handle h, Set<String> ids) {
+    Map<String, Ancestor> chain = new HashMap<>();
+    h.createQuery(ANCESTORS)
+        .bindList("ids", List.copyOf(ids))
+        .map(
+            (rs, ctx) ->
+                Map.entry(
+                    rs.getString("id"),
+                    new Ancestor(
+                        rs.getString("parent_id"),
+                        rs.getInt("inherited_messages"),
+                        rs.getString("request"),
+                        rs.getString("text"))))
+        .forEach(e -> chain.put(e.getKey(), e.getValue()));
+    return chain;
+  }
+
+  /**
+   * What generation {@code id} passes on: its whole conversation, then its answer. Built from the
+   * thread's top down; each ancestor's stored JSON is read once per call.
+   */
+  private static List<Message> passedOn(
+      String id, Map<String, Ancestor> chain, Map<String, List<Message>> done, String reader) {
+    List<String> path = new ArrayList<>();
+    String at = id;
+    while (at != null && !done.containsKey(at)) {
+      path.add(at);
+      Ancestor a = chain.get(at);
+      if (a == null || path.size() > chain.size()) {
+        throw broken(reader, "its ancestor " + at + " is missing");
+      }
+      at = a.parentId();
+    }
+    List<Message> messages = at == null ? List.of() : done.get(at);
+    for (int i = path.size() - 1; i >= 0; i--) {
+      Ancestor a = chain.get(path.get(i));
+      if (a.parentId() != null && messages.size() != a.inherited()) {
+        throw broken(reader, "its ancestor " + path.get(i) + " does not add up");
+      }
+      List<Message> next = new ArrayList<>(messages);
+      next.addAll(RecordJson.conversation(a.requestJson()));
+      next.add(Message.assistant(a.text()));
+      messages = List.copyOf(next);
+      done.put(path.get(i), messages);
+    }
+    return messages;
+  }
+
+  private static String top(String id, Map<String, Ancestor> chain) {
+    String at = id;
+    for (Ancestor a = chain.get(at); a != null && a.parentId() != null; a = chain.get(at)) {
+      at = a.parentId();
+    }
+    return at;
+  }
+
+  private static PersistenceException broken(String id, String why) {
+    return new PersistenceException(
+        "generation " + id + " cannot be read whole: " + why, id, false, null);
+  }
+
+  /** A generation's thread facts, or empty if there is no such generation. */
+  static Optional<ThreadTip> tip(Handle h, String id) {
+    return h.createQuery(TIP)
+        .bind("id", id)
+        .map(
+            (rs, ctx) ->
+                new ThreadTip(
+                    rs.getString("id"),
+                    rs.getString("thread_id"),
+                    rs.getString("user_id"),
+                    rs.getString("tenant_id"),
+                    rs.getString("thread_hash")))
+        .findOne();
+  }
+
+  /**
+   * The generation with the earliest of {@code hashes} (then the newest) among those of exactly
+   * this user and tenant, through the thread-hash index.
+   */
+  static Optional<String> findByHash(
+      Handle h, @Nullable String userId, @Nullable String tenantId, List<String> hashes) {
+    StringBuilder sql =
+        new StringBuilder("SELECT id FROM generations WHERE thread_hash IN (<hashes>)");
+    sql.append(userId == null ? " AND user_id IS NULL" : " AND user_id = :userId");
+    sql.append(tenantId == null ? " AND tenant_id IS NULL" : " AND tenant_id = :tenantId");
+    sql.append(" ORDER BY CASE thread_hash");
+    for (int i = 0; i < hashes.size(); i++) {
+      sql.append(" WHEN :h").append(i).append(" THEN ").append(i);
+    }
+    sql.append(" END, created_at DESC, id DESC LIMIT 1");
+    Query q = h.createQuery(sql.toString()).bindList("hashes", hashes);
+    for (int i = 0; i < hashes.size(); i++) {
+      q.bind("h" + i, hashes.get(i));
+    }
+    if (userId != null) {
+      q.bind("userId", userId);
+    }
+    if (tenantId != null) {
+      q.bind("tenantId", tenantId);
+    }
+    return q.mapTo(String.class).findOne();
+  }
+}
