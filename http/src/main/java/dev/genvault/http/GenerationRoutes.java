@@ -5,11 +5,16 @@ import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.genvault.Generation;
 import dev.genvault.GenerationOwner;
+import dev.genvault.GenerationQuery;
 import dev.genvault.GenerationUrls;
+import dev.genvault.Page;
 import dev.genvault.PersistentGenerator;
 import dev.genvault.spi.BlobStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -24,7 +29,10 @@ import org.slf4j.LoggerFactory;
  * Serves generations at their URLs:
  *
  * <ul>
- *   <li>{@code GET /generate/{id}}, {@code /chat/{id}}, {@code /image/{id}}: the record as JSON;
+ *   <li>{@code GET /generate/{id}}, {@code /chat/{id}}, {@code /image/{id}}: the record as JSON; a
+ *       chat's record also lists its thread ({@code thread}): every turn of the conversation,
+ *       oldest first, each with its status, cost, link and the messages it added, and the thread's
+ *       totals;
  *   <li>the same with {@code Accept: text/event-stream}, or {@code .../{id}/events}: its text as
  *       Server-Sent Events ({@code delta} events, then {@code end} or {@code error}), live while it
  *       is generated and whole once it is finished;
@@ -151,11 +159,36 @@ public final class GenerationRoutes implements AutoCloseable {
     if (found.isEmpty()) {
       Answers.notFound(exchange, head);
     } else if (!blob) {
-      String json = RecordJsonView.json(found.get(), visibility, exchange);
+      Generation g = found.get();
+      RecordJsonView.ThreadTurns thread =
+          g.request().messages().isEmpty() ? null : thread(exchange, g);
+      String json = RecordJsonView.json(g, visibility, exchange, thread);
       Answers.send(exchange, 200, Answers.JSON, json, head);
     } else {
       BlobAnswer.send(exchange, blobs, found.get(), target.get().blob(), head);
     }
+  }
+
+  /**
+   * The turns of a chat generation's thread that the caller may see, oldest first: one query for
+   * the newest {@link ThreadJsonView#MAX_TURNS}.
+   */
+  private RecordJsonView.ThreadTurns thread(HttpExchange exchange, Generation g) {
+    Page<Generation> page =
+        generator.list(
+            GenerationQuery.builder()
+                .threadId(g.threadId())
+                .limit(ThreadJsonView.MAX_TURNS)
+                .build());
+    List<ThreadJsonView.Turn> turns = new ArrayList<>();
+    for (Generation turn : page.items()) {
+      Visibility v = visibility(exchange, GenerationOwner.of(turn));
+      if (v != Visibility.NONE) {
+        turns.add(new ThreadJsonView.Turn(turn, v));
+      }
+    }
+    Collections.reverse(turns);
+    return new RecordJsonView.ThreadTurns(turns, page.nextCursor() != null);
   }
 
   /** Asks the authorizer; one that throws (or answers null) has said no, and is logged. */

@@ -13,6 +13,7 @@ import dev.genvault.internal.RecordJson;
 import java.io.IOException;
 import java.util.Map;
 import okio.Buffer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The JSON the routes answer: a record in the caller's {@link Visibility}, and a delta of streamed
@@ -32,6 +33,13 @@ final class RecordJsonView {
 
   /** The record as JSON in a caller's view; blobs by their route, not their storage key. */
   static String json(Generation g, Visibility visibility, HttpExchange exchange)
+      throws IOException {
+    return json(g, visibility, exchange, null);
+  }
+
+  /** The record with its thread's turns (when not null), as {@link ThreadJsonView} writes them. */
+  static String json(
+      Generation g, Visibility visibility, HttpExchange exchange, @Nullable ThreadTurns thread)
       throws IOException {
     boolean full = visibility == Visibility.FULL;
     String base = exchange.getHttpContext().getPath();
@@ -120,9 +128,20 @@ final class RecordJsonView {
       if (g.completedAt() != null) {
         w.name("completedAt").value(g.completedAt().toString());
       }
+      if (thread != null) {
+        ThreadJsonView.write(w, g.threadId(), thread.turns(), base, thread.more());
+      }
       w.endObject();
     }
     return buffer.readUtf8();
+  }
+
+  /** The turns of a generation's thread, oldest first, and whether older ones were left out. */
+  record ThreadTurns(java.util.List<ThreadJsonView.Turn> turns, boolean more) {}
+
+  /** Whether {@link Visibility#PUBLIC} shows a message: all but system and developer ones. */
+  static boolean isPublic(Message m) {
+    return !m.role().equals("system") && !m.role().equals("developer");
   }
 
   /**
@@ -137,7 +156,7 @@ final class RecordJsonView {
     if (!r.messages().isEmpty()) {
       w.name("messages").beginArray();
       for (Message m : r.messages()) {
-        if (!m.role().equals("system") && !m.role().equals("developer")) {
+        if (isPublic(m)) {
           w.beginObject().name("role").value(m.role()).name("content").value(m.content());
           w.endObject();
         }

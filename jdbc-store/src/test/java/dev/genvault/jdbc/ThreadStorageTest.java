@@ -1,0 +1,113 @@
+package dev.genvault.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.genvault.Generation;
+import dev.genvault.GenerationQuery;
+import dev.genvault.GenerationRequest;
+import dev.genvault.Message;
+import dev.genvault.ModelClient;
+import dev.genvault.ModelResult;
+import dev.genvault.PersistentGenerator;
+import dev.genvault.SpendQuery;
+import dev.genvault.Usage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A conversation through the generator into each database: every message is written once, in the
+ * row of the turn that asked or answered it, and every turn still reads back whole.
+ */
+class ThreadStorageTest {
+  private static final int TURNS = 30;
+
+  @TempDir static Path dir;
+
+  static Stream<String> databases() {
+    return Stream.of("sqlite", "h2", "postgresql");
+  }
+
+  private static JdbcGenerationStore store(String database) {
+    return switch (database) {
+      case "sqlite" -> JdbcGenerationStore.sqlite(dir.resolve("threads.db"));
+      case "h2" -> JdbcGenerationStore.create("jdbc:h2:mem:threads;DB_CLOSE_DELAY=-1");
+      default -> {
+        JdbcGenerationStore s = JdbcGenerationStore.create(Postgres.pool());
+        s.jdbi()
+            .useHandle(h -> h.execute("TRUNCATE generations, generation_chunks, generation_blobs"));
+        yield s;
+      }
+    };
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
+  void a_conversation_writes_each_message_once_and_reads_back_whole(String database) {
+    ModelClient model =
+        ModelClient.of(
+            "test",
+            call -> {
+              int turn = call.request().messages().size() / 2;
+              call.emit("answer-" + turn + " words words");
+              return ModelResult.builder().finishReason("stop").usage(Usage.of(10, 5)).build();
+            });
+    try (JdbcGenerationStore store = store(database);
+        PersistentGenerator genvault = PersistentGenerator.builder().store(store).build()) {
+      List<Message> messages = new ArrayList<>();
+      List<Generation> turns = new ArrayList<>();
+      for (int t = 0; t < TURNS; t++) {
+        messages.add(Message.user("question-" + t + " text"));
+        Generation g =
+            genvault.generate(
+                GenerationRequest.builder()
+                    .model("gpt-4o-mini")
+                    .messages(messages)
+                    .userId("alice")
+                    .build(),
+                model);
+        turns.add(g);
+        messages.add(Message.assistant(g.text()));
+      }
+
+      List<String> stored =
+          store
+              .jdbi()
+              .withHandle(
+                  h -> h.createQuery("SELECT request FROM generations").mapTo(String.class).list());
+      for (int t = 0; t < TURNS; t++) {
+        String question = "question-" + t + " text";
+        String answer = "answer-" + t + " words";
+        assertThat(stored.stream().filter(r -> r.contains(question)))
+            .as("question %d is in one row's request", t)
+            .hasSize(1);
+        assertThat(stored.stream().filter(r -> r.contains(answer)))
+            .as("answer %d is in no request: it is that turn's text", t)
+            .isEmpty();
+      }
+      for (Generation g : turns) {
+        assertThat(store.find(g.id())).contains(g);
+      }
+      String thread = turns.get(0).id();
+      assertThat(turns.get(TURNS - 1).threadId()).isEqualTo(thread);
+      assertThat(store.list(GenerationQuery.builder().threadId(thread).limit(100).build()).items())
+          .hasSize(TURNS)
+          .containsAll(turns);
+      assertThat(store.spend(SpendQuery.ofThread(thread)).get(0).generations()).isEqualTo(TURNS);
+
+      // Deleting every other turn leaves every other one whole.
+      for (int t = 0; t < TURNS; t += 2) {
+        assertThat(store.delete(turns.get(t).id())).isTrue();
+      }
+      for (int t = 1; t < TURNS; t += 2) {
+        Generation read = store.find(turns.get(t).id()).orElseThrow();
+        assertThat(read.request()).isEqualTo(turns.get(t).request());
+        assertThat(read.threadId()).isEqualTo(turns.get(1).id());
+      }
+    }
+  }
+}
