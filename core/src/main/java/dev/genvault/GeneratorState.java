@@ -80,9 +80,10 @@ final class GeneratorState {
     GenerationStore given = Objects.requireNonNull(b.store);
     // Group commit wherever it saves commits: concurrent pending and terminal rows in one batch.
     GenerationStore store =
-        given.writesBatchesAtOnce() && !(given instanceof GroupCommitStore)
-            ? GroupCommitStore.wrap(given)
-            : given;
+        RecentThreads.wrap(
+            given.writesBatchesAtOnce() && !(given instanceof GroupCommitStore)
+                ? GroupCommitStore.wrap(given)
+                : given);
     // Whole microseconds everywhere: the precision every store keeps, so records round-trip.
     Clock clock = Clock.tick(b.clock == null ? Clock.systemUTC() : b.clock, Duration.ofNanos(1000));
     Sleeper sleeper = b.sleeper == null ? Sleeper.SYSTEM : b.sleeper;

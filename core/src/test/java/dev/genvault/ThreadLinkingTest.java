@@ -178,8 +178,47 @@ class ThreadLinkingTest {
             throw new PersistenceException("lookup down", null);
           }
         };
-    List<Generation> turns = converse(generator(failing), model, "alice");
-    assertThat(turns).allMatch(g -> g.status() == GenerationStatus.COMPLETE && g.link() == null);
+    // Each turn from another process (a generator of its own): nothing remembered, the store asked.
+    List<Message> messages = new ArrayList<>();
+    for (int t = 0; t < 3; t++) {
+      messages.add(Message.user("question " + t));
+      Generation g = generator(failing).generate(chat("alice", messages), model);
+      assertThat(g.status()).isEqualTo(GenerationStatus.COMPLETE);
+      assertThat(g.link()).isNull();
+      messages.add(Message.assistant(g.text()));
+    }
+  }
+
+  @Test
+  void the_next_turn_is_linked_from_memory_in_this_process_and_from_the_store_in_another() {
+    AtomicInteger lookups = new AtomicInteger();
+    GenerationStore store =
+        new ForwardingGenerationStore(GenerationStore.inMemory()) {
+          @Override
+          public Optional<ThreadTip> findThreadTip(
+              @Nullable String userId, @Nullable String tenantId, List<String> hashes) {
+            lookups.incrementAndGet();
+            return super.findThreadTip(userId, tenantId, hashes);
+          }
+        };
+    PersistentGenerator here = generator(store);
+    Generation first = here.generate(chat("alice", List.of(Message.user("q0"))), model);
+    List<Message> next =
+        List.of(Message.user("q0"), Message.assistant(first.text()), Message.user("q1"));
+
+    Generation second = here.generate(chat("alice", next), model);
+    assertThat(second.parentId()).isEqualTo(first.id());
+    assertThat(lookups).as("the turn just ended here is remembered").hasValue(0);
+
+    Generation elsewhere =
+        generator(store).generate(chat("alice", next).toBuilder().temperature(0.5).build(), model);
+    assertThat(elsewhere.parentId()).isEqualTo(first.id());
+    assertThat(lookups).hasValue(1);
+
+    here.delete(first.id());
+    Generation afterDelete =
+        here.generate(chat("alice", next).toBuilder().temperature(0.7).build(), model);
+    assertThat(afterDelete.parentId()).as("a deleted parent is forgotten").isNull();
   }
 
   @Test

@@ -31,8 +31,21 @@ final class Databases {
   }
 
   static HikariDataSource pool(EmbeddedPostgres pg, int size) {
+    return pool(pg, "postgres", size);
+  }
+
+  /** A pool on one database of the server (created first if it is not {@code postgres}). */
+  static HikariDataSource pool(EmbeddedPostgres pg, String database, int size) {
+    if (!database.equals("postgres")) {
+      try (java.sql.Connection c = pg.getPostgresDatabase().getConnection();
+          java.sql.Statement s = c.createStatement()) {
+        s.execute("CREATE DATABASE " + database);
+      } catch (java.sql.SQLException e) {
+        throw new IllegalStateException("cannot create database " + database, e);
+      }
+    }
     HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(pg.getJdbcUrl("postgres", "postgres"));
+    config.setJdbcUrl(pg.getJdbcUrl("postgres", database));
     config.setMaximumPoolSize(size);
     config.addDataSourceProperty("reWriteBatchedInserts", "true");
     return new HikariDataSource(config);

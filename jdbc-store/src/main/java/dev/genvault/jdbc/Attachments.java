@@ -16,12 +16,12 @@ import org.jdbi.v3.core.Handle;
 final class Attachments {
   private Attachments() {}
 
-  static List<Generation> complete(Handle h, List<StoredRow> stored) {
+  static List<Generation> complete(Handle h, List<StoredRow> stored, SqlDialect dialect) {
     if (stored.isEmpty()) {
       return List.of();
     }
     List<Generation> rows = new ArrayList<>(stored.size());
-    for (Generation.Builder b : ThreadRows.requests(h, stored)) {
+    for (Generation.Builder b : ThreadRows.requests(h, stored, dialect)) {
       rows.add(b.build());
     }
     List<String> ids = new ArrayList<>();

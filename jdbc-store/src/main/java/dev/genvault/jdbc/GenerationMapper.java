@@ -76,7 +76,12 @@ final class GenerationMapper implements RowMapper<StoredRow> {
       }
       int inherited = r.getInt("inherited_messages");
       return new StoredRow(
-          b, r.getString("id"), r.getString("request"), r.getString("parent_id"), inherited);
+          b,
+          r.getString("id"),
+          r.getString("request"),
+          r.getString("parent_id"),
+          inherited,
+          r.getString("thread_id"));
     };
   }
 }

@@ -41,7 +41,7 @@ final class GenerationSql {
           + " output_tokens, cost_usd,"
           + " cost_table, saved_cost_usd, status, error_type, error_message, cached_from,"
           + " fingerprint, created_at, first_token_at, completed_at, updated_at, heartbeat_at,"
-          + " parent_id, inherited_messages, thread_hash";
+          + " parent_id, inherited_messages, thread_hash, thread_id";
 
   static final String FIND = "SELECT " + COLUMNS + " FROM generations WHERE id = :id";
 
@@ -112,7 +112,8 @@ final class GenerationSql {
             + dialect.json(":usage")
             + ", :inputTokens, :outputTokens, :costUsd, :costTable, :savedCostUsd, :status,"
             + " :errorType, :errorMessage, :cachedFrom, :fingerprint, :createdAt, :firstTokenAt,"
-            + " :completedAt, :updatedAt, :heartbeatAt, :parentId, :inheritedMessages, :threadHash)";
+            + " :completedAt, :updatedAt, :heartbeatAt, :parentId, :inheritedMessages, :threadHash,"
+            + " :threadId)";
     this.finish =
         "UPDATE generations SET text = :text, finish_reason = :finishReason,"
             + " tool_calls = :toolCalls, attributes = "
@@ -265,6 +266,7 @@ final class GenerationSql {
         .bind("request" + suffix, ThreadRows.storedRequest(g))
         .bind("parentId" + suffix, g.parentId())
         .bind("inheritedMessages" + suffix, g.parentId() == null ? null : g.inheritedMessages())
+        .bind("threadId" + suffix, g.parentId() == null ? null : g.threadId())
         .bindByType("metadata" + suffix, g.metadata(), STRING_MAP)
         .bind("fingerprint" + suffix, g.fingerprint())
         .bindByType("createdAt" + suffix, g.createdAt(), TIME)

@@ -27,6 +27,7 @@ import org.jdbi.v3.core.Handles;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.Query;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -288,10 +289,7 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
       return Optional.empty();
     }
     return tx.autocommit(
-        null,
-        h ->
-            ThreadRows.findByHash(h, userId, tenantId, threadHashes)
-                .flatMap(id -> ThreadRows.tip(h, id)));
+        null, h -> ThreadRows.findByHash(h, dialect.sql(), userId, tenantId, threadHashes));
   }
 
   @Override
@@ -307,7 +305,7 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
                   .list();
           return rows.isEmpty()
               ? Optional.<Generation>empty()
-              : Optional.of(Attachments.complete(h, rows).get(0));
+              : Optional.of(Attachments.complete(h, rows, dialect.sql()).get(0));
         });
   }
 
@@ -351,10 +349,14 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
     return tx.autocommit(
         null,
         h -> {
-          List<StoredRow> stored = page.query(h).map(GenerationMapper.INSTANCE).list();
+          Query query = page.query(h);
+          if (q.threadId().isPresent() || q.lastTurnsOnly()) {
+            ThreadRows.planEachTime(query, dialect.sql());
+          }
+          List<StoredRow> stored = query.map(GenerationMapper.INSTANCE).list();
           boolean more = stored.size() > q.limit();
           List<Generation> rows =
-              Attachments.complete(h, more ? stored.subList(0, q.limit()) : stored);
+              Attachments.complete(h, more ? stored.subList(0, q.limit()) : stored, dialect.sql());
           String next = null;
           if (more) {
             Generation last = rows.get(rows.size() - 1);
@@ -375,7 +377,10 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
     Objects.requireNonNull(heartbeatBefore, "heartbeatBefore");
     GenerationSql.Bound stale = GenerationSql.stale(heartbeatBefore, limit);
     return tx.autocommit(
-        null, h -> Attachments.complete(h, stale.query(h).map(GenerationMapper.INSTANCE).list()));
+        null,
+        h ->
+            Attachments.complete(
+                h, stale.query(h).map(GenerationMapper.INSTANCE).list(), dialect.sql()));
   }
 
   @Override

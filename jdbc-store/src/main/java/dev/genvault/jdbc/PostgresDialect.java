@@ -25,6 +25,22 @@ final class PostgresDialect implements SqlDialect {
     SqlDialect.super.limit(statement, timeout);
   }
 
+  /**
+   * The driver sends the statement unnamed (no server-side prepare), so the server plans it with
+   * its values and the table's current size; a named statement gets, after five runs, a generic
+   * plan that it keeps (chosen while the table was small, that plan reads every row).
+   */
+  @Override
+  public void planEachTime(Statement statement) throws SQLException {
+    try {
+      if (statement.isWrapperFor(PgStatement.class)) {
+        statement.unwrap(PgStatement.class).setPrepareThreshold(0);
+      }
+    } catch (LinkageError e) {
+      // Another PostgreSQL driver: its own planning.
+    }
+  }
+
   @Override
   public String json(String placeholder) {
     return "CAST(" + placeholder + " AS JSONB)";

@@ -32,6 +32,9 @@ final class RowDeletes {
         // The child inherits from the deleted one's parent as many messages as the deleted one
         // did; a child of a thread's first generation is written whole and begins its own.
         rewrite(h, dialect, child, place.get().parentId(), place.get().inherited());
+        if (place.get().parentId() == null) {
+          beginThread(h, dialect, child);
+        }
       }
     }
     h.createUpdate(GenerationSql.DELETE_CHUNKS).bind("id", id).execute();
@@ -54,6 +57,7 @@ final class RowDeletes {
             dialect);
     for (String child : others) {
       rewrite(h, dialect, child, null, 0);
+      beginThread(h, dialect, child);
     }
     // Unlinked first: some databases (H2) check a foreign key row by row within one DELETE.
     h.createUpdate(
@@ -71,6 +75,18 @@ final class RowDeletes {
     return h.createUpdate("DELETE FROM generations WHERE user_id = :userId")
         .bind("userId", userId)
         .execute();
+  }
+
+  /** Makes {@code root} the first generation of its own thread, for every generation below it. */
+  private static void beginThread(Handle h, SqlDialect dialect, String root) {
+    List<String> below =
+        h.createQuery(ThreadRows.DESCENDANTS).bind("id", root).mapTo(String.class).list();
+    for (int from = 0; from < below.size(); from += 500) {
+      h.createUpdate("UPDATE generations SET thread_id = :root WHERE id IN (<ids>)")
+          .bind("root", root)
+          .bindList("ids", below.subList(from, Math.min(below.size(), from + 500)))
+          .execute();
+    }
   }
 
   private static List<String> children(Handle h, String where, String id, SqlDialect dialect) {
@@ -93,16 +109,19 @@ final class RowDeletes {
                 h.createQuery(GenerationSql.FIND)
                     .bind("id", id)
                     .map(GenerationMapper.INSTANCE)
-                    .list())
+                    .list(),
+                dialect)
             .get(0);
     int keep = parentId == null ? 0 : inherited;
     h.createUpdate(
             "UPDATE generations SET request = "
                 + dialect.json(":request")
-                + ", parent_id = :parentId, inherited_messages = :inherited WHERE id = :id")
+                + ", parent_id = :parentId, inherited_messages = :inherited,"
+                + " thread_id = :threadId WHERE id = :id")
         .bind("request", RecordJson.request(whole.request(), RecordJson.Casing.SNAKE, keep))
         .bind("parentId", parentId)
         .bind("inherited", parentId == null ? null : inherited)
+        .bind("threadId", parentId == null ? null : whole.threadId())
         .bind("id", id)
         .execute();
   }

@@ -26,6 +26,13 @@ interface SqlDialect {
     return placeholder;
   }
 
+  /**
+   * Has the database plan a statement for its values each time it runs, never once for all (a plan
+   * made while a table was nearly empty would scan the whole table ever after, until the next
+   * ANALYZE). For the few queries whose best plan depends on that: the thread lookups.
+   */
+  default void planEachTime(Statement statement) throws SQLException {}
+
   /** What a SELECT ends with to lock the rows it reads until the transaction ends. */
   default String forUpdate() {
     return " FOR UPDATE";

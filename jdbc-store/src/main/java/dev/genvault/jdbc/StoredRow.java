@@ -6,11 +6,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * A {@code generations} row as read, before its request is whole: every field of the record but the
  * request, the request column's JSON (a continuation's holds only the messages after its parent's),
- * the parent and how many messages come from it.
+ * the parent, how many messages come from it, and the thread.
  */
 record StoredRow(
     Generation.Builder builder,
     String id,
     String requestJson,
     @Nullable String parentId,
-    int inheritedMessages) {}
+    int inheritedMessages,
+    @Nullable String threadId) {}

@@ -6,23 +6,31 @@ import dev.genvault.PersistenceException;
 import dev.genvault.ThreadLink;
 import dev.genvault.internal.RecordJson;
 import dev.genvault.spi.ThreadTip;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.statement.StatementCustomizer;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Chat threads in the tables: a continuation's row holds only the messages after its parent's
  * conversation and answer, with {@code parent_id} and {@code inherited_messages}; reading it walks
  * its ancestors with one recursive query (not one query per ancestor) and puts the request back
- * together. The thread's first generation is the top of that walk, so no row stores it and a
- * deletion never has to rewrite a thread ID.
+ * together; the thread's first generation is the top of that walk. A continuation's row also names
+ * its thread's first generation ({@code thread_id}), so that the generator finds a parent and its
+ * thread with one indexed query, no walk, on every turn; reads go by the walk, which a deletion
+ * racing a new turn cannot make stale.
  */
 final class ThreadRows {
   /**
@@ -44,12 +52,16 @@ final class ThreadRows {
           + " c.parent_id) SELECT g.id, g.parent_id, g.inherited_messages, g.request, g.text FROM"
           + " chain c JOIN generations g ON g.id = c.id";
 
-  /** A generation's owner and thread hash, and the top of its chain of parents. */
-  private static final String TIP =
-      "WITH RECURSIVE up(id, parent_id) AS (SELECT id, parent_id FROM generations WHERE id = :id"
-          + " UNION SELECT g.id, g.parent_id FROM generations g JOIN up u ON g.id = u.parent_id)"
-          + " SELECT t.id, t.user_id, t.tenant_id, t.thread_hash, (SELECT u.id FROM up u WHERE"
-          + " u.parent_id IS NULL) AS thread_id FROM generations t WHERE t.id = :id";
+  /** What a {@link ThreadTip} holds, from one row. */
+  private static final String TIP_COLUMNS =
+      "SELECT id, user_id, tenant_id, thread_hash, COALESCE(thread_id, id) AS thread FROM"
+          + " generations";
+
+  /** The descendants of {@code :id} (not itself), through the parent index. */
+  static final String DESCENDANTS =
+      "WITH RECURSIVE below(id) AS (SELECT id FROM generations WHERE parent_id = :id UNION ALL"
+          + " SELECT g.id FROM generations g JOIN below b ON g.parent_id = b.id) SELECT id FROM"
+          + " below";
 
   private ThreadRows() {}
 
@@ -69,14 +81,14 @@ final class ThreadRows {
    * @throws PersistenceException if an ancestor is missing or the messages do not add up (the
    *     tables were changed by hand); never a silently different request
    */
-  static List<Generation.Builder> requests(Handle h, List<StoredRow> rows) {
+  static List<Generation.Builder> requests(Handle h, List<StoredRow> rows, SqlDialect dialect) {
     Set<String> parents = new LinkedHashSet<>();
     for (StoredRow r : rows) {
       if (r.parentId() != null) {
         parents.add(r.parentId());
       }
     }
-    Map<String, Ancestor> chain = parents.isEmpty() ? Map.of() : ancestors(h, parents);
+    Map<String, Ancestor> chain = parents.isEmpty() ? Map.of() : ancestors(h, parents, dialect);
     Map<String, List<Message>> conversations = new HashMap<>();
     List<Generation.Builder> result = new ArrayList<>(rows.size());
     for (StoredRow r : rows) {
@@ -101,9 +113,9 @@ final class ThreadRows {
     return result;
   }
 
-  private static Map<String, Ancestor> ancestors(Handle h, Set<String> ids) {
+  private static Map<String, Ancestor> ancestors(Handle h, Set<String> ids, SqlDialect dialect) {
     Map<String, Ancestor> chain = new HashMap<>();
-    h.createQuery(ANCESTORS)
+    planEachTime(h.createQuery(ANCESTORS), dialect)
         .bindList("ids", List.copyOf(ids))
         .map(
             (rs, ctx) ->
@@ -162,46 +174,64 @@ final class ThreadRows {
         "generation " + id + " cannot be read whole: " + why, id, false, null);
   }
 
+  /** The query, planned for its values each time it runs (see {@link SqlDialect#planEachTime}). */
+  static Query planEachTime(Query q, SqlDialect dialect) {
+    return q.addCustomizer(
+        new StatementCustomizer() {
+          @Override
+          public void beforeExecution(PreparedStatement statement, StatementContext ctx)
+              throws SQLException {
+            dialect.planEachTime(statement);
+          }
+        });
+  }
+
   /** A generation's thread facts, or empty if there is no such generation. */
   static Optional<ThreadTip> tip(Handle h, String id) {
-    return h.createQuery(TIP)
+    return h.createQuery(TIP_COLUMNS + " WHERE id = :id")
         .bind("id", id)
-        .map(
-            (rs, ctx) ->
-                new ThreadTip(
-                    rs.getString("id"),
-                    rs.getString("thread_id"),
-                    rs.getString("user_id"),
-                    rs.getString("tenant_id"),
-                    rs.getString("thread_hash")))
+        .map(ThreadRows::tip)
         .findOne();
+  }
+
+  private static ThreadTip tip(ResultSet rs, StatementContext ctx) throws SQLException {
+    return new ThreadTip(
+        rs.getString("id"),
+        rs.getString("thread"),
+        rs.getString("user_id"),
+        rs.getString("tenant_id"),
+        rs.getString("thread_hash"));
   }
 
   /**
    * The generation with the earliest of {@code hashes} (then the newest) among those of exactly
-   * this user and tenant, through the thread-hash index.
+   * this user and tenant, with its thread: one query. It names the hashes alone, so that the
+   * thread-hash index is the only one that fits (with the user or tenant in it, a planner with
+   * stale statistics took the tenant's history index and read every row of the tenant); a thread
+   * hash covers the user and tenant already, which are checked again here.
    */
-  static Optional<String> findByHash(
-      Handle h, @Nullable String userId, @Nullable String tenantId, List<String> hashes) {
+  static Optional<ThreadTip> findByHash(
+      Handle h,
+      SqlDialect dialect,
+      @Nullable String userId,
+      @Nullable String tenantId,
+      List<String> hashes) {
     StringBuilder sql =
-        new StringBuilder("SELECT id FROM generations WHERE thread_hash IN (<hashes>)");
-    sql.append(userId == null ? " AND user_id IS NULL" : " AND user_id = :userId");
-    sql.append(tenantId == null ? " AND tenant_id IS NULL" : " AND tenant_id = :tenantId");
-    sql.append(" ORDER BY CASE thread_hash");
+        new StringBuilder(TIP_COLUMNS)
+            .append(" WHERE thread_hash IN (<hashes>) ORDER BY CASE thread_hash");
     for (int i = 0; i < hashes.size(); i++) {
       sql.append(" WHEN :h").append(i).append(" THEN ").append(i);
     }
-    sql.append(" END, created_at DESC, id DESC LIMIT 1");
-    Query q = h.createQuery(sql.toString()).bindList("hashes", hashes);
+    sql.append(" END, created_at DESC, id DESC LIMIT 16");
+    Query q = planEachTime(h.createQuery(sql.toString()), dialect).bindList("hashes", hashes);
     for (int i = 0; i < hashes.size(); i++) {
       q.bind("h" + i, hashes.get(i));
     }
-    if (userId != null) {
-      q.bind("userId", userId);
+    for (ThreadTip tip : q.map(ThreadRows::tip).list()) {
+      if (Objects.equals(tip.userId(), userId) && Objects.equals(tip.tenantId(), tenantId)) {
+        return Optional.of(tip);
+      }
     }
-    if (tenantId != null) {
-      q.bind("tenantId", tenantId);
-    }
-    return q.mapTo(String.class).findOne();
+    return Optional.empty();
   }
 }

@@ -2,11 +2,13 @@
 -- A continuation keeps a reference to the generation it continues (parent_id) and how many of its
 -- request's messages are that generation's conversation and answer (inherited_messages); its
 -- request column holds only the messages after those. thread_hash is the hash of a complete chat
--- generation's conversation and answer, by which a new request finds its parent.
+-- generation's conversation and answer, by which a new request finds its parent; thread_id is a
+-- continuation's thread's first generation (NULL on that first generation itself).
 -- Rows written before version 3 have no parent and no thread hash, and are read as before.
 ALTER TABLE generations ADD COLUMN IF NOT EXISTS parent_id VARCHAR(64) REFERENCES generations (id);
 ALTER TABLE generations ADD COLUMN IF NOT EXISTS inherited_messages INTEGER;
 ALTER TABLE generations ADD COLUMN IF NOT EXISTS thread_hash VARCHAR(64);
+ALTER TABLE generations ADD COLUMN IF NOT EXISTS thread_id VARCHAR(64);
 
 -- A generation's continuations (and the foreign key's check when a row is deleted).
 CREATE INDEX IF NOT EXISTS generations_parent ON generations (parent_id)

@@ -2,12 +2,14 @@
 -- A continuation keeps a reference to the generation it continues (parent_id) and how many of its
 -- request's messages are that generation's conversation and answer (inherited_messages); its
 -- request column holds only the messages after those. thread_hash is the hash of a complete chat
--- generation's conversation and answer, by which a new request finds its parent.
+-- generation's conversation and answer, by which a new request finds its parent; thread_id is a
+-- continuation's thread's first generation (NULL on that first generation itself).
 -- Rows written before version 3 have no parent and no thread hash, and are read as before.
 -- The store turns foreign keys on for each connection it uses (PRAGMA foreign_keys).
 ALTER TABLE generations ADD COLUMN parent_id TEXT REFERENCES generations (id);
 ALTER TABLE generations ADD COLUMN inherited_messages INTEGER;
 ALTER TABLE generations ADD COLUMN thread_hash TEXT;
+ALTER TABLE generations ADD COLUMN thread_id TEXT;
 
 -- A generation's continuations (and the foreign key's check when a row is deleted).
 CREATE INDEX IF NOT EXISTS generations_parent ON generations (parent_id)

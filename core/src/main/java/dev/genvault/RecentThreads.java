@@ -1,0 +1,102 @@
+package dev.genvault;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.genvault.spi.ForwardingGenerationStore;
+import dev.genvault.spi.GenerationStore;
+import dev.genvault.spi.RowOutcome;
+import dev.genvault.spi.ThreadTip;
+import dev.genvault.spi.Threads;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Remembers the thread hashes of the chat generations this process has just ended, so that the next
+ * turn of a conversation finds its parent without a query: the common case, where the same process
+ * serves the next turn. Anything else goes to the store. A remembered generation deleted since
+ * (here or by another process) is harmless: the store refuses the link and writes the turn whole.
+ * Deletions through this store forget what they delete.
+ */
+final class RecentThreads extends ForwardingGenerationStore {
+  private final Cache<String, ThreadTip> byHash;
+
+  RecentThreads(GenerationStore store, long size) {
+    super(store);
+    this.byHash =
+        Caffeine.newBuilder()
+            .maximumSize(size)
+            .expireAfterAccess(Duration.ofHours(1))
+            .executor(Runnable::run)
+            .build();
+  }
+
+  /** Wraps a store that keeps threads; returns any other as it is. */
+  static GenerationStore wrap(GenerationStore store) {
+    return store.keepsThreads() ? new RecentThreads(store, 10_000) : store;
+  }
+
+  private void remember(Generation g) {
+    String hash = Threads.hashOf(g);
+    if (hash != null) {
+      byHash.put(hash, new ThreadTip(g.id(), g.threadId(), g.userId(), g.tenantId(), hash));
+    }
+  }
+
+  @Override
+  public void insertTerminal(Generation generation) {
+    super.insertTerminal(generation);
+    remember(generation);
+  }
+
+  @Override
+  public boolean finish(Generation terminal) {
+    boolean finished = super.finish(terminal);
+    if (finished) {
+      remember(terminal);
+    }
+    return finished;
+  }
+
+  @Override
+  public List<RowOutcome> finishAll(List<Generation> terminals) {
+    List<RowOutcome> outcomes = super.finishAll(terminals);
+    for (int i = 0; i < outcomes.size(); i++) {
+      if (outcomes.get(i).isApplied()) {
+        remember(terminals.get(i));
+      }
+    }
+    return outcomes;
+  }
+
+  @Override
+  public Optional<ThreadTip> findThreadTip(
+      @Nullable String userId, @Nullable String tenantId, List<String> threadHashes) {
+    // Only the longest prefix is looked up here: the turn just before, which this process most
+    // likely ended. Shorter ones, and misses, are the store's to find.
+    if (!threadHashes.isEmpty()) {
+      ThreadTip tip = byHash.getIfPresent(threadHashes.get(0));
+      if (tip != null
+          && java.util.Objects.equals(tip.userId(), userId)
+          && java.util.Objects.equals(tip.tenantId(), tenantId)) {
+        return Optional.of(tip);
+      }
+    }
+    return super.findThreadTip(userId, tenantId, threadHashes);
+  }
+
+  @Override
+  public boolean delete(String id) {
+    boolean deleted = super.delete(id);
+    byHash.asMap().values().removeIf(t -> t.id().equals(id) || t.threadId().equals(id));
+    return deleted;
+  }
+
+  @Override
+  public int deleteByUser(String userId) {
+    int deleted = super.deleteByUser(userId);
+    byHash.asMap().values().removeIf(t -> userId.equals(t.userId()));
+    return deleted;
+  }
+}
