@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import okio.Buffer;
 import org.jspecify.annotations.Nullable;
@@ -67,10 +68,22 @@ public final class RecordJson {
    * written even when nothing follows them). Read it back with {@link #request(String, List)}.
    */
   public static String request(GenerationRequest r, Casing casing, int skipMessages) {
+    return request(r, casing, skipMessages, Set.of());
+  }
+
+  /**
+   * As {@link #request(GenerationRequest, Casing, int)}, without the fields in {@code omit}: those
+   * a store keeps in columns of their own, and gives back to {@link #request(String, List, Map)}.
+   */
+  public static String request(
+      GenerationRequest r, Casing casing, int skipMessages, Set<RequestField> omit) {
     return write(
         w -> {
           w.beginObject();
           for (RequestField f : RequestField.values()) {
+            if (omit.contains(f)) {
+              continue;
+            }
             if (f == RequestField.MESSAGES && skipMessages > 0) {
               w.name(casing.name(f.key()));
               value(w, f.type(), r.messages().subList(skipMessages, r.messages().size()));
@@ -125,10 +138,23 @@ public final class RecordJson {
    * @throws IllegalArgumentException if the JSON is malformed or the request invalid
    */
   public static GenerationRequest request(String json, List<Message> inherited) {
+    return request(json, inherited, Map.of());
+  }
+
+  /**
+   * Reads a request written without some fields (see {@link #request(GenerationRequest, Casing,
+   * int, Set)}): {@code columns} gives them back; a field the JSON holds wins (rows written before
+   * the fields were left out).
+   *
+   * @throws IllegalArgumentException if the JSON is malformed or the request invalid
+   */
+  public static GenerationRequest request(
+      String json, List<Message> inherited, Map<RequestField, Object> columns) {
     return read(
         json,
         r -> {
           GenerationRequest.Builder b = GenerationRequest.builder();
+          columns.forEach(b::set);
           boolean messages = false;
           r.beginObject();
           while (r.hasNext()) {

@@ -23,13 +23,15 @@ import org.jspecify.annotations.Nullable;
  * The conversation hashes that link chat generations into threads, for stores that keep threads
  * (see {@link GenerationStore#findThreadTip}).
  *
- * <p>A generation's <b>thread hash</b> is SHA-256 over a length-prefixed encoding of its tenant,
- * its user, its system prompt, its messages (a prompt counts as one {@code user} message) and then
- * its answer as an {@code assistant} message. A later request whose messages begin with those
- * messages and that answer, from the same user and tenant with the same system prompt, has a
- * <b>prefix</b> with the same hash, so a store finds the generation it continues with one indexed
- * lookup. Only a {@link GenerationStatus#COMPLETE} text generation without tool calls or files has
- * a thread hash: an answer that is not plain text cannot be sent back as a message.
+ * <p>A generation's <b>thread hash</b> is SHA-256, cut to its first 128 bits (32 hex digits: short
+ * index keys, and no collision in any number of rows a database holds), over a length-prefixed
+ * encoding of its tenant, its user, its system prompt, its messages (a prompt counts as one {@code
+ * user} message) and then its answer as an {@code assistant} message. A later request whose
+ * messages begin with those messages and that answer, from the same user and tenant with the same
+ * system prompt, has a <b>prefix</b> with the same hash, so a store finds the generation it
+ * continues with one indexed lookup. Only a {@link GenerationStatus#COMPLETE} text generation
+ * without tool calls or files has a thread hash: an answer that is not plain text cannot be sent
+ * back as a message.
  *
  * <p>The encoding is stable: stored hashes stay valid across versions. Thread safe (stateless).
  */
@@ -139,7 +141,7 @@ public final class Threads {
     }
 
     String finish() {
-      return HexFormat.of().formatHex(digest.digest());
+      return HexFormat.of().formatHex(digest.digest(), 0, 16);
     }
 
     /** Absent as one byte 0; present as 1, the UTF-8 length and the bytes. */

@@ -9,13 +9,16 @@ import static dev.genvault.jdbc.ColumnTypes.mapper;
 import dev.genvault.Cost;
 import dev.genvault.ErrorType;
 import dev.genvault.Generation;
+import dev.genvault.GenerationKind;
 import dev.genvault.GenerationStatus;
 import dev.genvault.PriceSource;
+import dev.genvault.RequestField;
 import dev.genvault.Usage;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
 import org.jdbi.v3.core.mapper.ColumnMapper;
@@ -32,6 +35,24 @@ final class GenerationMapper implements RowMapper<StoredRow> {
   static final GenerationMapper INSTANCE = new GenerationMapper();
 
   private GenerationMapper() {}
+
+  /** The request fields kept in columns of their own (see {@link ThreadRows#IN_COLUMNS}). */
+  private static Map<RequestField, Object> columns(ResultSet r, Map<String, String> metadata)
+      throws SQLException {
+    Map<RequestField, Object> columns = new EnumMap<>(RequestField.class);
+    columns.put(RequestField.KIND, GenerationKind.fromWireName(r.getString("kind")));
+    columns.put(RequestField.MODEL, r.getString("model"));
+    String user = r.getString("user_id");
+    if (user != null) {
+      columns.put(RequestField.USER_ID, user);
+    }
+    String tenant = r.getString("tenant_id");
+    if (tenant != null) {
+      columns.put(RequestField.TENANT_ID, tenant);
+    }
+    columns.put(RequestField.METADATA, metadata);
+    return columns;
+  }
 
   @Override
   public StoredRow map(ResultSet rs, StatementContext ctx) throws SQLException {
@@ -81,7 +102,8 @@ final class GenerationMapper implements RowMapper<StoredRow> {
           r.getString("request"),
           r.getString("parent_id"),
           inherited,
-          r.getString("thread_id"));
+          r.getString("thread_id"),
+          columns(r, stringMap.map(r, "metadata", c)));
     };
   }
 }

@@ -118,7 +118,10 @@ final class RowDeletes {
                 + dialect.json(":request")
                 + ", parent_id = :parentId, inherited_messages = :inherited,"
                 + " thread_id = :threadId WHERE id = :id")
-        .bind("request", RecordJson.request(whole.request(), RecordJson.Casing.SNAKE, keep))
+        .bind(
+            "request",
+            RecordJson.request(
+                whole.request(), RecordJson.Casing.SNAKE, keep, ThreadRows.IN_COLUMNS))
         .bind("parentId", parentId)
         .bind("inherited", parentId == null ? null : inherited)
         .bind("threadId", parentId == null ? null : whole.threadId())

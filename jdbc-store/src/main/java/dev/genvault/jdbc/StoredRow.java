@@ -1,12 +1,15 @@
 package dev.genvault.jdbc;
 
 import dev.genvault.Generation;
+import dev.genvault.RequestField;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A {@code generations} row as read, before its request is whole: every field of the record but the
  * request, the request column's JSON (a continuation's holds only the messages after its parent's),
- * the parent, how many messages come from it, and the thread.
+ * the parent, how many messages come from it, the thread, and the request fields kept in columns of
+ * their own.
  */
 record StoredRow(
     Generation.Builder builder,
@@ -14,4 +17,5 @@ record StoredRow(
     String requestJson,
     @Nullable String parentId,
     int inheritedMessages,
-    @Nullable String threadId) {}
+    @Nullable String threadId,
+    Map<RequestField, Object> columns) {}

@@ -3,6 +3,7 @@ package dev.genvault.jdbc;
 import dev.genvault.Generation;
 import dev.genvault.Message;
 import dev.genvault.PersistenceException;
+import dev.genvault.RequestField;
 import dev.genvault.ThreadLink;
 import dev.genvault.internal.RecordJson;
 import dev.genvault.spi.ThreadTip;
@@ -10,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -65,9 +67,26 @@ final class ThreadRows {
 
   private ThreadRows() {}
 
-  /** The request column of a row: whole, or for a continuation only what follows the parent's. */
+  /**
+   * The request fields that have columns of their own ({@code kind}, {@code model}, {@code
+   * user_id}, {@code tenant_id}, {@code metadata}): the request column leaves them out, once per
+   * row version saved, and reads take them from their columns.
+   */
+  static final Set<RequestField> IN_COLUMNS =
+      EnumSet.of(
+          RequestField.KIND,
+          RequestField.MODEL,
+          RequestField.USER_ID,
+          RequestField.TENANT_ID,
+          RequestField.METADATA);
+
+  /**
+   * The request column of a row: without the fields kept in columns, and for a continuation only
+   * the messages after its parent's.
+   */
   static String storedRequest(Generation g) {
-    return RecordJson.request(g.request(), RecordJson.Casing.SNAKE, g.inheritedMessages());
+    return RecordJson.request(
+        g.request(), RecordJson.Casing.SNAKE, g.inheritedMessages(), IN_COLUMNS);
   }
 
   /** One ancestor as the walk reads it. */
@@ -93,7 +112,7 @@ final class ThreadRows {
     List<Generation.Builder> result = new ArrayList<>(rows.size());
     for (StoredRow r : rows) {
       if (r.parentId() == null) {
-        r.builder().request(RecordJson.request(r.requestJson())).link(null);
+        r.builder().request(RecordJson.request(r.requestJson(), List.of(), r.columns())).link(null);
       } else {
         List<Message> inherited = passedOn(r.parentId(), chain, conversations, r.id());
         if (inherited.size() != r.inheritedMessages()) {
@@ -105,7 +124,7 @@ final class ThreadRows {
                   + r.inheritedMessages());
         }
         r.builder()
-            .request(RecordJson.request(r.requestJson(), inherited))
+            .request(RecordJson.request(r.requestJson(), inherited, r.columns()))
             .link(new ThreadLink(r.parentId(), top(r.parentId(), chain), r.inheritedMessages()));
       }
       result.add(r.builder());

@@ -7,7 +7,7 @@
 -- Rows written before version 3 have no parent and no thread hash, and are read as before.
 ALTER TABLE generations ADD COLUMN IF NOT EXISTS parent_id VARCHAR(64) REFERENCES generations (id);
 ALTER TABLE generations ADD COLUMN IF NOT EXISTS inherited_messages INTEGER;
-ALTER TABLE generations ADD COLUMN IF NOT EXISTS thread_hash VARCHAR(64);
+ALTER TABLE generations ADD COLUMN IF NOT EXISTS thread_hash VARCHAR(32);
 ALTER TABLE generations ADD COLUMN IF NOT EXISTS thread_id VARCHAR(64);
 
 -- A generation's continuations (and the foreign key's check when a row is deleted).

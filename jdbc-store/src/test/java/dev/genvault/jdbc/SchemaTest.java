@@ -69,6 +69,22 @@ class SchemaTest {
             h.execute(statement);
           }
           h.execute("INSERT INTO genvault_schema (version) VALUES (1)");
+          // A chat turn as version 1 stored it: the whole conversation in the request's JSON.
+          h.createUpdate(
+                  "INSERT INTO generations (id, kind, user_id, model, request, text, status,"
+                      + " created_at, updated_at) VALUES ('old-turn', 'text', 'u1', 'gpt-4o-mini',"
+                      + " :request, 'a2', 'complete', :at, :at)")
+              .bind(
+                  "request",
+                  "{\"kind\":\"text\",\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\","
+                      + "\"content\":\"q1\"},{\"role\":\"assistant\",\"content\":\"a1\"},"
+                      + "{\"role\":\"user\",\"content\":\"q2\"}],\"user_id\":\"u1\"}")
+              .bind(
+                  "at",
+                  d == Dialect.H2
+                      ? (Object) java.time.OffsetDateTime.parse("2026-01-01T00:00:00Z")
+                      : (Object) 1_767_225_600_000_000L)
+              .execute();
         });
 
     assertThatThrownBy(
@@ -82,6 +98,14 @@ class SchemaTest {
 
     try (JdbcGenerationStore store = JdbcGenerationStore.builder().jdbcUrl(url).build()) {
       JdbcDedupCache.create(store).put("t:fp", "gen-1", java.time.Duration.ofMinutes(1));
+      dev.genvault.Generation old = store.find("old-turn").orElseThrow();
+      assertThat(old.request().messages()).hasSize(3);
+      assertThat(old.request().userId()).isEqualTo("u1");
+      assertThat(old.link()).isNull();
+      assertThat(old.threadId()).isEqualTo("old-turn");
+      assertThat(store.threadTip("old-turn").orElseThrow().threadHash())
+          .as("rows stored before threads are not rewritten: no hash, nothing links to them")
+          .isNull();
     }
     Integer version =
         jdbi.withHandle(
