@@ -47,6 +47,17 @@ final class ThreadRows {
   static final String NO_CONTINUATION =
       "NOT EXISTS (SELECT 1 FROM generations c WHERE c.parent_id = g0.id)";
 
+  /**
+   * The ancestors of {@code :id} and that row itself: one path up, read as the walk goes (no second
+   * pass over the rows), with a bound on its length against a cycle written by hand.
+   */
+  private static final String PATH_UP =
+      "WITH RECURSIVE chain(id, parent_id, inherited_messages, request, text, depth) AS (SELECT"
+          + " id, parent_id, inherited_messages, request, text, 0 FROM generations WHERE id = :id"
+          + " UNION ALL SELECT g.id, g.parent_id, g.inherited_messages, g.request, g.text,"
+          + " c.depth + 1 FROM generations g JOIN chain c ON g.id = c.parent_id WHERE c.depth <"
+          + " 1000000) SELECT id, parent_id, inherited_messages, request, text FROM chain";
+
   /** The ancestors of {@code <ids>} and those rows themselves, each once. */
   private static final String ANCESTORS =
       "WITH RECURSIVE chain(id, parent_id) AS (SELECT id, parent_id FROM generations WHERE id IN"
@@ -134,8 +145,11 @@ final class ThreadRows {
 
   private static Map<String, Ancestor> ancestors(Handle h, Set<String> ids, SqlDialect dialect) {
     Map<String, Ancestor> chain = new HashMap<>();
-    planEachTime(h.createQuery(ANCESTORS), dialect)
-        .bindList("ids", List.copyOf(ids))
+    Query q =
+        ids.size() == 1
+            ? h.createQuery(PATH_UP).bind("id", ids.iterator().next())
+            : h.createQuery(ANCESTORS).bindList("ids", List.copyOf(ids));
+    planEachTime(q, dialect)
         .map(
             (rs, ctx) ->
                 Map.entry(
