@@ -6,6 +6,7 @@ import dev.genvault.DemoModel;
 import dev.genvault.Generation;
 import dev.genvault.GenerationRequest;
 import dev.genvault.GenerationStream;
+import dev.genvault.Message;
 import dev.genvault.ModelClient;
 import dev.genvault.PersistentGenerator;
 import dev.genvault.PriceSource;
@@ -20,6 +21,7 @@ import dev.genvault.spi.BlobStore;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -31,8 +33,10 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 /**
  * The quick start: one streamed generation, persisted and priced, then the same request again,
- * served from the dedup cache at no cost. The cache is a table in the same database ({@link
- * JdbcDedupCache}), so it outlives the process: on a second run even the first request is a hit.
+ * served from the dedup cache at no cost, then the conversation's next turn, stored as a
+ * continuation of the first (its row keeps the new message only). The cache is a table in the same
+ * database ({@link JdbcDedupCache}), so it outlives the process: on a second run even the first
+ * request is a hit.
  *
  * <p>Runs on embedded defaults: generations and the dedup cache in a SQLite file ({@code
  * ./genvault.db}), files in {@code ./genvault-data/blobs}, and the offline {@link DemoModel} (or,
@@ -54,7 +58,7 @@ public final class Quickstart {
     run(System.out, System.getenv());
   }
 
-  /** Runs the quick start, printing to {@code out}; returns the two generations. */
+  /** Runs the quick start, printing to {@code out}; returns the three generations. */
   static Generation[] run(PrintStream out, Map<String, String> env) {
     Path data = Path.of(env.getOrDefault("GENVAULT_DATA", "genvault-data"));
     String database = env.get("GENVAULT_DB");
@@ -139,18 +143,39 @@ public final class Quickstart {
       out.println("Text:   " + second.text());
 
       out.println();
+      out.println("The next turn of the conversation (the poem, then a new question):");
+      Generation next =
+          genvault.generate(
+              GenerationRequest.continuing(
+                  first, List.of(Message.user("Now one about backups, please"))),
+              model);
+      out.println("ID:     " + next.id());
+      out.println("Text:   " + next.text());
+      out.println(
+          next.parentId() == null
+              ? "Thread: stored whole (no earlier turn to continue)"
+              : "Thread: continues "
+                  + next.parentId()
+                  + "; its row stores the new message only, and reads back the whole"
+                  + " conversation ("
+                  + next.request().messages().size()
+                  + " messages)");
+
+      out.println();
       String select =
-          "SELECT id, status, cost_usd, cached_from FROM generations WHERE id IN ('"
+          "SELECT id, status, cost_usd, cached_from, parent_id FROM generations WHERE id IN ('"
               + first.id()
               + "', '"
               + second.id()
+              + "', '"
+              + next.id()
               + "')";
       if (isFile(database)) {
         String file = database == null ? "genvault.db" : database;
-        out.println("Both rows are in " + file + "; read them now with:");
+        out.println("The rows are in " + file + "; read them now with:");
         out.println("  sqlite3 " + file + " \"" + select + "\"");
       } else {
-        out.println("Both rows are in the database of GENVAULT_DB; read them now with:");
+        out.println("The rows are in the database of GENVAULT_DB; read them now with:");
         out.println("  " + select);
       }
       out.println(
@@ -158,7 +183,8 @@ public final class Quickstart {
               + " the quick start starts no server:");
       out.println("  " + genvault.url(first));
       out.println("  " + genvault.url(second));
-      return new Generation[] {first, second};
+      out.println("  " + genvault.url(next) + "   (its JSON lists the whole thread)");
+      return new Generation[] {first, second, next};
     }
   }
 

@@ -64,6 +64,7 @@ class QuickstartTest {
 
     Generation first = result[0];
     Generation second = result[1];
+    Generation next = result[2];
     assertThat(first.status()).isEqualTo(GenerationStatus.COMPLETE);
     assertThat(printed)
         .contains("ID:     " + first.id())
@@ -82,16 +83,36 @@ class QuickstartTest {
         .contains(
             "sqlite3 "
                 + database
-                + " \"SELECT id, status, cost_usd, cached_from FROM generations WHERE id IN ('"
+                + " \"SELECT id, status, cost_usd, cached_from, parent_id FROM generations WHERE"
+                + " id IN ('"
                 + first.id()
                 + "', '"
                 + second.id()
+                + "', '"
+                + next.id()
                 + "')\"")
         .doesNotContain("URL:    https://x.test");
-    // Both rows are in the SQLite file, readable by a new store after the generator closed.
+    // The next turn continues the first: its row keeps the new message only.
+    assertThat(next.parentId()).isEqualTo(first.id());
+    assertThat(next.request().messages()).hasSize(3);
+    assertThat(printed)
+        .contains("Thread: continues " + first.id())
+        .contains("https://x.test/chat/" + next.id());
+    // The rows are in the SQLite file, readable by a new store after the generator closed.
     try (JdbcGenerationStore reopened = JdbcGenerationStore.sqlite(database)) {
       assertThat(reopened.find(first.id()).orElseThrow().text()).isEqualTo(first.text());
       assertThat(reopened.find(second.id()).orElseThrow().cachedFrom()).isEqualTo(first.id());
+      assertThat(reopened.find(next.id())).contains(next);
+      String stored =
+          reopened
+              .jdbi()
+              .withHandle(
+                  h ->
+                      h.createQuery("SELECT request FROM generations WHERE id = :id")
+                          .bind("id", next.id())
+                          .mapTo(String.class)
+                          .one());
+      assertThat(stored).contains("Now one about backups").doesNotContain("durable storage");
     }
   }
 
@@ -143,7 +164,8 @@ class QuickstartTest {
     run(Map.of("GENVAULT_DB", viaPath.toString()));
     assertThat(viaPath).exists();
     run(Map.of("GENVAULT_DB", "jdbc:h2:file:" + data.resolve("h2/genvault").toAbsolutePath()));
-    assertThat(printed()).contains("SELECT id, status, cost_usd, cached_from FROM generations");
+    assertThat(printed())
+        .contains("SELECT id, status, cost_usd, cached_from, parent_id FROM generations");
   }
 
   @Test
@@ -187,6 +209,14 @@ class QuickstartTest {
                       + "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":20,\"completion_tokens\":6}}\n\n"
                       + "data: [DONE]\n\n")
               .build());
+      server.enqueue(
+          new MockResponse.Builder()
+              .code(200)
+              .setHeader("Content-Type", "text/event-stream")
+              .body(
+                  "data: {\"id\":\"c2\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Copies sleep.\"},\"finish_reason\":\"stop\"}]}\n\n"
+                      + "data: [DONE]\n\n")
+              .build());
       result =
           run(
               Map.of(
@@ -196,7 +226,14 @@ class QuickstartTest {
                   baseUrl,
                   "GENVAULT_DB",
                   data.resolve("openai.db").toString()));
-      assertThat(server.getRequestCount()).as("the repeat is served from the cache").isEqualTo(1);
+      assertThat(server.getRequestCount())
+          .as("the repeat is served from the cache; the next turn is a new call")
+          .isEqualTo(2);
+      server.takeRequest();
+      String nextTurn = server.takeRequest().getBody().utf8();
+      assertThat(nextTurn)
+          .as("the next turn sends the whole conversation")
+          .contains("Write a haiku about durable storage", "Disks spin, rows rest.", "backups");
     }
     String printed = printed();
     assertThat(printed).contains("Model: gpt-4o-mini at " + baseUrl.replaceAll("/$", ""));
