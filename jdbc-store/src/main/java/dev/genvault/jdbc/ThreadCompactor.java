@@ -1,0 +1,189 @@
+package dev.genvault.jdbc;
+
+import static dev.genvault.jdbc.ColumnTypes.TIME;
+
+import dev.genvault.Generation;
+import dev.genvault.ThreadLink;
+import dev.genvault.spi.PageCursor;
+import dev.genvault.spi.ThreadTip;
+import dev.genvault.spi.Threads;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Converts chat turns stored whole into threads: the explicit, resumable command for rows written
+ * before schema 3 (or while threads were off). Nothing is rewritten unless you run it.
+ *
+ * <pre>{@code
+ * ThreadCompactor compactor = ThreadCompactor.of(store);
+ * String cursor = null;                       // or the cursor saved by an earlier, stopped run
+ * do {
+ *   ThreadCompactor.Step step = compactor.step(cursor, 500);
+ *   cursor = step.cursor();                   // save it to resume after a stop
+ * } while (cursor != null);
+ * }</pre>
+ *
+ * <p>Text generations are taken oldest first. A complete one gets its thread hash (so that later
+ * turns find it), and one whose messages begin with an earlier generation's conversation and
+ * answer, of the same user and tenant, is rewritten as a continuation of it: its request column
+ * then holds only what follows. Each row is one transaction; a row that reads back differently once
+ * rewritten is left as it was. Reads return every request whole before, during and after a run.
+ * Thread safe; runs beside the generator.
+ */
+public final class ThreadCompactor {
+  private static final String NEXT =
+      "SELECT id, created_at FROM generations WHERE kind = 'text' AND parent_id IS NULL AND"
+          + " (created_at > :at OR (created_at = :at AND id > :id)) ORDER BY created_at, id LIMIT"
+          + " :limit";
+
+  private final JdbcGenerationStore store;
+
+  private ThreadCompactor(JdbcGenerationStore store) {
+    this.store = store;
+  }
+
+  /** A compactor of the store's tables. */
+  public static ThreadCompactor of(JdbcGenerationStore store) {
+    return new ThreadCompactor(Objects.requireNonNull(store, "store"));
+  }
+
+  /**
+   * What one {@link #step} did.
+   *
+   * @param examined text generations looked at
+   * @param hashed complete ones given a thread hash
+   * @param linked ones rewritten as continuations
+   * @param cursor where the next step starts; null when every generation has been looked at
+   */
+  public record Step(int examined, int hashed, int linked, @Nullable String cursor) {}
+
+  /**
+   * Looks at up to {@code batchSize} text generations after {@code cursor} (null: from the oldest).
+   *
+   * @throws IllegalArgumentException if the batch size is not 1 to 10,000 or the cursor malformed
+   */
+  public Step step(@Nullable String cursor, int batchSize) {
+    if (batchSize < 1 || batchSize > 10_000) {
+      throw new IllegalArgumentException("batchSize must be 1 to 10,000: " + batchSize);
+    }
+    PageCursor after =
+        cursor == null ? new PageCursor(java.time.Instant.EPOCH, "") : PageCursor.decode(cursor);
+    List<PageCursor> batch =
+        store
+            .jdbi()
+            .withHandle(
+                h ->
+                    h.createQuery(NEXT)
+                        .bindByType("at", after.createdAt(), TIME)
+                        .bind("id", after.id())
+                        .bind("limit", batchSize)
+                        .map(
+                            (rs, ctx) ->
+                                new PageCursor(
+                                    Objects.requireNonNull(
+                                        ColumnTypes.mapper(ctx, TIME).map(rs, "created_at", ctx)),
+                                    rs.getString("id")))
+                        .list());
+    int hashed = 0;
+    int linked = 0;
+    for (PageCursor row : batch) {
+      try {
+        int done = store.jdbi().inTransaction(h -> compact(h, row.id()));
+        hashed += done & 1;
+        linked += done >> 1;
+      } catch (ReadsBackOtherwise e) {
+        // rolled back: the row stays whole
+      }
+    }
+    String next = batch.size() < batchSize ? null : batch.get(batch.size() - 1).encode();
+    return new Step(batch.size(), hashed, linked, next);
+  }
+
+  /** One row: bit 0 set if it was given a hash, bit 1 if it was linked. */
+  private int compact(Handle h, String id) {
+    SqlDialect dialect = store.dialect().sql();
+    List<Optional<String>> locked =
+        h.createQuery(
+                "SELECT thread_hash FROM generations WHERE id = :id AND parent_id IS NULL"
+                    + dialect.forUpdate())
+            .bind("id", id)
+            .map((rs, ctx) -> Optional.ofNullable(rs.getString("thread_hash")))
+            .list();
+    if (locked.isEmpty()) {
+      return 0;
+    }
+    String storedHash = locked.get(0).orElse(null);
+    Generation whole = read(h, id, dialect).orElse(null);
+    if (whole == null || whole.link() != null) {
+      return 0;
+    }
+    String hash = Threads.hashOf(whole);
+    List<Threads.Prefix> prefixes = Threads.prefixesOf(whole.request());
+    List<String> hashes = new ArrayList<>();
+    prefixes.forEach(p -> hashes.add(p.hash()));
+    Optional<ThreadTip> parent =
+        hashes.isEmpty()
+            ? Optional.empty()
+            : ThreadRows.findByHash(h, dialect, whole.userId(), whole.tenantId(), hashes)
+                .filter(t -> !t.id().equals(id));
+    if (parent.isEmpty()) {
+      if (hash == null || hash.equals(storedHash)) {
+        return 0;
+      }
+      h.createUpdate("UPDATE generations SET thread_hash = :hash WHERE id = :id")
+          .bind("hash", hash)
+          .bind("id", id)
+          .execute();
+      return 1;
+    }
+    ThreadTip tip = parent.get();
+    int inherited = 0;
+    for (Threads.Prefix p : prefixes) {
+      if (p.hash().equals(tip.threadHash())) {
+        inherited = p.messages();
+        break;
+      }
+    }
+    Generation continuation =
+        whole.toBuilder().link(new ThreadLink(tip.id(), tip.threadId(), inherited)).build();
+    h.createUpdate(
+            "UPDATE generations SET request = "
+                + dialect.json(":request")
+                + ", parent_id = :parentId, inherited_messages = :inherited, thread_id ="
+                + " :threadId, thread_hash = :hash WHERE id = :id")
+        .bind("request", ThreadRows.storedRequest(continuation))
+        .bind("parentId", tip.id())
+        .bind("inherited", inherited)
+        .bind("threadId", tip.threadId())
+        .bind("hash", hash)
+        .bind("id", id)
+        .execute();
+    // Read back inside the transaction: anything but the very same request rolls the row back.
+    Generation reread = read(h, id, dialect).orElse(null);
+    if (reread == null || !reread.request().equals(whole.request())) {
+      throw new ReadsBackOtherwise();
+    }
+    return (hash == null ? 0 : 1) | 2;
+  }
+
+  /** Rolls a row's transaction back. */
+  private static final class ReadsBackOtherwise extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ReadsBackOtherwise() {
+      super(null, null, false, false);
+    }
+  }
+
+  private static Optional<Generation> read(Handle h, String id, SqlDialect dialect) {
+    List<StoredRow> rows =
+        h.createQuery(GenerationSql.FIND).bind("id", id).map(GenerationMapper.INSTANCE).list();
+    return rows.isEmpty()
+        ? Optional.empty()
+        : Optional.of(Attachments.complete(h, rows, dialect).get(0));
+  }
+}
