@@ -21,15 +21,20 @@ import org.jspecify.annotations.Nullable;
  */
 final class RecentThreads extends ForwardingGenerationStore {
   private final Cache<String, ThreadTip> byHash;
+  private final Cache<String, ThreadTip> byId;
 
   RecentThreads(GenerationStore store, long size) {
     super(store);
-    this.byHash =
-        Caffeine.newBuilder()
-            .maximumSize(size)
-            .expireAfterAccess(Duration.ofHours(1))
-            .executor(Runnable::run)
-            .build();
+    this.byHash = cache(size);
+    this.byId = cache(size);
+  }
+
+  private static Cache<String, ThreadTip> cache(long size) {
+    return Caffeine.newBuilder()
+        .maximumSize(size)
+        .expireAfterAccess(Duration.ofHours(1))
+        .executor(Runnable::run)
+        .build();
   }
 
   /** Wraps a store that keeps threads; returns any other as it is. */
@@ -40,7 +45,9 @@ final class RecentThreads extends ForwardingGenerationStore {
   private void remember(Generation g) {
     String hash = Threads.hashOf(g);
     if (hash != null) {
-      byHash.put(hash, new ThreadTip(g.id(), g.threadId(), g.userId(), g.tenantId(), hash));
+      ThreadTip tip = new ThreadTip(g.id(), g.threadId(), g.userId(), g.tenantId(), hash);
+      byHash.put(hash, tip);
+      byId.put(g.id(), tip);
     }
   }
 
@@ -70,6 +77,13 @@ final class RecentThreads extends ForwardingGenerationStore {
     return outcomes;
   }
 
+  /** A generation named by {@code GenerationRequest.parentId}, most often the turn just ended. */
+  @Override
+  public Optional<ThreadTip> threadTip(String id) {
+    ThreadTip tip = byId.getIfPresent(id);
+    return tip != null ? Optional.of(tip) : super.threadTip(id);
+  }
+
   @Override
   public Optional<ThreadTip> findThreadTip(
       @Nullable String userId, @Nullable String tenantId, List<String> threadHashes) {
@@ -90,6 +104,7 @@ final class RecentThreads extends ForwardingGenerationStore {
   public boolean delete(String id) {
     boolean deleted = super.delete(id);
     byHash.asMap().values().removeIf(t -> t.id().equals(id) || t.threadId().equals(id));
+    byId.asMap().values().removeIf(t -> t.id().equals(id) || t.threadId().equals(id));
     return deleted;
   }
 
@@ -97,6 +112,7 @@ final class RecentThreads extends ForwardingGenerationStore {
   public int deleteByUser(String userId) {
     int deleted = super.deleteByUser(userId);
     byHash.asMap().values().removeIf(t -> userId.equals(t.userId()));
+    byId.asMap().values().removeIf(t -> userId.equals(t.userId()));
     return deleted;
   }
 }

@@ -195,6 +195,12 @@ class ThreadLinkingTest {
     GenerationStore store =
         new ForwardingGenerationStore(GenerationStore.inMemory()) {
           @Override
+          public Optional<ThreadTip> threadTip(String id) {
+            lookups.incrementAndGet();
+            return super.threadTip(id);
+          }
+
+          @Override
           public Optional<ThreadTip> findThreadTip(
               @Nullable String userId, @Nullable String tenantId, List<String> hashes) {
             lookups.incrementAndGet();
@@ -214,6 +220,16 @@ class ThreadLinkingTest {
         generator(store).generate(chat("alice", next).toBuilder().temperature(0.5).build(), model);
     assertThat(elsewhere.parentId()).isEqualTo(first.id());
     assertThat(lookups).hasValue(1);
+
+    AtomicInteger before = new AtomicInteger(lookups.get());
+    Generation hinted =
+        here.generate(
+            GenerationRequest.continuing(first, List.of(Message.user("q1"))).toBuilder()
+                .temperature(0.9)
+                .build(),
+            model);
+    assertThat(hinted.parentId()).isEqualTo(first.id());
+    assertThat(lookups).as("the hinted parent is remembered too").hasValue(before.get());
 
     here.delete(first.id());
     Generation afterDelete =
