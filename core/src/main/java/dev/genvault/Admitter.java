@@ -126,9 +126,7 @@ final class Admitter {
       return null;
     }
     Generation copy =
-        outcomes.copyOf(original, id, request, client.provider(), fingerprint, now).toBuilder()
-            .link(link)
-            .build();
+        outcomes.copyOf(original, id, request, client.provider(), fingerprint, now, link);
     try {
       s.store.insertTerminal(copy);
     } catch (RuntimeException e) {

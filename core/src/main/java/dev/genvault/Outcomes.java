@@ -123,14 +123,18 @@ final class Outcomes {
     return finishReason == null || NORMAL_FINISH.contains(finishReason.toLowerCase(Locale.ROOT));
   }
 
-  /** A complete row for a new caller with the original's result, costing nothing. */
+  /**
+   * A complete row for a new caller with the original's result, costing nothing, in the caller's
+   * place in its thread ({@code link}, as its pending row had it or would have).
+   */
   Generation copyOf(
       Generation original,
       String id,
       GenerationRequest request,
       String provider,
       String fingerprint,
-      Instant now) {
+      Instant now,
+      @Nullable ThreadLink link) {
     List<BlobRef> copies = new ArrayList<>();
     try {
       for (int n = 0; n < original.blobs().size(); n++) {
@@ -163,6 +167,7 @@ final class Outcomes {
         .firstTokenAt(now)
         .completedAt(now)
         .updatedAt(now)
+        .link(link)
         .build();
   }
 

@@ -147,7 +147,14 @@ final class Runner {
       try {
         copy =
             outcomes
-                .copyOf(original, live.id(), live.request(), client.provider(), fingerprint, now)
+                .copyOf(
+                    original,
+                    live.id(),
+                    live.request(),
+                    client.provider(),
+                    fingerprint,
+                    now,
+                    live.pending.link())
                 .toBuilder()
                 .createdAt(live.pending.createdAt())
                 .build();

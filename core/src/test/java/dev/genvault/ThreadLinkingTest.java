@@ -238,6 +238,49 @@ class ThreadLinkingTest {
   }
 
   @Test
+  void a_turn_that_joins_an_identical_one_in_flight_gets_the_same_place_in_the_thread()
+      throws Exception {
+    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    ModelClient slow =
+        ModelClient.of(
+            "test",
+            call -> {
+              if (call.request().messages().size() > 1) {
+                started.countDown();
+                release.await();
+              }
+              return ModelResult.text("answer " + call.request().messages().size());
+            });
+    PersistentGenerator genvault = generator(GenerationStore.inMemory());
+    Generation first = genvault.generate(chat("alice", List.of(Message.user("q0"))), slow);
+    GenerationRequest next =
+        chat(
+            "alice",
+            List.of(Message.user("q0"), Message.assistant(first.text()), Message.user("q1")));
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      java.util.concurrent.Future<Generation> leader =
+          pool.submit(() -> genvault.generate(next, slow));
+      started.await();
+      java.util.concurrent.Future<Generation> joiner =
+          pool.submit(() -> genvault.generate(next, slow));
+      org.awaitility.Awaitility.await()
+          .until(() -> genvault.list(GenerationQuery.builder().build()).items().size() == 3);
+      release.countDown();
+      Generation joined = joiner.get();
+      assertThat(leader.get().parentId()).isEqualTo(first.id());
+      assertThat(joined.cachedFrom()).isEqualTo(leader.get().id());
+      assertThat(joined.link()).isEqualTo(leader.get().link());
+      assertThat(genvault.find(joined.id()).orElseThrow().link()).isEqualTo(joined.link());
+    } finally {
+      release.countDown();
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void a_thread_hash_covers_user_tenant_system_roles_and_answer() {
     GenerationRequest base = chat("alice", List.of(Message.user("q")));
     Generation answered =
