@@ -78,9 +78,12 @@ public final class Generation {
   }
 
   private void checkLink(ThreadLink link) {
+    if (link.parentId() == null && link.threadId().equals(id)) {
+      throw new IllegalArgumentException("a generation that began its thread has no link");
+    }
     if (request.kind() != GenerationKind.TEXT
         || link.inheritedMessages() > request.messages().size()
-        || link.parentId().equals(id)) {
+        || id.equals(link.parentId())) {
       throw new IllegalArgumentException(
           "a continuation is a text generation with at least as many messages as it inherits ("
               + link.inheritedMessages()
@@ -273,13 +276,17 @@ public final class Generation {
   /**
    * The generation this chat generation continues: its request's first {@link #inheritedMessages()}
    * messages are that generation's conversation and answer. Null for the first generation of a
-   * thread, and for any generation that continues nothing.
+   * thread, for any generation that continues nothing, and for a turn whose parent was deleted (it
+   * then holds its whole request).
    */
   public @Nullable String parentId() {
     return link == null ? null : link.parentId();
   }
 
-  /** The ID of the first generation of this one's thread: its own ID when it continues nothing. */
+  /**
+   * The ID of this one's thread: the ID of the generation that began the conversation (its own ID
+   * when it continues nothing). A thread keeps its ID when that generation is deleted.
+   */
   public String threadId() {
     return link == null ? id : link.threadId();
   }
@@ -289,7 +296,7 @@ public final class Generation {
     return link == null ? 0 : link.inheritedMessages();
   }
 
-  /** The link to the parent and the thread, or null when this generation continues nothing. */
+  /** The link to the parent and the thread, or null when this generation began its thread. */
   public @Nullable ThreadLink link() {
     return link;
   }

@@ -103,8 +103,8 @@ final class RecentThreads extends ForwardingGenerationStore {
   @Override
   public boolean delete(String id) {
     boolean deleted = super.delete(id);
-    byHash.asMap().values().removeIf(t -> t.id().equals(id) || t.threadId().equals(id));
-    byId.asMap().values().removeIf(t -> t.id().equals(id) || t.threadId().equals(id));
+    byHash.asMap().values().removeIf(t -> t.id().equals(id));
+    byId.asMap().values().removeIf(t -> t.id().equals(id));
     return deleted;
   }
 

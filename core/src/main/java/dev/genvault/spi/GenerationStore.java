@@ -37,14 +37,16 @@ import org.jspecify.annotations.Nullable;
  * 65,536; the model 256 and user and tenant IDs 256 (requests refuse longer ones). Text and error
  * messages have no limit; a store that cannot hold U+0000 in them may replace it.
  *
- * <p><b>Threads:</b> a generation with a {@linkplain Generation#link() link} continues an earlier
- * one: the first {@link Generation#inheritedMessages()} messages of its request are its parent's
- * messages and answer. A store that {@linkplain #keepsThreads() keeps threads} writes only the
- * messages after those, and still returns every request whole; it keeps the link only if the parent
- * exists when the row is written (else the row is written in full, without a link), never lets a
- * deletion break a continuation (see {@link #delete}), and answers {@link #threadTip} and {@link
- * #findThreadTip}, through which the generator finds parents. The caller vouches for the link: the
- * generator checks the parent's {@linkplain Threads#hashOf thread hash}, user and tenant first.
+ * <p><b>Threads:</b> a generation with a {@linkplain Generation#parentId() parent} continues an
+ * earlier one: the first {@link Generation#inheritedMessages()} messages of its request are its
+ * parent's messages and answer. A store that {@linkplain #keepsThreads() keeps threads} writes only
+ * the messages after those, and still returns every request whole; it keeps the parent only if it
+ * exists when the row is written (else the row is written in full, in the same thread, without a
+ * parent), never lets a deletion break a continuation (see {@link #delete}), keeps each
+ * generation's {@linkplain Generation#threadId() thread ID} as written, and answers {@link
+ * #threadTip} and {@link #findThreadTip}, through which the generator finds parents. The caller
+ * vouches for the link: the generator checks the parent's {@linkplain Threads#hashOf thread hash},
+ * user and tenant first.
  *
  * <p>The contract is tested by {@code dev.genvault.tck.GenerationStoreContract}.
  */
@@ -227,8 +229,9 @@ public interface GenerationStore {
   /**
    * Deletes a generation, its chunks and its blob references (not the blobs themselves). Its
    * continuations stay whole: in the same transaction, each of its children takes over its part of
-   * the conversation (its own new messages and its answer) and its parent; a child of a thread's
-   * first generation becomes the first generation of its own thread.
+   * the conversation (its own new messages and its answer) and its parent (none, holding its whole
+   * request, if the deleted one had none). Thread IDs do not change: a thread keeps the ID of the
+   * generation that began it.
    *
    * @return true if it existed
    */

@@ -61,7 +61,8 @@ final class InMemoryGenerationStore implements GenerationStore {
     }
     Generation row = generation;
     if (row.parentId() != null && !rows.containsKey(row.parentId())) {
-      row = row.toBuilder().link(null).build(); // the parent is gone: kept in full
+      // The parent is gone: kept in full, in the same thread.
+      row = row.toBuilder().link(row.link().withoutParent()).build();
     }
     rows.put(row.id(), row);
     indexThreadHash(row);
@@ -165,7 +166,7 @@ final class InMemoryGenerationStore implements GenerationStore {
   }
 
   private ThreadTip tipOf(Generation g) {
-    return new ThreadTip(g.id(), threadIdOf(g), g.userId(), g.tenantId(), threadHashes.get(g.id()));
+    return new ThreadTip(g.id(), g.threadId(), g.userId(), g.tenantId(), threadHashes.get(g.id()));
   }
 
   @Override
@@ -190,28 +191,9 @@ final class InMemoryGenerationStore implements GenerationStore {
     return Optional.ofNullable(best).map(this::tipOf);
   }
 
-  /** The first generation of g's thread, found by walking the links. */
-  private String threadIdOf(Generation g) {
-    Generation root = g;
-    while (root.parentId() != null) {
-      root = rows.get(root.parentId());
-    }
-    return root.id();
-  }
-
-  /** The row as read: its thread ID as the links say now, its text from chunks while live. */
+  /** The row as read: its text from chunks while live. */
   private Generation read(Generation row) {
-    Generation g = withText(row);
-    ThreadLink link = g.link();
-    if (link == null) {
-      return g;
-    }
-    String threadId = threadIdOf(g);
-    return threadId.equals(link.threadId())
-        ? g
-        : g.toBuilder()
-            .link(new ThreadLink(link.parentId(), threadId, link.inheritedMessages()))
-            .build();
+    return withText(row);
   }
 
   @Override
@@ -260,7 +242,7 @@ final class InMemoryGenerationStore implements GenerationStore {
     List<Generation> matching = new ArrayList<>();
     for (Generation g : rows.values()) {
       if (matches(query, g)
-          && query.threadId().map(t -> t.equals(threadIdOf(g))).orElse(true)
+          && query.threadId().map(t -> t.equals(g.threadId())).orElse(true)
           && (!query.lastTurnsOnly() || !hasChildren(g.id()))) {
         matching.add(g);
       }
@@ -321,7 +303,7 @@ final class InMemoryGenerationStore implements GenerationStore {
       if (query.tenantId().isPresent() && !query.tenantId().get().equals(g.tenantId())) {
         continue;
       }
-      if (query.threadId().isPresent() && !query.threadId().get().equals(threadIdOf(g))) {
+      if (query.threadId().isPresent() && !query.threadId().get().equals(g.threadId())) {
         continue;
       }
       String user = query.groupBy().contains(SpendQuery.Dimension.USER) ? g.userId() : null;
@@ -402,8 +384,9 @@ final class InMemoryGenerationStore implements GenerationStore {
       return false;
     }
     // Each child takes over the deleted generation's place: its parent (and so as many inherited
-    // messages as it had), or no parent at all when the deleted one began the thread.
-    ThreadLink up = gone.link();
+    // messages as it had), or no parent when it had none; the thread keeps its ID.
+    ThreadLink up =
+        gone.parentId() != null ? gone.link() : new ThreadLink(null, gone.threadId(), 0);
     for (Generation g : List.copyOf(rows.values())) {
       if (id.equals(g.parentId())) {
         rows.put(g.id(), g.toBuilder().link(up).build());

@@ -87,10 +87,10 @@ final class BatchWrites {
 
   /**
    * One row of insertAll; a continuation whose parent was deleted meanwhile (the foreign key
-   * refuses it) is written whole instead, without the link.
+   * refuses it) is written whole instead, in the same thread, without the parent.
    */
   private boolean insertRow(Handle h, Generation g) {
-    if (g.link() == null) {
+    if (g.parentId() == null) {
       sql.insert(h, g);
       return true;
     }
@@ -103,7 +103,7 @@ final class BatchWrites {
         throw e;
       }
       h.rollbackToSavepoint(LINK_SAVEPOINT);
-      sql.insert(h, g.toBuilder().link(null).build());
+      sql.insert(h, ThreadRows.withoutParent(g));
     }
     return true;
   }

@@ -266,7 +266,7 @@ final class GenerationSql {
         .bind("request" + suffix, ThreadRows.storedRequest(g))
         .bind("parentId" + suffix, g.parentId())
         .bind("inheritedMessages" + suffix, g.parentId() == null ? null : g.inheritedMessages())
-        .bind("threadId" + suffix, g.parentId() == null ? null : g.threadId())
+        .bind("threadId" + suffix, g.link() == null ? null : g.threadId())
         .bindByType("metadata" + suffix, g.metadata(), STRING_MAP)
         .bind("fingerprint" + suffix, g.fingerprint())
         .bindByType("createdAt" + suffix, g.createdAt(), TIME)

@@ -148,17 +148,17 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
 
   /**
    * Writes a row; if it is a continuation whose parent was deleted meanwhile (the foreign key
-   * refuses it), writes it again whole, without the link.
+   * refuses it), writes it again whole, in the same thread, without the parent.
    */
   private static void unlinkedIfParentGone(
       Generation row, java.util.function.Consumer<Generation> write) {
     try {
       write.accept(row);
     } catch (PersistenceException e) {
-      if (row.link() == null || !SqlErrors.isForeignKeyViolation(e)) {
+      if (row.parentId() == null || !SqlErrors.isForeignKeyViolation(e)) {
         throw e;
       }
-      write.accept(row.toBuilder().link(null).build());
+      write.accept(ThreadRows.withoutParent(row));
     }
   }
 
@@ -386,7 +386,19 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
   @Override
   public boolean delete(String id) {
     Objects.requireNonNull(id, "id");
-    return tx.inTransaction(id, h -> RowDeletes.delete(h, id, dialect.sql()));
+    // Two deletions of neighbouring turns race: each rewrites its children under its own parent.
+    // The database refuses the loser (a deadlock, or the foreign key when a child was moved under
+    // the row being deleted after its children were read), and the loser runs again, reading its
+    // children and parent afresh.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return tx.inTransaction(id, h -> RowDeletes.delete(h, id, dialect.sql()));
+      } catch (PersistenceException e) {
+        if (attempt >= 8 || !(SqlErrors.isDeadlock(e) || SqlErrors.isForeignKeyViolation(e))) {
+          throw e;
+        }
+      }
+    }
   }
 
   @Override

@@ -30,11 +30,8 @@ final class RowDeletes {
     if (place.isPresent()) {
       for (String child : children(h, "parent_id = :id", id, dialect)) {
         // The child inherits from the deleted one's parent as many messages as the deleted one
-        // did; a child of a thread's first generation is written whole and begins its own.
+        // did, or is written whole when it had no parent; its thread ID does not change.
         rewrite(h, dialect, child, place.get().parentId(), place.get().inherited());
-        if (place.get().parentId() == null) {
-          beginThread(h, dialect, child);
-        }
       }
     }
     h.createUpdate(GenerationSql.DELETE_CHUNKS).bind("id", id).execute();
@@ -57,7 +54,6 @@ final class RowDeletes {
             dialect);
     for (String child : others) {
       rewrite(h, dialect, child, null, 0);
-      beginThread(h, dialect, child);
     }
     // Unlinked first: some databases (H2) check a foreign key row by row within one DELETE.
     h.createUpdate(
@@ -75,18 +71,6 @@ final class RowDeletes {
     return h.createUpdate("DELETE FROM generations WHERE user_id = :userId")
         .bind("userId", userId)
         .execute();
-  }
-
-  /** Makes {@code root} the first generation of its own thread, for every generation below it. */
-  private static void beginThread(Handle h, SqlDialect dialect, String root) {
-    List<String> below =
-        h.createQuery(ThreadRows.DESCENDANTS).bind("id", root).mapTo(String.class).list();
-    for (int from = 0; from < below.size(); from += 500) {
-      h.createUpdate("UPDATE generations SET thread_id = :root WHERE id IN (<ids>)")
-          .bind("root", root)
-          .bindList("ids", below.subList(from, Math.min(below.size(), from + 500)))
-          .execute();
-    }
   }
 
   private static List<String> children(Handle h, String where, String id, SqlDialect dialect) {
@@ -116,15 +100,13 @@ final class RowDeletes {
     h.createUpdate(
             "UPDATE generations SET request = "
                 + dialect.json(":request")
-                + ", parent_id = :parentId, inherited_messages = :inherited,"
-                + " thread_id = :threadId WHERE id = :id")
+                + ", parent_id = :parentId, inherited_messages = :inherited WHERE id = :id")
         .bind(
             "request",
             RecordJson.request(
                 whole.request(), RecordJson.Casing.SNAKE, keep, ThreadRows.IN_COLUMNS))
         .bind("parentId", parentId)
         .bind("inherited", parentId == null ? null : inherited)
-        .bind("threadId", parentId == null ? null : whole.threadId())
         .bind("id", id)
         .execute();
   }

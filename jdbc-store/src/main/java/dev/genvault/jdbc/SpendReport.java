@@ -75,7 +75,7 @@ final class SpendReport {
 
   List<SpendRow> run(Handle h) {
     Map<List<Object>, SpendRow> rows = new LinkedHashMap<>();
-    bind(h.createQuery(totalsSql()))
+    bind(ThreadRows.planEachTime(h.createQuery(totalsSql()), dialect))
         .map(
             (rs, ctx) ->
                 new SpendRow(

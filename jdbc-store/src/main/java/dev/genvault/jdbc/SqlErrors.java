@@ -45,6 +45,17 @@ final class SqlErrors {
     return false;
   }
 
+  /** Whether the database chose this transaction to break a deadlock, or a serialization one. */
+  static boolean isDeadlock(Throwable e) {
+    for (SQLException s = findSql(e); s != null; s = s.getNextException()) {
+      String state = String.valueOf(s.getSQLState());
+      if (state.equals("40P01") || state.equals("40001")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether a foreign key refused the write: a continuation whose parent is gone. */
   static boolean isForeignKeyViolation(Throwable e) {
     for (SQLException s = findSql(e); s != null; s = s.getNextException()) {

@@ -37,8 +37,8 @@ import org.jspecify.annotations.Nullable;
 public final class ThreadCompactor {
   private static final String NEXT =
       "SELECT id, created_at FROM generations WHERE kind = 'text' AND parent_id IS NULL AND"
-          + " (created_at > :at OR (created_at = :at AND id > :id)) ORDER BY created_at, id LIMIT"
-          + " :limit";
+          + " thread_id IS NULL AND (created_at > :at OR (created_at = :at AND id > :id)) ORDER BY"
+          + " created_at, id LIMIT :limit";
 
   private final JdbcGenerationStore store;
 
@@ -108,7 +108,8 @@ public final class ThreadCompactor {
     SqlDialect dialect = store.dialect().sql();
     List<Optional<String>> locked =
         h.createQuery(
-                "SELECT thread_hash FROM generations WHERE id = :id AND parent_id IS NULL"
+                "SELECT thread_hash FROM generations WHERE id = :id AND parent_id IS NULL AND"
+                    + " thread_id IS NULL"
                     + dialect.forUpdate())
             .bind("id", id)
             .map((rs, ctx) -> Optional.ofNullable(rs.getString("thread_hash")))

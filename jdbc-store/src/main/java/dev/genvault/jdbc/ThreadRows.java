@@ -29,19 +29,20 @@ import org.jspecify.annotations.Nullable;
  * Chat threads in the tables: a continuation's row holds only the messages after its parent's
  * conversation and answer, with {@code parent_id} and {@code inherited_messages}; reading it walks
  * its ancestors with one recursive query (not one query per ancestor) and puts the request back
- * together; the thread's first generation is the top of that walk. A continuation's row also names
- * its thread's first generation ({@code thread_id}), so that the generator finds a parent and its
- * thread with one indexed query, no walk, on every turn; reads go by the walk, which a deletion
- * racing a new turn cannot make stale.
+ * together. A continuation's row also names its thread ({@code thread_id}: the generation that
+ * began it, which stays the thread's ID if that generation is deleted), written once and never
+ * changed, so that the generator finds a parent and its thread with one indexed query.
  */
 final class ThreadRows {
   /**
-   * The generations of thread {@code :threadId}, as a {@code WITH} clause naming {@code thread}.
+   * The generations of thread {@code :threadId}, as a {@code WITH} clause naming {@code thread}:
+   * the generation that began it, or the turns that lost their parent when it was deleted (through
+   * a small index of those alone), and everything below them through the parent index.
    */
   static final String THREAD =
-      "WITH RECURSIVE thread(id) AS (SELECT id FROM generations WHERE id = :threadId AND"
-          + " parent_id IS NULL UNION ALL SELECT c.id FROM generations c JOIN thread t ON"
-          + " c.parent_id = t.id)";
+      "WITH RECURSIVE thread(id) AS (SELECT id FROM generations WHERE parent_id IS NULL AND"
+          + " ((id = :threadId AND thread_id IS NULL) OR thread_id = :threadId) UNION ALL SELECT"
+          + " c.id FROM generations c JOIN thread t ON c.parent_id = t.id)";
 
   /** A condition on {@code g0}: no generation continues it (the last turn of its branch). */
   static final String NO_CONTINUATION =
@@ -69,12 +70,6 @@ final class ThreadRows {
   private static final String TIP_COLUMNS =
       "SELECT id, user_id, tenant_id, thread_hash, COALESCE(thread_id, id) AS thread FROM"
           + " generations";
-
-  /** The descendants of {@code :id} (not itself), through the parent index. */
-  static final String DESCENDANTS =
-      "WITH RECURSIVE below(id) AS (SELECT id FROM generations WHERE parent_id = :id UNION ALL"
-          + " SELECT g.id FROM generations g JOIN below b ON g.parent_id = b.id) SELECT id FROM"
-          + " below";
 
   private ThreadRows() {}
 
@@ -123,7 +118,9 @@ final class ThreadRows {
     List<Generation.Builder> result = new ArrayList<>(rows.size());
     for (StoredRow r : rows) {
       if (r.parentId() == null) {
-        r.builder().request(RecordJson.request(r.requestJson(), List.of(), r.columns())).link(null);
+        r.builder()
+            .request(RecordJson.request(r.requestJson(), List.of(), r.columns()))
+            .link(r.threadId() == null ? null : new ThreadLink(null, r.threadId(), 0));
       } else {
         List<Message> inherited = passedOn(r.parentId(), chain, conversations, r.id());
         if (inherited.size() != r.inheritedMessages()) {
@@ -136,7 +133,11 @@ final class ThreadRows {
         }
         r.builder()
             .request(RecordJson.request(r.requestJson(), inherited, r.columns()))
-            .link(new ThreadLink(r.parentId(), top(r.parentId(), chain), r.inheritedMessages()));
+            .link(
+                new ThreadLink(
+                    r.parentId(),
+                    r.threadId() != null ? r.threadId() : top(r.parentId(), chain),
+                    r.inheritedMessages()));
       }
       result.add(r.builder());
     }
@@ -217,6 +218,14 @@ final class ThreadRows {
             dialect.planEachTime(statement);
           }
         });
+  }
+
+  /** The row to write when its parent was deleted meanwhile: whole, in the same thread. */
+  static Generation withoutParent(Generation g) {
+    ThreadLink link = g.link();
+    return link == null || link.parentId() == null
+        ? g
+        : g.toBuilder().link(link.withoutParent()).build();
   }
 
   /** A generation's thread facts, or empty if there is no such generation. */

@@ -106,8 +106,63 @@ class ThreadStorageTest {
       for (int t = 1; t < TURNS; t += 2) {
         Generation read = store.find(turns.get(t).id()).orElseThrow();
         assertThat(read.request()).isEqualTo(turns.get(t).request());
-        assertThat(read.threadId()).isEqualTo(turns.get(1).id());
+        assertThat(read.threadId()).as("a thread keeps its ID").isEqualTo(thread);
       }
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
+  void turns_of_one_thread_deleted_at_once_by_several_callers_all_go_and_the_rest_read_whole(
+      String database) throws Exception {
+    ModelClient model =
+        ModelClient.of(
+            "test", call -> ModelResult.text("answer " + call.request().messages().size()));
+    try (JdbcGenerationStore store = store(database);
+        PersistentGenerator genvault = PersistentGenerator.builder().store(store).build()) {
+      List<Message> messages = new ArrayList<>();
+      List<Generation> turns = new ArrayList<>();
+      for (int t = 0; t < 24; t++) {
+        messages.add(Message.user("q" + t));
+        Generation g =
+            genvault.generate(
+                GenerationRequest.builder().model("m").messages(messages).userId("bob").build(),
+                model);
+        turns.add(g);
+        messages.add(Message.assistant(g.text()));
+      }
+      // Four callers delete every turn but each fourth, neighbours at the same time.
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newFixedThreadPool(4);
+      try {
+        List<java.util.concurrent.Future<Boolean>> deletions = new ArrayList<>();
+        for (int k = 0; k < 4; k++) {
+          int offset = k;
+          deletions.add(
+              pool.submit(
+                  () -> {
+                    boolean all = true;
+                    for (int t = offset; t < 24; t += 4) {
+                      if (t % 4 != 3) {
+                        all &= store.delete(turns.get(t).id());
+                      }
+                    }
+                    return all;
+                  }));
+        }
+        for (java.util.concurrent.Future<Boolean> d : deletions) {
+          assertThat(d.get()).isTrue();
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      for (int t = 3; t < 24; t += 4) {
+        Generation read = store.find(turns.get(t).id()).orElseThrow();
+        assertThat(read.request()).isEqualTo(turns.get(t).request());
+        assertThat(read.threadId()).isEqualTo(turns.get(0).id());
+      }
+      assertThat(store.list(GenerationQuery.builder().threadId(turns.get(0).id()).build()).items())
+          .hasSize(6);
     }
   }
 }

@@ -229,7 +229,7 @@ abstract class StoreThreadsContract extends StoreBatchesContract {
     }
 
     @Test
-    void a_continuation_whose_parent_is_gone_is_stored_whole_without_a_link() {
+    void a_continuation_whose_parent_is_gone_is_stored_whole_in_its_thread_without_a_parent() {
       Generation root = conversation(USER, TENANT).get(0);
       Generation orphan =
           turn(
@@ -243,13 +243,13 @@ abstract class StoreThreadsContract extends StoreBatchesContract {
       Generation read = store.find(orphan.id()).orElseThrow();
       assertThat(read.request()).isEqualTo(orphan.request());
       assertThat(read.parentId()).isNull();
-      assertThat(read.threadId()).isEqualTo(orphan.id());
+      assertThat(read.threadId()).isEqualTo("no-such-parent");
       assertThat(read.inheritedMessages()).isZero();
       assertThat(store.find(root.id())).isPresent();
     }
 
     @Test
-    void batch_inserts_keep_links_and_write_a_row_whose_parent_is_gone_whole() {
+    void batch_inserts_keep_links_and_write_a_row_whose_parent_is_gone_whole_in_its_thread() {
       Generation last = conversation(USER, TENANT).get(2);
       Generation linked = next(last, "batched", T0.plusSeconds(70));
       Generation orphan =
@@ -267,7 +267,7 @@ abstract class StoreThreadsContract extends StoreBatchesContract {
       assertThat(store.find(linked.id())).contains(linked);
       Generation orphanRead = store.find(orphan.id()).orElseThrow();
       assertThat(orphanRead.request()).isEqualTo(orphan.request());
-      assertThat(orphanRead.link()).isNull();
+      assertThat(orphanRead.link()).isEqualTo(new ThreadLink(null, "gone", 0));
       assertThat(store.find(plain.id())).contains(plain);
       assertThat(store.finishAll(List.of(answered(linked, "b")))).allMatch(RowOutcome::isApplied);
       assertThat(store.find(linked.id())).contains(answered(linked, "b"));
@@ -307,7 +307,7 @@ abstract class StoreThreadsContract extends StoreBatchesContract {
       store.delete(root.id());
       Generation read = store.find(child.id()).orElseThrow();
       assertThat(read.request()).isEqualTo(child.request());
-      assertThat(read.link()).isNull();
+      assertThat(read.link()).isEqualTo(new ThreadLink(null, root.id(), 0));
     }
 
     @Test
@@ -331,24 +331,40 @@ abstract class StoreThreadsContract extends StoreBatchesContract {
     }
 
     @Test
-    void deleting_the_first_turn_makes_each_child_begin_its_own_thread() {
+    void deleting_the_first_turn_keeps_the_thread_and_its_id() {
       List<Generation> turns = conversation(USER, TENANT);
+      String thread = turns.get(0).id();
       // A branch: the first answer continued a second way.
       Generation branch = ask(next(turns.get(0), "other way", T0.plusSeconds(90)), "b1");
 
-      assertThat(store.delete(turns.get(0).id())).isTrue();
+      assertThat(store.delete(thread)).isTrue();
 
       Generation second = store.find(turns.get(1).id()).orElseThrow();
-      assertThat(second).isEqualTo(turns.get(1).toBuilder().link(null).build());
+      assertThat(second)
+          .isEqualTo(turns.get(1).toBuilder().link(new ThreadLink(null, thread, 0)).build());
       Generation third = store.find(turns.get(2).id()).orElseThrow();
       assertThat(third.request()).isEqualTo(turns.get(2).request());
-      assertThat(third.threadId()).isEqualTo(turns.get(1).id());
+      assertThat(third.parentId()).isEqualTo(turns.get(1).id());
+      assertThat(third.threadId()).isEqualTo(thread);
       Generation branchRead = store.find(branch.id()).orElseThrow();
       assertThat(branchRead.request()).isEqualTo(branch.request());
-      assertThat(branchRead.link()).isNull();
-      assertThat(store.list(GenerationQuery.builder().threadId(turns.get(1).id()).build()).items())
+      assertThat(branchRead.link()).isEqualTo(new ThreadLink(null, thread, 0));
+      assertThat(store.list(GenerationQuery.builder().threadId(thread).build()).items())
           .extracting(Generation::id)
-          .containsExactly(turns.get(2).id(), turns.get(1).id());
+          .containsExactly(branch.id(), turns.get(2).id(), turns.get(1).id());
+      assertThat(store.spend(SpendQuery.ofThread(thread)).get(0).generations()).isEqualTo(3);
+      assertThat(store.threadTip(turns.get(2).id()).orElseThrow().threadId()).isEqualTo(thread);
+
+      // The next turn, and deleting the thread's new top turn too, keep the thread's ID.
+      Generation fourth = ask(next(third, "q3", T0.plusSeconds(95)), "a3");
+      assertThat(store.find(fourth.id()).orElseThrow().threadId()).isEqualTo(thread);
+      store.delete(turns.get(1).id());
+      Generation thirdAgain = store.find(turns.get(2).id()).orElseThrow();
+      assertThat(thirdAgain.request()).isEqualTo(turns.get(2).request());
+      assertThat(thirdAgain.link()).isEqualTo(new ThreadLink(null, thread, 0));
+      assertThat(store.list(GenerationQuery.builder().threadId(thread).build()).items())
+          .extracting(Generation::id)
+          .containsExactly(fourth.id(), branch.id(), turns.get(2).id());
     }
 
     @Test
