@@ -63,13 +63,17 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
   private final BatchWrites batches;
   private final @Nullable HikariDataSource ownedPool;
 
-  private JdbcGenerationStore(Jdbi jdbi, Dialect dialect, @Nullable HikariDataSource ownedPool) {
+  private final boolean keepsThreads;
+
+  private JdbcGenerationStore(
+      Jdbi jdbi, Dialect dialect, @Nullable HikariDataSource ownedPool, boolean keepsThreads) {
     this.jdbi = jdbi;
     this.dialect = dialect;
     this.sql = new GenerationSql(dialect.sql());
     this.tx = new Transactions(jdbi, dialect);
     this.batches = new BatchWrites(jdbi, dialect, sql);
     this.ownedPool = ownedPool;
+    this.keepsThreads = keepsThreads;
   }
 
   /** A store on your {@link DataSource}; the dialect is read from the connection. */
@@ -270,10 +274,15 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
 
   // ---------------------------------------------------------------- reads
 
-  /** True: a continuation's row holds only its new messages (see {@link ThreadRows}). */
+  /**
+   * True (a continuation's row holds only its new messages, see {@link ThreadRows}), unless the
+   * store was given a SQLite {@link Jdbi} whose connections do not check foreign keys: then every
+   * request is stored whole, since nothing would stop a turn from being linked to a parent deleted
+   * at the same moment.
+   */
   @Override
   public boolean keepsThreads() {
-    return true;
+    return keepsThreads;
   }
 
   @Override
@@ -541,7 +550,7 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
         if (owned == null) {
           d.sql().checkSettings(j);
         }
-        return new JdbcGenerationStore(j, d, owned);
+        return new JdbcGenerationStore(j, d, owned, ForeignKeys.checked(j, d, jdbi == null));
       } catch (JdbiException | SQLException e) {
         if (owned != null) {
           owned.close();

@@ -76,13 +76,6 @@ final class SqliteDialect implements SqlDialect {
         h -> {
           String journal = h.createQuery("PRAGMA journal_mode").mapTo(String.class).one();
           Integer sync = h.createQuery("PRAGMA synchronous").mapTo(Integer.class).one();
-          Integer foreignKeys = h.createQuery("PRAGMA foreign_keys").mapTo(Integer.class).one();
-          if (foreignKeys == null || foreignKeys == 0) {
-            log.warn(
-                "SQLite runs with foreign_keys off on the Jdbi you gave: turn it on for each"
-                    + " connection (PRAGMA foreign_keys = ON) so that a chat turn whose parent is"
-                    + " deleted at the same moment is stored whole, not linked to a missing row");
-          }
           if (!"wal".equalsIgnoreCase(journal) || sync == null || sync < 2) {
             log.warn(
                 "SQLite runs with journal_mode={} and synchronous={}: use WAL and synchronous=FULL (2)"
