@@ -78,7 +78,13 @@ final class Admitter {
       }
     }
     try {
-      s.store.insert(pending);
+      try {
+        s.store.insert(pending);
+      } catch (MissingParentException e) {
+        // The parent was deleted since it was found: the turn is written whole, same thread.
+        pending = live.withoutParent();
+        s.store.insert(pending);
+      }
     } catch (RuntimeException e) {
       runner.releaseFlight(fingerprint, live, claimed);
       boolean retryable =
@@ -128,7 +134,12 @@ final class Admitter {
     Generation copy =
         outcomes.copyOf(original, id, request, client.provider(), fingerprint, now, link);
     try {
-      s.store.insertTerminal(copy);
+      try {
+        s.store.insertTerminal(copy);
+      } catch (MissingParentException e) {
+        copy = copy.toBuilder().link(Objects.requireNonNull(link).withoutParent()).build();
+        s.store.insertTerminal(copy);
+      }
     } catch (RuntimeException e) {
       throw new PersistenceException(
           "could not insert generation " + id + " served from the cache: " + e.getMessage(),

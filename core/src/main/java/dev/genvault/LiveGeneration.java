@@ -18,7 +18,9 @@ import org.jspecify.annotations.Nullable;
  * (subscribe); every mutable field is guarded by {@code this}.
  */
 final class LiveGeneration implements ModelCall {
-  final Generation pending;
+  /** The pending row as stored: changed only by {@link #withoutParent()}, before it is. */
+  volatile Generation pending;
+
   final CompletableFuture<Generation> done = new CompletableFuture<>();
 
   private final Clock clock;
@@ -57,6 +59,18 @@ final class LiveGeneration implements ModelCall {
 
   String id() {
     return pending.id();
+  }
+
+  /**
+   * The pending row without its parent, which the store said is gone: what is written instead,
+   * before the row exists and anyone else sees this generation.
+   */
+  Generation withoutParent() {
+    ThreadLink link = pending.link();
+    if (link != null && link.parentId() != null) {
+      pending = pending.toBuilder().link(link.withoutParent()).build();
+    }
+    return pending;
   }
 
   @Override

@@ -52,9 +52,32 @@ final class RecentThreads extends ForwardingGenerationStore {
   }
 
   @Override
+  public void insert(Generation generation) {
+    try {
+      super.insert(generation);
+    } catch (MissingParentException e) {
+      forget(generation.parentId());
+      throw e;
+    }
+  }
+
+  @Override
   public void insertTerminal(Generation generation) {
-    super.insertTerminal(generation);
+    try {
+      super.insertTerminal(generation);
+    } catch (MissingParentException e) {
+      forget(generation.parentId());
+      throw e;
+    }
     remember(generation);
+  }
+
+  /** Forgets a generation found gone (deleted elsewhere): the next turn asks the store. */
+  private void forget(@Nullable String id) {
+    if (id != null) {
+      byHash.asMap().values().removeIf(t -> t.id().equals(id));
+      byId.invalidate(id);
+    }
   }
 
   @Override
@@ -103,8 +126,7 @@ final class RecentThreads extends ForwardingGenerationStore {
   @Override
   public boolean delete(String id) {
     boolean deleted = super.delete(id);
-    byHash.asMap().values().removeIf(t -> t.id().equals(id));
-    byId.asMap().values().removeIf(t -> t.id().equals(id));
+    forget(id);
     return deleted;
   }
 

@@ -281,6 +281,28 @@ class ThreadLinkingTest {
   }
 
   @Test
+  void a_remembered_parent_deleted_elsewhere_gives_a_turn_written_whole_and_returned_as_written() {
+    GenerationStore store = GenerationStore.inMemory();
+    PersistentGenerator genvault = generator(store);
+    List<Generation> turns = converse(genvault, model, "alice");
+    // Deleted through the store itself, not the generator: the generator still remembers it.
+    store.delete(turns.get(2).id());
+    List<Message> messages = new ArrayList<>(turns.get(2).request().messages());
+    messages.add(Message.assistant(turns.get(2).text()));
+    messages.add(Message.user("question 3"));
+
+    Generation next = genvault.generate(chat("alice", messages), model);
+
+    assertThat(next.parentId()).isNull();
+    assertThat(next.threadId()).isEqualTo(turns.get(0).id());
+    assertThat(store.find(next.id())).contains(next);
+    // The generator forgot it: the turn after links to the new one.
+    messages.add(Message.assistant(next.text()));
+    messages.add(Message.user("question 4"));
+    assertThat(genvault.generate(chat("alice", messages), model).parentId()).isEqualTo(next.id());
+  }
+
+  @Test
   void a_thread_hash_covers_user_tenant_system_roles_and_answer() {
     GenerationRequest base = chat("alice", List.of(Message.user("q")));
     Generation answered =

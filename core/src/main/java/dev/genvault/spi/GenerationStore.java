@@ -40,13 +40,13 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Threads:</b> a generation with a {@linkplain Generation#parentId() parent} continues an
  * earlier one: the first {@link Generation#inheritedMessages()} messages of its request are its
  * parent's messages and answer. A store that {@linkplain #keepsThreads() keeps threads} writes only
- * the messages after those, and still returns every request whole; it keeps the parent only if it
- * exists when the row is written (else the row is written in full, in the same thread, without a
- * parent), never lets a deletion break a continuation (see {@link #delete}), keeps each
- * generation's {@linkplain Generation#threadId() thread ID} as written, and answers {@link
- * #threadTip} and {@link #findThreadTip}, through which the generator finds parents. The caller
- * vouches for the link: the generator checks the parent's {@linkplain Threads#hashOf thread hash},
- * user and tenant first.
+ * the messages after those, and still returns every request whole; it refuses a continuation whose
+ * parent does not exist when the row is written with {@link dev.genvault.MissingParentException}
+ * (nothing written; the generator then writes it whole, without the parent), never lets a deletion
+ * break a continuation (see {@link #delete}), keeps each generation's {@linkplain
+ * Generation#threadId() thread ID} as written, and answers {@link #threadTip} and {@link
+ * #findThreadTip}, through which the generator finds parents. The caller vouches for the link: the
+ * generator checks the parent's {@linkplain Threads#hashOf thread hash}, user and tenant first.
  *
  * <p>The contract is tested by {@code dev.genvault.tck.GenerationStoreContract}.
  */

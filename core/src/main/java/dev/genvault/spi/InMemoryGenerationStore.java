@@ -5,6 +5,7 @@ import dev.genvault.Generation;
 import dev.genvault.GenerationOwner;
 import dev.genvault.GenerationQuery;
 import dev.genvault.GenerationStatus;
+import dev.genvault.MissingParentException;
 import dev.genvault.Page;
 import dev.genvault.SpendQuery;
 import dev.genvault.SpendRow;
@@ -61,8 +62,7 @@ final class InMemoryGenerationStore implements GenerationStore {
     }
     Generation row = generation;
     if (row.parentId() != null && !rows.containsKey(row.parentId())) {
-      // The parent is gone: kept in full, in the same thread.
-      row = row.toBuilder().link(row.link().withoutParent()).build();
+      throw new MissingParentException(row.id(), null);
     }
     rows.put(row.id(), row);
     indexThreadHash(row);

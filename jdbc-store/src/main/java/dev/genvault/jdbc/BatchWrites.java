@@ -1,6 +1,7 @@
 package dev.genvault.jdbc;
 
 import dev.genvault.Generation;
+import dev.genvault.MissingParentException;
 import dev.genvault.PersistenceException;
 import dev.genvault.spi.RowOutcome;
 import java.sql.SQLException;
@@ -26,7 +27,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class BatchWrites {
   private static final String SAVEPOINT = "genvault_row";
-  private static final String LINK_SAVEPOINT = "genvault_link";
 
   private final Jdbi jdbi;
   private final Dialect dialect;
@@ -85,26 +85,9 @@ final class BatchWrites {
     return Arrays.asList(out);
   }
 
-  /**
-   * One row of insertAll; a continuation whose parent was deleted meanwhile (the foreign key
-   * refuses it) is written whole instead, in the same thread, without the parent.
-   */
+  /** One row of insertAll. */
   private boolean insertRow(Handle h, Generation g) {
-    if (g.parentId() == null) {
-      sql.insert(h, g);
-      return true;
-    }
-    h.savepoint(LINK_SAVEPOINT);
-    try {
-      sql.insert(h, g);
-      h.releaseSavepoint(LINK_SAVEPOINT);
-    } catch (JdbiException e) {
-      if (!SqlErrors.isForeignKeyViolation(e)) {
-        throw e;
-      }
-      h.rollbackToSavepoint(LINK_SAVEPOINT);
-      sql.insert(h, ThreadRows.withoutParent(g));
-    }
+    sql.insert(h, g);
     return true;
   }
 
@@ -241,7 +224,13 @@ final class BatchWrites {
                 h.releaseSavepoint(SAVEPOINT);
               } catch (JdbiException | SQLException e) {
                 h.rollbackToSavepoint(SAVEPOINT);
-                each[k] = RowOutcome.failed(SqlErrors.translate(e, g.id(), dialect));
+                // A continuation whose parent is gone (the foreign key): deleted after it was
+                // found.
+                each[k] =
+                    RowOutcome.failed(
+                        g.parentId() != null && SqlErrors.isForeignKeyViolation(e)
+                            ? new MissingParentException(g.id(), e)
+                            : SqlErrors.translate(e, g.id(), dialect));
               }
             }
           });

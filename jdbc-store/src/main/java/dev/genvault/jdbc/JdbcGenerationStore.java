@@ -5,6 +5,7 @@ import dev.genvault.Generation;
 import dev.genvault.GenerationOwner;
 import dev.genvault.GenerationQuery;
 import dev.genvault.GenerationStatus;
+import dev.genvault.MissingParentException;
 import dev.genvault.Page;
 import dev.genvault.PersistenceException;
 import dev.genvault.SpendQuery;
@@ -135,34 +136,38 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
       throw new IllegalArgumentException("insert takes a live generation: " + g);
     }
     Generation row =
-        g.toBuilder()
+        kept(g).toBuilder()
             .heartbeatAt(g.heartbeatAt() != null ? g.heartbeatAt() : g.createdAt())
             .build();
     // One statement: autocommit, one round trip.
-    unlinkedIfParentGone(
+    parentMustExist(
         row,
-        r ->
+        () ->
             tx.autocommit(
                 g.id(),
                 h -> {
-                  sql.insert(h, r);
+                  sql.insert(h, row);
                   return null;
                 }));
   }
 
+  /** The row as this store keeps it: without a parent where it keeps no threads. */
+  private Generation kept(Generation g) {
+    return keepsThreads ? g : ThreadRows.withoutParent(g);
+  }
+
   /**
-   * Writes a row; if it is a continuation whose parent was deleted meanwhile (the foreign key
-   * refuses it), writes it again whole, in the same thread, without the parent.
+   * Runs a write of {@code row}; a continuation whose parent does not exist (the foreign key
+   * refuses it: deleted after it was found) is a {@link MissingParentException}.
    */
-  private static void unlinkedIfParentGone(
-      Generation row, java.util.function.Consumer<Generation> write) {
+  private static void parentMustExist(Generation row, Runnable write) {
     try {
-      write.accept(row);
+      write.run();
     } catch (PersistenceException e) {
-      if (row.parentId() == null || !SqlErrors.isForeignKeyViolation(e)) {
-        throw e;
+      if (row.parentId() != null && SqlErrors.isForeignKeyViolation(e)) {
+        throw new MissingParentException(row.id(), e);
       }
-      write.accept(ThreadRows.withoutParent(row));
+      throw e;
     }
   }
 
@@ -172,9 +177,10 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
     if (!g.isTerminal()) {
       throw new IllegalArgumentException("insertTerminal takes a terminal generation: " + g);
     }
-    unlinkedIfParentGone(
-        g.toBuilder().heartbeatAt(null).build(),
-        row ->
+    Generation row = kept(g).toBuilder().heartbeatAt(null).build();
+    parentMustExist(
+        row,
+        () ->
             tx.inTransaction(
                 g.id(),
                 h -> {
@@ -258,6 +264,11 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
   /** One transaction for the batch; a refused row fails alone (see {@link BatchWrites}). */
   @Override
   public List<RowOutcome> insertAll(List<Generation> generations) {
+    if (!keepsThreads) {
+      List<Generation> kept = new java.util.ArrayList<>(generations.size());
+      generations.forEach(g -> kept.add(g == null ? null : kept(g)));
+      return batches.insertAll(kept);
+    }
     return batches.insertAll(generations);
   }
 
@@ -304,18 +315,20 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
   @Override
   public Optional<Generation> find(String id) {
     Objects.requireNonNull(id, "id");
-    return tx.autocommit(
-        null,
-        h -> {
-          List<StoredRow> rows =
-              h.createQuery(GenerationSql.FIND)
-                  .bind("id", id)
-                  .map(GenerationMapper.INSTANCE)
-                  .list();
-          return rows.isEmpty()
-              ? Optional.<Generation>empty()
-              : Optional.of(Attachments.complete(h, rows, dialect.sql()).get(0));
-        });
+    return ThreadRows.reading(
+        () ->
+            tx.autocommit(
+                null,
+                h -> {
+                  List<StoredRow> rows =
+                      h.createQuery(GenerationSql.FIND)
+                          .bind("id", id)
+                          .map(GenerationMapper.INSTANCE)
+                          .list();
+                  return rows.isEmpty()
+                      ? Optional.<Generation>empty()
+                      : Optional.of(Attachments.complete(h, rows, dialect.sql()).get(0));
+                }));
   }
 
   @Override
@@ -355,6 +368,10 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
   @Override
   public Page<Generation> list(GenerationQuery q) {
     GenerationSql.Bound page = GenerationSql.list(q);
+    return ThreadRows.reading(() -> listOnce(q, page));
+  }
+
+  private Page<Generation> listOnce(GenerationQuery q, GenerationSql.Bound page) {
     return tx.autocommit(
         null,
         h -> {
@@ -395,25 +412,15 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
   @Override
   public boolean delete(String id) {
     Objects.requireNonNull(id, "id");
-    // Two deletions of neighbouring turns race: each rewrites its children under its own parent.
-    // The database refuses the loser (a deadlock, or the foreign key when a child was moved under
-    // the row being deleted after its children were read), and the loser runs again, reading its
-    // children and parent afresh.
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return tx.inTransaction(id, h -> RowDeletes.delete(h, id, dialect.sql()));
-      } catch (PersistenceException e) {
-        if (attempt >= 8 || !(SqlErrors.isDeadlock(e) || SqlErrors.isForeignKeyViolation(e))) {
-          throw e;
-        }
-      }
-    }
+    return RowDeletes.retryingRaces(
+        () -> tx.inTransaction(id, h -> RowDeletes.delete(h, id, dialect.sql())));
   }
 
   @Override
   public int deleteByUser(String userId) {
     Objects.requireNonNull(userId, "userId");
-    return tx.inTransaction(null, h -> RowDeletes.deleteByUser(h, userId, dialect.sql()));
+    return RowDeletes.retryingRaces(
+        () -> tx.inTransaction(null, h -> RowDeletes.deleteByUser(h, userId, dialect.sql())));
   }
 
   /** Closes the connection pool if this store made it; a supplied DataSource is left open. */

@@ -1,6 +1,7 @@
 package dev.genvault.jdbc;
 
 import dev.genvault.Generation;
+import dev.genvault.PersistenceException;
 import dev.genvault.internal.RecordJson;
 import java.util.List;
 import java.util.Optional;
@@ -14,6 +15,28 @@ import org.jspecify.annotations.Nullable;
  */
 final class RowDeletes {
   private RowDeletes() {}
+
+  /**
+   * Runs a deletion again while it loses a race with another one. Two deletions of neighbouring
+   * turns each rewrite their children under their own parent; the database refuses the loser (a
+   * deadlock, the foreign key when a child was moved under the row being deleted after its children
+   * were read, or a chain read while it changed), and the loser runs again, reading its rows
+   * afresh. Up to 8 times.
+   */
+  static <T> T retryingRaces(java.util.function.Supplier<T> deletion) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return deletion.get();
+      } catch (PersistenceException e) {
+        if (attempt >= 8
+            || !(SqlErrors.isDeadlock(e)
+                || SqlErrors.isForeignKeyViolation(e)
+                || e instanceof ThreadRows.Unreadable)) {
+          throw e;
+        }
+      }
+    }
+  }
 
   /** The deleted generation's place in its thread. */
   private record Place(@Nullable String parentId, int inherited) {}
@@ -87,15 +110,15 @@ final class RowDeletes {
    */
   private static void rewrite(
       Handle h, SqlDialect dialect, String id, @Nullable String parentId, int inherited) {
-    Generation whole =
+    List<Generation> found =
         Attachments.complete(
-                h,
-                h.createQuery(GenerationSql.FIND)
-                    .bind("id", id)
-                    .map(GenerationMapper.INSTANCE)
-                    .list(),
-                dialect)
-            .get(0);
+            h,
+            h.createQuery(GenerationSql.FIND).bind("id", id).map(GenerationMapper.INSTANCE).list(),
+            dialect);
+    if (found.isEmpty()) {
+      return; // deleted meanwhile: nothing left to rewrite
+    }
+    Generation whole = found.get(0);
     int keep = parentId == null ? 0 : inherited;
     h.createUpdate(
             "UPDATE generations SET request = "

@@ -46,9 +46,19 @@ public final class ThreadCompactor {
     this.store = store;
   }
 
-  /** A compactor of the store's tables. */
+  /**
+   * A compactor of the store's tables.
+   *
+   * @throws IllegalStateException if the store keeps no threads (a SQLite {@code Jdbi} of yours
+   *     whose connections do not check foreign keys)
+   */
   public static ThreadCompactor of(JdbcGenerationStore store) {
-    return new ThreadCompactor(Objects.requireNonNull(store, "store"));
+    if (!store.keepsThreads()) {
+      throw new IllegalStateException(
+          "this store keeps no threads (SQLite foreign keys are off on its connections): turn"
+              + " them on (PRAGMA foreign_keys = ON) before compacting");
+    }
+    return new ThreadCompactor(store);
   }
 
   /**

@@ -204,8 +204,33 @@ final class ThreadRows {
   }
 
   private static PersistenceException broken(String id, String why) {
-    return new PersistenceException(
-        "generation " + id + " cannot be read whole: " + why, id, false, null);
+    return new Unreadable("generation " + id + " cannot be read whole: " + why, id);
+  }
+
+  /**
+   * A continuation whose chain did not add up when read: a deletion between the read of the row and
+   * the walk up its ancestors (each statement sees the database as it is then), which a second read
+   * does not meet; or, if it persists, tables changed by hand.
+   */
+  static final class Unreadable extends PersistenceException {
+    private static final long serialVersionUID = 1L;
+
+    Unreadable(String message, String id) {
+      super(message, id, false, null);
+    }
+  }
+
+  /** Runs a read again, up to 3 times, while a deletion racing it leaves a chain unreadable. */
+  static <T> T reading(java.util.function.Supplier<T> read) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return read.get();
+      } catch (Unreadable e) {
+        if (attempt >= 3) {
+          throw e;
+        }
+      }
+    }
   }
 
   /** The query, planned for its values each time it runs (see {@link SqlDialect#planEachTime}). */

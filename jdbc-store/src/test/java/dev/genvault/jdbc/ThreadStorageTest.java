@@ -165,4 +165,70 @@ class ThreadStorageTest {
           .hasSize(6);
     }
   }
+
+  @ParameterizedTest
+  @MethodSource("databases")
+  void reads_and_an_erasure_racing_deletions_of_the_same_thread_never_fail(String database)
+      throws Exception {
+    ModelClient model =
+        ModelClient.of("test", call -> ModelResult.text("a" + call.request().messages().size()));
+    try (JdbcGenerationStore store = store(database);
+        PersistentGenerator genvault = PersistentGenerator.builder().store(store).build()) {
+      List<Message> messages = new ArrayList<>();
+      List<Generation> turns = new ArrayList<>();
+      for (int t = 0; t < 30; t++) {
+        messages.add(Message.user("q" + t));
+        Generation g =
+            genvault.generate(
+                GenerationRequest.builder().model("m").messages(messages).userId("eve").build(),
+                model);
+        turns.add(g);
+        messages.add(Message.assistant(g.text()));
+      }
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newFixedThreadPool(5);
+      try {
+        List<java.util.concurrent.Future<?>> work = new ArrayList<>();
+        for (int k = 0; k < 2; k++) {
+          int offset = k;
+          work.add(
+              pool.submit(
+                  () -> {
+                    for (int t = offset; t < 30; t += 4) {
+                      store.delete(turns.get(t).id());
+                    }
+                  }));
+          work.add(
+              pool.submit(
+                  () -> {
+                    for (int t = 2 + offset; t < 30; t += 4) {
+                      store
+                          .find(turns.get(t).id())
+                          .ifPresent(
+                              g ->
+                                  assertThat(g.request())
+                                      .isEqualTo(
+                                          turns
+                                              .get(
+                                                  turns.indexOf(
+                                                      turns.stream()
+                                                          .filter(x -> x.id().equals(g.id()))
+                                                          .findFirst()
+                                                          .orElseThrow()))
+                                              .request()));
+                    }
+                  }));
+        }
+        java.util.concurrent.Future<Integer> erasure = pool.submit(() -> store.deleteByUser("eve"));
+        for (java.util.concurrent.Future<?> w : work) {
+          w.get();
+        }
+        erasure.get();
+        store.deleteByUser("eve");
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(store.list(GenerationQuery.builder().userId("eve").build()).items()).isEmpty();
+    }
+  }
 }

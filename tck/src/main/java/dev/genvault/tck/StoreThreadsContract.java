@@ -2,6 +2,7 @@ package dev.genvault.tck;
 
 import static dev.genvault.tck.Fixtures.T0;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.genvault.Cost;
 import dev.genvault.Generation;
@@ -9,6 +10,7 @@ import dev.genvault.GenerationQuery;
 import dev.genvault.GenerationRequest;
 import dev.genvault.GenerationStatus;
 import dev.genvault.Message;
+import dev.genvault.MissingParentException;
 import dev.genvault.PriceSource;
 import dev.genvault.SpendQuery;
 import dev.genvault.SpendRow;
@@ -229,27 +231,35 @@ abstract class StoreThreadsContract extends StoreBatchesContract {
     }
 
     @Test
-    void a_continuation_whose_parent_is_gone_is_stored_whole_in_its_thread_without_a_parent() {
+    void a_continuation_whose_parent_is_gone_is_refused_and_written_whole_without_it() {
       Generation root = conversation(USER, TENANT).get(0);
       Generation orphan =
           turn(
               List.of(Message.user("q"), Message.assistant("a"), Message.user("q2")),
               USER,
               TENANT,
-              new ThreadLink("no-such-parent", "no-such-parent", 2),
+              new ThreadLink("no-such-parent", root.id(), 2),
               T0.plusSeconds(50));
-      store.insert(orphan);
 
+      assertThatThrownBy(() -> store.insert(orphan))
+          .isInstanceOf(MissingParentException.class)
+          .hasMessageContaining(orphan.id());
+      assertThat(store.find(orphan.id())).isEmpty();
+      assertThatThrownBy(() -> store.insertTerminal(answered(orphan, "x")))
+          .isInstanceOf(MissingParentException.class);
+      assertThat(store.find(orphan.id())).isEmpty();
+
+      Generation whole = orphan.toBuilder().link(orphan.link().withoutParent()).build();
+      store.insert(whole);
       Generation read = store.find(orphan.id()).orElseThrow();
-      assertThat(read.request()).isEqualTo(orphan.request());
+      assertThat(read).isEqualTo(whole);
       assertThat(read.parentId()).isNull();
-      assertThat(read.threadId()).isEqualTo("no-such-parent");
+      assertThat(read.threadId()).isEqualTo(root.id());
       assertThat(read.inheritedMessages()).isZero();
-      assertThat(store.find(root.id())).isPresent();
     }
 
     @Test
-    void batch_inserts_keep_links_and_write_a_row_whose_parent_is_gone_whole_in_its_thread() {
+    void batch_inserts_keep_links_and_refuse_a_row_whose_parent_is_gone_alone() {
       Generation last = conversation(USER, TENANT).get(2);
       Generation linked = next(last, "batched", T0.plusSeconds(70));
       Generation orphan =
@@ -263,11 +273,11 @@ abstract class StoreThreadsContract extends StoreBatchesContract {
 
       List<RowOutcome> outcomes = store.insertAll(List.of(linked, orphan, plain));
 
-      assertThat(outcomes).allMatch(RowOutcome::isApplied);
+      assertThat(outcomes.get(0).isApplied()).isTrue();
+      assertThat(outcomes.get(1).failure()).isInstanceOf(MissingParentException.class);
+      assertThat(outcomes.get(2).isApplied()).isTrue();
       assertThat(store.find(linked.id())).contains(linked);
-      Generation orphanRead = store.find(orphan.id()).orElseThrow();
-      assertThat(orphanRead.request()).isEqualTo(orphan.request());
-      assertThat(orphanRead.link()).isEqualTo(new ThreadLink(null, "gone", 0));
+      assertThat(store.find(orphan.id())).isEmpty();
       assertThat(store.find(plain.id())).contains(plain);
       assertThat(store.finishAll(List.of(answered(linked, "b")))).allMatch(RowOutcome::isApplied);
       assertThat(store.find(linked.id())).contains(answered(linked, "b"));
