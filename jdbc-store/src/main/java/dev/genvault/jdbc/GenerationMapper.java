@@ -24,6 +24,7 @@ import java.util.Objects;
 import org.jdbi.v3.core.mapper.ColumnMapper;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@code generations} row ({@link GenerationSql#COLUMNS}) as a {@link StoredRow}: the record
@@ -52,6 +53,27 @@ final class GenerationMapper implements RowMapper<StoredRow> {
     }
     columns.put(RequestField.METADATA, metadata);
     return columns;
+  }
+
+  /**
+   * The usage with its input and output counts from their columns: rows written since schema 3 keep
+   * them there only; older rows have them in the JSON as well, and the JSON wins.
+   */
+  private static @Nullable Usage withCounts(@Nullable Usage usage, ResultSet r)
+      throws SQLException {
+    if (usage == null) {
+      return null;
+    }
+    Usage.Builder b = usage.toBuilder();
+    long in = r.getLong("input_tokens");
+    if (usage.inputTokens() == null && !r.wasNull()) {
+      b.inputTokens(in);
+    }
+    long out = r.getLong("output_tokens");
+    if (usage.outputTokens() == null && !r.wasNull()) {
+      b.outputTokens(out);
+    }
+    return b.build();
   }
 
   @Override
@@ -84,7 +106,7 @@ final class GenerationMapper implements RowMapper<StoredRow> {
               .heartbeatAt(time.map(r, "heartbeat_at", c))
               .toolCalls(r.getString("tool_calls"))
               .attributes(stringMap.map(r, "attributes", c))
-              .usage(usage.map(r, "usage", c));
+              .usage(withCounts(usage.map(r, "usage", c), r));
       BigDecimal cost = decimal.map(r, "cost_usd", c);
       if (cost != null) {
         b.cost(new Cost(cost, PriceSource.of(r.getString("cost_table"))));

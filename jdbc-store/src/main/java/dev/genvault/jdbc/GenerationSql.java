@@ -289,7 +289,11 @@ final class GenerationSql {
         .bind("finishReason" + suffix, g.finishReason())
         .bind("toolCalls" + suffix, g.toolCalls())
         .bindByType("attributes" + suffix, g.attributes(), STRING_MAP)
-        .bindByType("usage" + suffix, usage, USAGE)
+        // The two counts with columns of their own are left out of the JSON (see GenerationMapper).
+        .bindByType(
+            "usage" + suffix,
+            usage == null ? null : usage.toBuilder().inputTokens(null).outputTokens(null).build(),
+            USAGE)
         .bind("inputTokens" + suffix, usage == null ? null : usage.inputTokens())
         .bind("outputTokens" + suffix, usage == null ? null : usage.outputTokens())
         .bindByType("costUsd" + suffix, cost == null ? null : cost.usd(), DECIMAL)
