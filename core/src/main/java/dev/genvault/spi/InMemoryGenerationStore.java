@@ -38,6 +38,7 @@ final class InMemoryGenerationStore implements GenerationStore {
   private final Map<String, Generation> rows = new HashMap<>();
   private final Map<String, TreeMap<Integer, Chunk>> chunks = new HashMap<>();
   private final Map<String, String> threadHashes = new HashMap<>();
+  private final Map<String, java.util.Set<String>> idsByHash = new HashMap<>();
 
   @Override
   public synchronized void insert(Generation generation) {
@@ -72,6 +73,7 @@ final class InMemoryGenerationStore implements GenerationStore {
     String hash = Threads.hashOf(row);
     if (hash != null) {
       threadHashes.put(row.id(), hash);
+      idsByHash.computeIfAbsent(hash, k -> new java.util.HashSet<>()).add(row.id());
     }
   }
 
@@ -172,23 +174,22 @@ final class InMemoryGenerationStore implements GenerationStore {
   @Override
   public synchronized Optional<ThreadTip> findThreadTip(
       @Nullable String userId, @Nullable String tenantId, List<String> hashes) {
-    Generation best = null;
-    int bestRank = Integer.MAX_VALUE;
-    for (Map.Entry<String, String> e : threadHashes.entrySet()) {
-      int rank = hashes.indexOf(e.getValue());
-      Generation g = rows.get(e.getKey());
-      if (rank < 0
-          || rank > bestRank
-          || !Objects.equals(userId, g.userId())
-          || !Objects.equals(tenantId, g.tenantId())) {
-        continue;
+    // Longest prefix first; among equal ones, the newest.
+    for (String hash : hashes) {
+      Generation best = null;
+      for (String id : idsByHash.getOrDefault(hash, java.util.Set.of())) {
+        Generation g = rows.get(id);
+        if (Objects.equals(userId, g.userId())
+            && Objects.equals(tenantId, g.tenantId())
+            && (best == null || NEWEST_FIRST.compare(g, best) < 0)) {
+          best = g;
+        }
       }
-      if (rank < bestRank || NEWEST_FIRST.compare(g, best) < 0) {
-        best = g;
-        bestRank = rank;
+      if (best != null) {
+        return Optional.of(tipOf(best));
       }
     }
-    return Optional.ofNullable(best).map(this::tipOf);
+    return Optional.empty();
   }
 
   /** The row as read: its text from chunks while live. */
@@ -393,7 +394,10 @@ final class InMemoryGenerationStore implements GenerationStore {
       }
     }
     chunks.remove(id);
-    threadHashes.remove(id);
+    String hash = threadHashes.remove(id);
+    if (hash != null) {
+      idsByHash.get(hash).remove(id);
+    }
     rows.remove(id);
     return true;
   }

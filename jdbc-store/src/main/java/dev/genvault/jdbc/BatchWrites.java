@@ -1,7 +1,6 @@
 package dev.genvault.jdbc;
 
 import dev.genvault.Generation;
-import dev.genvault.MissingParentException;
 import dev.genvault.PersistenceException;
 import dev.genvault.spi.RowOutcome;
 import java.sql.SQLException;
@@ -224,13 +223,9 @@ final class BatchWrites {
                 h.releaseSavepoint(SAVEPOINT);
               } catch (JdbiException | SQLException e) {
                 h.rollbackToSavepoint(SAVEPOINT);
-                // A continuation whose parent is gone (the foreign key): deleted after it was
-                // found.
                 each[k] =
                     RowOutcome.failed(
-                        g.parentId() != null && SqlErrors.isForeignKeyViolation(e)
-                            ? new MissingParentException(g.id(), e)
-                            : SqlErrors.translate(e, g.id(), dialect));
+                        SqlErrors.parentGoneOr(g, SqlErrors.translate(e, g.id(), dialect)));
               }
             }
           });

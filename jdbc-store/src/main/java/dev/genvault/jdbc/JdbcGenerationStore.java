@@ -5,7 +5,6 @@ import dev.genvault.Generation;
 import dev.genvault.GenerationOwner;
 import dev.genvault.GenerationQuery;
 import dev.genvault.GenerationStatus;
-import dev.genvault.MissingParentException;
 import dev.genvault.Page;
 import dev.genvault.PersistenceException;
 import dev.genvault.SpendQuery;
@@ -61,6 +60,7 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
   private final Dialect dialect;
   private final GenerationSql sql;
   private final Transactions tx;
+  private final RowWrites rows;
   private final BatchWrites batches;
   private final @Nullable HikariDataSource ownedPool;
 
@@ -72,6 +72,7 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
     this.dialect = dialect;
     this.sql = new GenerationSql(dialect.sql());
     this.tx = new Transactions(jdbi, dialect);
+    this.rows = new RowWrites(tx, dialect, sql, keepsThreads);
     this.batches = new BatchWrites(jdbi, dialect, sql);
     this.ownedPool = ownedPool;
     this.keepsThreads = keepsThreads;
@@ -131,134 +132,27 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
 
   @Override
   public void insert(Generation g) {
-    Objects.requireNonNull(g, "generation");
-    if (g.isTerminal()) {
-      throw new IllegalArgumentException("insert takes a live generation: " + g);
-    }
-    Generation row =
-        kept(g).toBuilder()
-            .heartbeatAt(g.heartbeatAt() != null ? g.heartbeatAt() : g.createdAt())
-            .build();
-    // One statement: autocommit, one round trip.
-    parentMustExist(
-        row,
-        () ->
-            tx.autocommit(
-                g.id(),
-                h -> {
-                  sql.insert(h, row);
-                  return null;
-                }));
-  }
-
-  /** The row as this store keeps it: without a parent where it keeps no threads. */
-  private Generation kept(Generation g) {
-    return keepsThreads ? g : ThreadRows.withoutParent(g);
-  }
-
-  /**
-   * Runs a write of {@code row}; a continuation whose parent does not exist (the foreign key
-   * refuses it: deleted after it was found) is a {@link MissingParentException}.
-   */
-  private static void parentMustExist(Generation row, Runnable write) {
-    try {
-      write.run();
-    } catch (PersistenceException e) {
-      if (row.parentId() != null && SqlErrors.isForeignKeyViolation(e)) {
-        throw new MissingParentException(row.id(), e);
-      }
-      throw e;
-    }
+    rows.insert(g);
   }
 
   @Override
   public void insertTerminal(Generation g) {
-    Objects.requireNonNull(g, "generation");
-    if (!g.isTerminal()) {
-      throw new IllegalArgumentException("insertTerminal takes a terminal generation: " + g);
-    }
-    Generation row = kept(g).toBuilder().heartbeatAt(null).build();
-    parentMustExist(
-        row,
-        () ->
-            tx.inTransaction(
-                g.id(),
-                h -> {
-                  sql.insert(h, row);
-                  GenerationSql.insertBlobs(h, row);
-                  return null;
-                }));
+    rows.insertTerminal(g);
   }
 
   @Override
   public void appendChunks(List<Chunk> chunks, Instant at) {
-    Objects.requireNonNull(at, "at");
-    if (chunks.isEmpty()) {
-      return;
-    }
-    int attempts = dialect.sql().chunkAttempts();
-    for (int attempt = 1; ; attempt++) {
-      try {
-        tx.inTransaction(
-            null,
-            h -> {
-              sql.appendChunks(h, chunks, at);
-              return null;
-            });
-        return;
-      } catch (PersistenceException e) {
-        // Where the insert cannot ignore a duplicate by itself (H2), a concurrent writer may have
-        // inserted the same chunk first; the retry skips it, which is what an idempotent append
-        // means.
-        if (!SqlErrors.isUniqueViolation(e)) {
-          throw e;
-        }
-        if (attempt >= attempts) {
-          throw new PersistenceException(
-              "chunks kept colliding with a concurrent writer", null, true, e);
-        }
-      }
-    }
+    rows.appendChunks(chunks, at);
   }
 
   @Override
   public void heartbeat(Collection<String> ids, Instant at) {
-    Objects.requireNonNull(at, "at");
-    if (ids.isEmpty()) {
-      return;
-    }
-    tx.inTransaction(
-        null,
-        h -> {
-          GenerationSql.heartbeat(h, ids, at);
-          return null;
-        });
+    rows.heartbeat(ids, at);
   }
 
   @Override
   public boolean finish(Generation terminal) {
-    Objects.requireNonNull(terminal, "terminal");
-    if (!terminal.isTerminal()) {
-      throw new IllegalArgumentException("finish takes a terminal generation: " + terminal);
-    }
-    if (terminal.firstTokenAt() == null && terminal.blobs().isEmpty()) {
-      // No text ever streamed, so there are no chunks to drop: one plain UPDATE.
-      return tx.autocommit(terminal.id(), h -> sql.finish(h, terminal));
-    }
-    String finishAndDrop = sql.finishAndDropChunks;
-    if (finishAndDrop != null && terminal.blobs().isEmpty()) {
-      return tx.autocommit(terminal.id(), h -> sql.finishAndDropChunks(h, finishAndDrop, terminal));
-    }
-    return tx.inTransaction(
-        terminal.id(),
-        h -> {
-          if (!sql.finish(h, terminal)) {
-            return false;
-          }
-          GenerationSql.insertBlobs(h, terminal);
-          h.createUpdate(GenerationSql.DELETE_CHUNKS).bind("id", terminal.id()).execute();
-          return true;
-        });
+    return rows.finish(terminal);
   }
 
   /** One transaction for the batch; a refused row fails alone (see {@link BatchWrites}). */
@@ -266,7 +160,7 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
   public List<RowOutcome> insertAll(List<Generation> generations) {
     if (!keepsThreads) {
       List<Generation> kept = new java.util.ArrayList<>(generations.size());
-      generations.forEach(g -> kept.add(g == null ? null : kept(g)));
+      generations.forEach(g -> kept.add(g == null ? null : ThreadRows.withoutParent(g)));
       return batches.insertAll(kept);
     }
     return batches.insertAll(generations);

@@ -1,6 +1,8 @@
 package dev.genvault.jdbc;
 
 import dev.genvault.DuplicateGenerationException;
+import dev.genvault.Generation;
+import dev.genvault.MissingParentException;
 import dev.genvault.PersistenceException;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
@@ -43,6 +45,17 @@ final class SqlErrors {
       }
     }
     return false;
+  }
+
+  /**
+   * What a refused write of {@code row} means: a continuation refused by the foreign key lost its
+   * parent (deleted after it was found), a {@link MissingParentException}; anything else as
+   * translated.
+   */
+  static RuntimeException parentGoneOr(Generation row, RuntimeException translated) {
+    return row.parentId() != null && isForeignKeyViolation(translated)
+        ? new MissingParentException(row.id(), translated)
+        : translated;
   }
 
   /** Whether the database chose this transaction to break a deadlock, or a serialization one. */
