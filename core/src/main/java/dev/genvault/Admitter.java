@@ -14,6 +14,9 @@ import org.slf4j.LoggerFactory;
 final class Admitter {
   private static final Logger log = LoggerFactory.getLogger(PersistentGenerator.class);
 
+  /** The fingerprint of every request where nothing deduplicates (see {@link GeneratorState}). */
+  static final String NO_FINGERPRINT = "";
+
   private final GeneratorState s;
   private final FailOpenCache cache;
   private final Outcomes outcomes;
@@ -39,12 +42,13 @@ final class Admitter {
               + " (PersistentGenerator.Builder.maxInputChars)");
     }
     client.check(request);
-    String fingerprint = Fingerprint.of(request, s.cacheScope);
+    // Without a cache there is no reader of the fingerprint: no dedup and no single flight.
+    String fingerprint = s.dedups ? Fingerprint.of(request, s.cacheScope) : NO_FINGERPRINT;
     String id = IdGenerator.check(s.ids.newId());
     Instant now = s.now();
 
     ThreadLink link = ThreadLinker.link(s.store, request);
-    Generation hit = serveFromCache(request, client, fingerprint, id, now, link);
+    Generation hit = s.dedups ? serveFromCache(request, client, fingerprint, id, now, link) : null;
     if (hit != null) {
       return new Admission(hit, runner);
     }
@@ -54,7 +58,7 @@ final class Admitter {
             .id(id)
             .request(request)
             .provider(ProviderValues.cut(client.provider(), ProviderValues.PROVIDER))
-            .fingerprint(fingerprint)
+            .fingerprint(s.dedups ? fingerprint : null)
             .createdAt(now)
             .updatedAt(now)
             .heartbeatAt(now)
@@ -64,10 +68,10 @@ final class Admitter {
         new LiveGeneration(
             pending, s.clock, s.blobs, s.checkpointer::deltas, () -> s.listener.firstToken(id));
 
-    LiveGeneration localLeader = s.inFlight.putIfAbsent(fingerprint, live);
+    LiveGeneration localLeader = s.dedups ? s.inFlight.putIfAbsent(fingerprint, live) : null;
     String remoteLeader = null;
     boolean claimed = false;
-    if (localLeader == null) {
+    if (localLeader == null && s.dedups) {
       claimed = cache.claim(request.tenantId(), fingerprint, id);
       if (!claimed) {
         remoteLeader =

@@ -35,6 +35,11 @@ final class FailOpenCache {
     this.lease = lease;
   }
 
+  /** Whether this cache can deduplicate at all: not {@link DedupCache#none()}. */
+  boolean dedups() {
+    return cache != DedupCache.none();
+  }
+
   /** The ID of a complete generation with this fingerprint, if cached. */
   Optional<String> result(@Nullable String tenant, String fingerprint) {
     return get(resultKey(tenant, fingerprint));

@@ -2,10 +2,6 @@ package dev.genvault;
 
 import dev.genvault.internal.Hashing;
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetEncoder;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -21,13 +17,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class Fingerprint {
   private final MessageDigest digest = Hashing.sha256();
-
-  /** Strict: a lone surrogate fails instead of becoming {@code ?} (requests refuse them anyway). */
-  private final CharsetEncoder utf8 =
-      StandardCharsets.UTF_8
-          .newEncoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT);
 
   private Fingerprint() {}
 
@@ -82,21 +71,13 @@ final class Fingerprint {
     field(tag, Integer.toString(count));
   }
 
+  /**
+   * The tag's length and bytes, then the value (valid Unicode: the request builder refuses a lone
+   * surrogate) as {@link Hashing#text} writes it.
+   */
   private void field(String tag, @Nullable String value) {
     bytes(tag.getBytes(StandardCharsets.UTF_8));
-    if (value == null) {
-      digest.update((byte) 0);
-    } else {
-      digest.update((byte) 1);
-      ByteBuffer encoded;
-      try {
-        encoded = utf8.encode(CharBuffer.wrap(value));
-      } catch (CharacterCodingException e) {
-        throw new IllegalArgumentException(tag + " is not valid Unicode text", e);
-      }
-      digest.update(ByteBuffer.allocate(4).putInt(encoded.remaining()).array());
-      digest.update(encoded);
-    }
+    Hashing.text(digest, value);
   }
 
   private void bytes(byte[] b) {

@@ -33,6 +33,12 @@ final class GeneratorState {
   final TerminalWriter terminals;
   final Outcomes outcomes;
 
+  /**
+   * Whether requests are deduplicated: false with {@link DedupCache#none()}, where no fingerprint
+   * is computed (it hashes the whole request) and identical requests are not joined.
+   */
+  final boolean dedups;
+
   /** Generations running in this process, by ID. */
   final ConcurrentHashMap<String, LiveGeneration> lives = new ConcurrentHashMap<>();
 
@@ -73,6 +79,7 @@ final class GeneratorState {
     this.checkpointer = checkpointer;
     this.terminals = terminals;
     this.outcomes = outcomes;
+    this.dedups = cache.dedups();
   }
 
   /** The state of a generator built by {@code b}, running its work on {@code executor}. */

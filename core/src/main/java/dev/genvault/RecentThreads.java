@@ -6,7 +6,6 @@ import dev.genvault.spi.ForwardingGenerationStore;
 import dev.genvault.spi.GenerationStore;
 import dev.genvault.spi.RowOutcome;
 import dev.genvault.spi.ThreadTip;
-import dev.genvault.spi.Threads;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -43,7 +42,7 @@ final class RecentThreads extends ForwardingGenerationStore {
   }
 
   private void remember(Generation g) {
-    String hash = Threads.hashOf(g);
+    String hash = g.threadHash();
     if (hash != null) {
       ThreadTip tip = new ThreadTip(g.id(), g.threadId(), g.userId(), g.tenantId(), hash);
       byHash.put(hash, tip);

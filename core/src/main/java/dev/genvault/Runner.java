@@ -91,7 +91,8 @@ final class Runner {
     // Cache before the in-flight slot is released and readers see the end, so an identical
     // request arriving right after always finds one or the other.
     if (stored.status() == GenerationStatus.COMPLETE
-        && Outcomes.isNormalFinish(stored.finishReason())) {
+        && Outcomes.isNormalFinish(stored.finishReason())
+        && s.dedups) {
       cache.put(live.request().tenantId(), fingerprint, stored.id());
     }
     finishLive(live, stored, fingerprint, claimed, failure);
@@ -263,7 +264,9 @@ final class Runner {
   }
 
   void releaseFlight(String fingerprint, LiveGeneration live, boolean claimed) {
-    s.inFlight.remove(fingerprint, live);
+    if (s.dedups) {
+      s.inFlight.remove(fingerprint, live);
+    }
     if (claimed) {
       cache.release(live.request().tenantId(), fingerprint, live.id());
     }

@@ -23,6 +23,61 @@ class FingerprintTest {
         .hasSize(64);
   }
 
+  /**
+   * The encoding is part of the stored data (cache keys name fingerprints, rows keep them), so it
+   * never changes by accident: these values were computed by the first implementation.
+   */
+  @Test
+  void the_encoding_is_stable_for_every_kind_of_text() {
+    GenerationRequest r =
+        BASE.toBuilder()
+            .prompt(null)
+            .system("Réponds en français \u6F22\uD83D\uDE00")
+            .messages(
+                List.of(
+                    Message.user("caf\u00E9 \uD83D\uDE00 \u6F22\u5B57"),
+                    Message.assistant(""),
+                    Message.user("x".repeat(5000))))
+            .stop(List.of("\n\n", "END"))
+            .parameter("presence_penalty", "0.5")
+            .parameter("logit_bias", "{\"50256\":-100}")
+            .temperature(0.25)
+            .build();
+    assertThat(Fingerprint.of(r, CacheScope.TENANT))
+        .isEqualTo("245ee5b9430449e6ad3130b28ce14a562023247f070170ec764e8f0e27ba8c3b");
+    assertThat(Fingerprint.of(r, CacheScope.USER))
+        .isEqualTo("29821f264b41ac9220fa2436a5a82d3a211f44092aed380661d509d81bf100f7");
+    assertThat(
+            dev.genvault.spi.Threads.hashOf(
+                Generation.builder()
+                    .id("g1")
+                    .request(r)
+                    .status(GenerationStatus.COMPLETE)
+                    .text("r\u00E9ponse \uD83D\uDE00")
+                    .createdAt(java.time.Instant.EPOCH)
+                    .build()))
+        .isEqualTo("f85a9a628346f8d83c42ad7d0e7cbf3e");
+    assertThat(dev.genvault.spi.Threads.prefixesOf(r))
+        .extracting(dev.genvault.spi.Threads.Prefix::hash)
+        .containsExactly("7eff0617fb52ae9ad91f83774798fd93");
+  }
+
+  /** An answer with a lone surrogate has no UTF-8 form, so no thread hash: it is not continued. */
+  @Test
+  void an_answer_that_is_not_valid_unicode_has_no_thread_hash() {
+    Generation.Builder answered =
+        Generation.builder()
+            .id("g1")
+            .request(BASE.toBuilder().prompt(null).messages(List.of(Message.user("q"))).build())
+            .status(GenerationStatus.COMPLETE)
+            .createdAt(java.time.Instant.EPOCH);
+    assertThat(dev.genvault.spi.Threads.hashOf(answered.text("ok \uD83D\uDE00").build()))
+        .isNotNull();
+    assertThat(dev.genvault.spi.Threads.hashOf(answered.text("lone \uD83D!").build())).isNull();
+    assertThat(dev.genvault.spi.Threads.hashOf(answered.text("\uDE00 low first").build())).isNull();
+    assertThat(dev.genvault.spi.Threads.hashOf(answered.text("ends high \uD83D").build())).isNull();
+  }
+
   @Test
   void every_output_changing_field_changes_it() {
     List<GenerationRequest> variants =

@@ -514,6 +514,34 @@ class PersistentGeneratorTest {
     }
 
     @Test
+    void without_a_cache_nothing_is_fingerprinted_or_joined_and_each_request_calls_the_client()
+        throws Exception {
+      PersistentGenerator genvault = track(builder().cache(DedupCache.none()).build());
+      ScriptedClient client = ScriptedClient.pausingAfter(1, "own ", "answer");
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      try {
+        Future<Generation> first = pool.submit(() -> genvault.generate(haiku(), client));
+        assertThat(client.paused.await(10, TimeUnit.SECONDS)).isTrue();
+        Future<Generation> second = pool.submit(() -> genvault.generate(haiku(), client));
+        await("both requests call the client", () -> client.calls.get() == 2);
+        client.gate.countDown();
+        Generation a = first.get(20, TimeUnit.SECONDS);
+        Generation b = second.get(20, TimeUnit.SECONDS);
+        assertThat(List.of(a, b))
+            .allSatisfy(
+                g -> {
+                  assertThat(g.fingerprint()).isNull();
+                  assertThat(g.cachedFrom()).isNull();
+                  assertThat(g.status()).isEqualTo(GenerationStatus.COMPLETE);
+                });
+        assertThat(genvault.generate(haiku(), client).cachedFrom()).isNull();
+        assertThat(client.calls).hasValue(3);
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+
+    @Test
     void two_identical_concurrent_requests_call_the_client_once_and_make_two_rows()
         throws Exception {
       PersistentGenerator genvault = generator();

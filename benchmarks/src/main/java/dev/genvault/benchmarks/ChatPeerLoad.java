@@ -12,8 +12,6 @@ import dev.genvault.jdbc.JdbcGenerationStore;
 import dev.genvault.spi.ForwardingGenerationStore;
 import dev.genvault.spi.GenerationStore;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -25,7 +23,6 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import org.springframework.ai.chat.memory.repository.jdbc.JdbcChatMemoryRepository;
-import org.springframework.ai.chat.memory.repository.jdbc.PostgresChatMemoryRepositoryDialect;
 import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.UserMessage;
 
@@ -112,17 +109,7 @@ public final class ChatPeerLoad {
         // growth is its own (one side would reuse the space the other's vacuum freed).
         HikariDataSource wholePool = Databases.pool(postgres, "whole", 16);
         JdbcGenerationStore wholeStore = JdbcGenerationStore.create(wholePool)) {
-      try (InputStream ddl =
-              JdbcChatMemoryRepository.class.getResourceAsStream("schema-postgresql.sql");
-          Connection c = pool.getConnection();
-          Statement s = c.createStatement()) {
-        s.execute(new String(ddl.readAllBytes(), StandardCharsets.UTF_8));
-      }
-      JdbcChatMemoryRepository springAi =
-          JdbcChatMemoryRepository.builder()
-              .dataSource(pool)
-              .dialect(new PostgresChatMemoryRepositoryDialect())
-              .build();
+      JdbcChatMemoryRepository springAi = Databases.springAiMemory(pool);
       ModelClient model =
           ModelClient.of(
               "peer",
@@ -262,7 +249,7 @@ public final class ChatPeerLoad {
   /** Turns per second, WAL bytes per turn and table + index growth per turn of one run. */
   private static double[] measure(HikariDataSource pool, Side side, String round, String... tables)
       throws Exception {
-    long size0 = size(pool, tables);
+    long size0 = Databases.size(pool, tables);
     String lsn0 = lsn(pool);
     List<Thread> users = new ArrayList<>();
     List<Exception> failures = Collections.synchronizedList(new ArrayList<>());
@@ -290,15 +277,10 @@ public final class ChatPeerLoad {
     }
     double total = USERS * conversations * turns;
     long wal = walSince(pool, lsn0);
-    long growth = size(pool, tables) - size0;
+    long growth = Databases.size(pool, tables) - size0;
     // What autovacuum does in a running system, outside the measured window: the space of
     // superseded row versions is free for the next round's rows.
-    try (Connection c = pool.getConnection();
-        Statement s = c.createStatement()) {
-      for (String table : tables) {
-        s.execute("VACUUM " + table);
-      }
-    }
+    Databases.vacuum(pool, tables);
     return new double[] {total / seconds, wal / total, growth / total};
   }
 
@@ -319,19 +301,5 @@ public final class ChatPeerLoad {
       rs.next();
       return rs.getLong(1);
     }
-  }
-
-  private static long size(HikariDataSource pool, String... tables) throws SQLException {
-    long total = 0;
-    try (Connection c = pool.getConnection();
-        Statement s = c.createStatement()) {
-      for (String table : tables) {
-        try (ResultSet rs = s.executeQuery("SELECT pg_total_relation_size('" + table + "')")) {
-          rs.next();
-          total += rs.getLong(1);
-        }
-      }
-    }
-    return total;
   }
 }

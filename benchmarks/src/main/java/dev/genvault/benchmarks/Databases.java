@@ -50,4 +50,48 @@ final class Databases {
     config.addDataSourceProperty("reWriteBatchedInserts", "true");
     return new HikariDataSource(config);
   }
+
+  /** Vacuums the tables, as autovacuum would: the space of dead row versions is free again. */
+  static void vacuum(javax.sql.DataSource pool, String... tables) throws java.sql.SQLException {
+    try (java.sql.Connection c = pool.getConnection();
+        java.sql.Statement s = c.createStatement()) {
+      for (String table : tables) {
+        s.execute("VACUUM " + table);
+      }
+    }
+  }
+
+  /** The tables' total size in bytes: heap, TOAST and indexes. */
+  static long size(javax.sql.DataSource pool, String... tables) throws java.sql.SQLException {
+    long total = 0;
+    try (java.sql.Connection c = pool.getConnection();
+        java.sql.Statement s = c.createStatement()) {
+      for (String table : tables) {
+        try (java.sql.ResultSet rs =
+            s.executeQuery("SELECT pg_total_relation_size('" + table + "')")) {
+          rs.next();
+          total += rs.getLong(1);
+        }
+      }
+    }
+    return total;
+  }
+
+  /** Spring AI's JDBC chat memory on the pool's database, its table made by its own DDL. */
+  static org.springframework.ai.chat.memory.repository.jdbc.JdbcChatMemoryRepository springAiMemory(
+      javax.sql.DataSource pool) throws java.io.IOException, java.sql.SQLException {
+    Class<?> repository =
+        org.springframework.ai.chat.memory.repository.jdbc.JdbcChatMemoryRepository.class;
+    try (java.io.InputStream ddl = repository.getResourceAsStream("schema-postgresql.sql");
+        java.sql.Connection c = pool.getConnection();
+        java.sql.Statement s = c.createStatement()) {
+      s.execute(new String(ddl.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+    }
+    return org.springframework.ai.chat.memory.repository.jdbc.JdbcChatMemoryRepository.builder()
+        .dataSource(pool)
+        .dialect(
+            new org.springframework.ai.chat.memory.repository.jdbc
+                .PostgresChatMemoryRepositoryDialect())
+        .build();
+  }
 }

@@ -26,7 +26,11 @@ import java.util.Optional;
  */
 public interface DedupCache {
 
-  /** A cache that stores nothing: every get misses and every putIfAbsent wins. */
+  /**
+   * A cache that stores nothing: every get misses and every putIfAbsent wins. A generator given it
+   * deduplicates nothing: it computes no fingerprint (a hash of the whole request; records keep
+   * none), and identical requests running at once are not joined but each call the model.
+   */
   static DedupCache none() {
     return NoDedupCache.INSTANCE;
   }

@@ -6,12 +6,6 @@ import dev.genvault.GenerationRequest;
 import dev.genvault.GenerationStatus;
 import dev.genvault.Message;
 import dev.genvault.internal.Hashing;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetEncoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -57,14 +51,15 @@ public final class Threads {
         || !g.blobs().isEmpty()) {
       return null;
     }
-    Encoder e = Encoder.start(g.request());
-    List<Message> messages = conversation(g.request());
-    for (Message m : messages) {
-      if (!e.message(m.role(), m.content())) {
-        return null;
-      }
+    if (!Hashing.isUnicode(g.text())) {
+      return null;
     }
-    return e.message("assistant", g.text()) ? e.finish() : null;
+    Encoder e = Encoder.start(g.request());
+    for (Message m : conversation(g.request())) {
+      e.message(m.role(), m.content());
+    }
+    e.message("assistant", g.text());
+    return e.finish();
   }
 
   /**
@@ -81,9 +76,7 @@ public final class Threads {
     Encoder e = Encoder.start(r);
     for (int i = 0; i < messages.size(); i++) {
       Message m = messages.get(i);
-      if (!e.message(m.role(), m.content())) {
-        break;
-      }
+      e.message(m.role(), m.content());
       if (i > 0 && m.role().equals("assistant")) {
         prefixes.add(new Prefix(e.copy().finish(), i + 1));
       }
@@ -106,14 +99,12 @@ public final class Threads {
     return r.prompt() != null ? List.of(Message.user(r.prompt())) : r.messages();
   }
 
-  /** The running digest; a message that is not valid Unicode ends it (no hash). */
+  /**
+   * The running digest, over the strings of a built request (valid Unicode: the builder refuses a
+   * lone surrogate) and an answer checked with {@link Hashing#isUnicode}.
+   */
   private static final class Encoder {
     private final MessageDigest digest;
-    private final CharsetEncoder utf8 =
-        StandardCharsets.UTF_8
-            .newEncoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
 
     private Encoder(MessageDigest digest) {
       this.digest = digest;
@@ -136,8 +127,9 @@ public final class Threads {
       }
     }
 
-    boolean message(String role, String content) {
-      return text(role) && text(content);
+    void message(String role, String content) {
+      text(role);
+      text(content);
     }
 
     String finish() {
@@ -145,21 +137,8 @@ public final class Threads {
     }
 
     /** Absent as one byte 0; present as 1, the UTF-8 length and the bytes. */
-    private boolean text(@Nullable String value) {
-      if (value == null) {
-        digest.update((byte) 0);
-        return true;
-      }
-      ByteBuffer encoded;
-      try {
-        encoded = utf8.encode(CharBuffer.wrap(value));
-      } catch (CharacterCodingException e) {
-        return false;
-      }
-      digest.update((byte) 1);
-      digest.update(ByteBuffer.allocate(4).putInt(encoded.remaining()).array());
-      digest.update(encoded);
-      return true;
+    private void text(@Nullable String value) {
+      Hashing.text(digest, value);
     }
   }
 }

@@ -11,7 +11,6 @@ import dev.genvault.Generation;
 import dev.genvault.GenerationQuery;
 import dev.genvault.Usage;
 import dev.genvault.spi.Chunk;
-import dev.genvault.spi.Threads;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -308,7 +307,7 @@ final class GenerationSql {
         .bindByType("firstTokenAt" + suffix, g.firstTokenAt(), TIME)
         .bindByType("completedAt" + suffix, g.completedAt(), TIME)
         .bindByType("updatedAt" + suffix, g.updatedAt(), TIME)
-        .bind("threadHash" + suffix, Threads.hashOf(g));
+        .bind("threadHash" + suffix, g.threadHash());
   }
 
   private static void bindBlob(SqlStatement<?> s, String id, int n, BlobRef b) {
