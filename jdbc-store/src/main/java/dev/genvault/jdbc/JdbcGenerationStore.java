@@ -51,10 +51,10 @@ import org.jspecify.annotations.Nullable;
 public final class JdbcGenerationStore implements GenerationStore, AutoCloseable {
 
   /**
-   * The schema version this code reads and writes (2 added the dedup cache's table, 3 chat
-   * threads).
+   * The schema version this code reads and writes (2 added the dedup cache's table, 3 chat threads,
+   * 4 chose how PostgreSQL compresses long text).
    */
-  public static final int SCHEMA_VERSION = 3;
+  public static final int SCHEMA_VERSION = 4;
 
   private final Jdbi jdbi;
   private final Dialect dialect;

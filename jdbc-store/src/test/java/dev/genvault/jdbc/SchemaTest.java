@@ -29,7 +29,9 @@ class SchemaTest {
   void version_2_adds_the_dedup_table_and_its_expiry_index(Dialect d) {
     assertThat(d.migrationResources())
         .containsExactly(
-            "migrate-2-" + d.lowerName() + ".sql", "migrate-3-" + d.lowerName() + ".sql");
+            "migrate-2-" + d.lowerName() + ".sql",
+            "migrate-3-" + d.lowerName() + ".sql",
+            "migrate-4-" + d.lowerName() + ".sql");
     List<String> statements =
         Schema.statements(Jdbi.create("jdbc:h2:mem:"), "migrate-2-" + d.lowerName() + ".sql");
     assertThat(statements).hasSize(2);
@@ -90,7 +92,7 @@ class SchemaTest {
     assertThatThrownBy(
             () -> JdbcGenerationStore.builder().jdbcUrl(url).schema(SchemaMode.VERIFY).build())
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("at version 1, this code needs 3")
+        .hasMessageContaining("at version 1, this code needs 4")
         .hasMessageContaining(migration);
     assertThatThrownBy(() -> JdbcDedupCache.builder().jdbi(jdbi).schema(SchemaMode.VERIFY).build())
         .isInstanceOf(IllegalStateException.class)
@@ -113,7 +115,7 @@ class SchemaTest {
                 h.createQuery("SELECT MAX(version) FROM genvault_schema")
                     .mapTo(Integer.class)
                     .one());
-    assertThat(version).isEqualTo(3);
+    assertThat(version).isEqualTo(4);
     try (JdbcGenerationStore verified =
         JdbcGenerationStore.builder().jdbcUrl(url).schema(SchemaMode.VERIFY).build()) {
       assertThat(JdbcDedupCache.create(verified).get("t:fp")).contains("gen-1");

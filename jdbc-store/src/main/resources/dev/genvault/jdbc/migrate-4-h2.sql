@@ -1,0 +1,2 @@
+-- Genvault schema for H2, version 4 (after version 3): nothing to change. Version 4 chooses how
+-- PostgreSQL compresses long text (see migrate-4-postgresql.sql); this database has no such choice.
