@@ -85,7 +85,7 @@ final class BatchWrites {
   }
 
   /** One row of insertAll. */
-  private boolean insertRow(Handle h, Generation g) {
+  private boolean insertRow(Handle h, Generation g) throws SQLException {
     sql.insert(h, g);
     return true;
   }
@@ -152,7 +152,7 @@ final class BatchWrites {
   }
 
   /** One row of finishAll, as {@code finish} writes it. */
-  private boolean finishRow(Handle h, Generation g) {
+  private boolean finishRow(Handle h, Generation g) throws SQLException {
     if (!sql.finish(h, g)) {
       return false;
     }

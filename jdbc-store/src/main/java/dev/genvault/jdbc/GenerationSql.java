@@ -1,16 +1,17 @@
 package dev.genvault.jdbc;
 
-import static dev.genvault.jdbc.ColumnTypes.DECIMAL;
-import static dev.genvault.jdbc.ColumnTypes.STRING_MAP;
 import static dev.genvault.jdbc.ColumnTypes.TIME;
-import static dev.genvault.jdbc.ColumnTypes.USAGE;
 
 import dev.genvault.BlobRef;
 import dev.genvault.Cost;
 import dev.genvault.Generation;
 import dev.genvault.GenerationQuery;
 import dev.genvault.Usage;
+import dev.genvault.internal.RecordJson;
 import dev.genvault.spi.Chunk;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,7 +25,6 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.SqlStatement;
-import org.jdbi.v3.core.statement.Update;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -95,6 +95,12 @@ final class GenerationSql {
 
   final String insertChunk;
 
+  /** {@link #insert}, {@link #finish} and {@link #finishAndDropChunks} as plain JDBC statements. */
+  private final RecordParams.Positional leanInsert;
+
+  private final RecordParams.Positional leanFinish;
+  private final RecordParams.@Nullable Positional leanFinishAndDropChunks;
+
   GenerationSql(SqlDialect dialect) {
     this.dialect = dialect;
     this.insert =
@@ -129,6 +135,10 @@ final class GenerationSql {
             + " thread_hash = :threadHash WHERE id = :id AND status IN "
             + LIVE;
     this.finishAndDropChunks = dialect.finishAndDropChunks(finish);
+    this.leanInsert = new RecordParams.Positional(insert);
+    this.leanFinish = new RecordParams.Positional(finish);
+    this.leanFinishAndDropChunks =
+        finishAndDropChunks == null ? null : new RecordParams.Positional(finishAndDropChunks);
     this.insertChunk =
         dialect.insertChunkIgnoringDuplicate(
             "INSERT INTO generation_chunks (generation_id, seq, text, created_at)"
@@ -159,18 +169,24 @@ final class GenerationSql {
     return sql.toString();
   }
 
-  /** Inserts a generation's row. */
-  void insert(Handle h, Generation g) {
-    Update insert = h.createUpdate(this.insert);
-    bindInsert(insert, g);
-    insert.execute();
+  /**
+   * Inserts a generation's row. This and the two finishing statements, the writes of every
+   * generation, run as plain JDBC on the handle's connection (see {@link RecordParams.Positional});
+   * every other statement goes through Jdbi.
+   */
+  void insert(Handle h, Generation g) throws SQLException {
+    try (PreparedStatement ps = leanInsert.prepare(h.getConnection())) {
+      insertValues(leanInsert.bind(ps, dialect), g);
+      ps.executeUpdate();
+    }
   }
 
   /** Applies a terminal record to its row if the row is live; whether it was. */
-  boolean finish(Handle h, Generation terminal) {
-    Update update = h.createUpdate(finish);
-    bindRecord(update, terminal);
-    return update.execute() == 1;
+  boolean finish(Handle h, Generation terminal) throws SQLException {
+    try (PreparedStatement ps = leanFinish.prepare(h.getConnection())) {
+      recordValues(leanFinish.bind(ps, dialect), terminal);
+      return ps.executeUpdate() == 1;
+    }
   }
 
   /**
@@ -213,10 +229,14 @@ final class GenerationSql {
   }
 
   /** Runs the dialect's {@link #finishAndDropChunks} statement; whether the row was live. */
-  boolean finishAndDropChunks(Handle h, String statement, Generation terminal) {
-    Query query = h.createQuery(statement);
-    bindRecord(query, terminal);
-    return query.mapTo(Integer.class).one() == 1;
+  boolean finishAndDropChunks(Handle h, Generation terminal) throws SQLException {
+    RecordParams.Positional lean = Objects.requireNonNull(leanFinishAndDropChunks);
+    try (PreparedStatement ps = lean.prepare(h.getConnection())) {
+      recordValues(lean.bind(ps, dialect), terminal);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() && rs.getInt(1) == 1;
+      }
+    }
   }
 
   /** The stored chunks of a generation after {@code afterSeq}, in order. */
@@ -257,57 +277,67 @@ final class GenerationSql {
    * Binds all of {@link #insert}, each name followed by {@code suffix} (see {@link #insertRows}).
    */
   void bindInsert(SqlStatement<?> s, Generation g, String suffix) {
-    bindRecord(s, g, suffix);
-    s.bind("kind" + suffix, g.kind().wireName())
-        .bind("userId" + suffix, g.userId())
-        .bind("tenantId" + suffix, g.tenantId())
-        .bind("model" + suffix, g.model())
-        .bind("request" + suffix, ThreadRows.storedRequest(g))
-        .bind("parentId" + suffix, g.parentId())
-        .bind("inheritedMessages" + suffix, g.parentId() == null ? null : g.inheritedMessages())
-        .bind("threadId" + suffix, g.link() == null ? null : g.threadId())
-        .bindByType("metadata" + suffix, g.metadata(), STRING_MAP)
-        .bind("fingerprint" + suffix, g.fingerprint())
-        .bindByType("createdAt" + suffix, g.createdAt(), TIME)
-        .bindByType("heartbeatAt" + suffix, g.heartbeatAt(), TIME);
+    insertValues(RecordParams.named(s, suffix), g);
   }
 
   /** Binds the fields that {@link #insert} and {@link #finish} both write. */
   void bindRecord(SqlStatement<?> s, Generation g) {
-    bindRecord(s, g, "");
+    recordValues(RecordParams.named(s, ""), g);
   }
 
-  private void bindRecord(SqlStatement<?> s, Generation g, String suffix) {
+  /** All of {@link #insert}'s values. */
+  private <X extends Exception> void insertValues(RecordParams<X> p, Generation g) throws X {
+    recordValues(p, g);
+    p.text("kind", g.kind().wireName());
+    p.text("userId", g.userId());
+    p.text("tenantId", g.tenantId());
+    p.text("model", g.model());
+    p.text("request", ThreadRows.storedRequest(g));
+    p.text("parentId", g.parentId());
+    p.integer("inheritedMessages", g.parentId() == null ? null : g.inheritedMessages());
+    p.text("threadId", g.link() == null ? null : g.threadId());
+    p.text("metadata", stringMap(g.metadata()));
+    p.text("fingerprint", g.fingerprint());
+    p.time("createdAt", g.createdAt());
+    p.time("heartbeatAt", g.heartbeatAt());
+  }
+
+  /** The values that {@link #insert} and {@link #finish} both write. */
+  private <X extends Exception> void recordValues(RecordParams<X> p, Generation g) throws X {
     Usage usage = g.usage();
     Cost cost = g.cost();
-    s.bind("id" + suffix, g.id())
-        .bind("provider" + suffix, g.provider())
-        .bind("providerModel" + suffix, g.providerModel())
-        .bind("providerResponseId" + suffix, g.providerResponseId())
-        .bind("text" + suffix, dialect.text(g.text()))
-        .bind("finishReason" + suffix, g.finishReason())
-        .bind("toolCalls" + suffix, g.toolCalls())
-        .bindByType("attributes" + suffix, g.attributes(), STRING_MAP)
-        // The two counts with columns of their own are left out of the JSON (see GenerationMapper).
-        .bindByType(
-            "usage" + suffix,
-            usage == null ? null : usage.toBuilder().inputTokens(null).outputTokens(null).build(),
-            USAGE)
-        .bind("inputTokens" + suffix, usage == null ? null : usage.inputTokens())
-        .bind("outputTokens" + suffix, usage == null ? null : usage.outputTokens())
-        .bindByType("costUsd" + suffix, cost == null ? null : cost.usd(), DECIMAL)
-        .bind("costTable" + suffix, cost == null ? null : cost.source().id())
-        .bindByType("savedCostUsd" + suffix, g.savedCost(), DECIMAL)
-        .bind("status" + suffix, g.status().wireName())
-        .bind("errorType" + suffix, g.errorType() == null ? null : g.errorType().wireName())
-        .bind(
-            "errorMessage" + suffix,
-            g.errorMessage() == null ? null : dialect.text(g.errorMessage()))
-        .bind("cachedFrom" + suffix, g.cachedFrom())
-        .bindByType("firstTokenAt" + suffix, g.firstTokenAt(), TIME)
-        .bindByType("completedAt" + suffix, g.completedAt(), TIME)
-        .bindByType("updatedAt" + suffix, g.updatedAt(), TIME)
-        .bind("threadHash" + suffix, g.threadHash());
+    p.text("id", g.id());
+    p.text("provider", g.provider());
+    p.text("providerModel", g.providerModel());
+    p.text("providerResponseId", g.providerResponseId());
+    p.text("text", dialect.text(g.text()));
+    p.text("finishReason", g.finishReason());
+    p.text("toolCalls", g.toolCalls());
+    p.text("attributes", stringMap(g.attributes()));
+    // The two counts with columns of their own are left out of the JSON (see GenerationMapper).
+    p.text(
+        "usage",
+        usage == null
+            ? null
+            : RecordJson.usage(usage.toBuilder().inputTokens(null).outputTokens(null).build()));
+    p.bigint("inputTokens", usage == null ? null : usage.inputTokens());
+    p.bigint("outputTokens", usage == null ? null : usage.outputTokens());
+    p.decimal("costUsd", cost == null ? null : cost.usd());
+    p.text("costTable", cost == null ? null : cost.source().id());
+    p.decimal("savedCostUsd", g.savedCost());
+    p.text("status", g.status().wireName());
+    p.text("errorType", g.errorType() == null ? null : g.errorType().wireName());
+    p.text("errorMessage", g.errorMessage() == null ? null : dialect.text(g.errorMessage()));
+    p.text("cachedFrom", g.cachedFrom());
+    p.time("firstTokenAt", g.firstTokenAt());
+    p.time("completedAt", g.completedAt());
+    p.time("updatedAt", g.updatedAt());
+    p.text("threadHash", g.threadHash());
+  }
+
+  /** A map of strings as stored: JSON, or NULL when empty. */
+  private static @Nullable String stringMap(Map<String, String> map) {
+    return map.isEmpty() ? null : RecordJson.stringMap(map);
   }
 
   private static void bindBlob(SqlStatement<?> s, String id, int n, BlobRef b) {

@@ -136,9 +136,8 @@ final class RowWrites {
       // No text ever streamed, so there are no chunks to drop: one plain UPDATE.
       return tx.autocommit(terminal.id(), h -> sql.finish(h, terminal));
     }
-    String finishAndDrop = sql.finishAndDropChunks;
-    if (finishAndDrop != null && terminal.blobs().isEmpty()) {
-      return tx.autocommit(terminal.id(), h -> sql.finishAndDropChunks(h, finishAndDrop, terminal));
+    if (sql.finishAndDropChunks != null && terminal.blobs().isEmpty()) {
+      return tx.autocommit(terminal.id(), h -> sql.finishAndDropChunks(h, terminal));
     }
     return tx.inTransaction(
         terminal.id(),
