@@ -228,7 +228,7 @@ class JdbcStoreTest {
   }
 
   @Test
-  void on_postgresql_the_history_and_sweeper_queries_use_their_indexes() {
+  void on_postgresql_the_history_spend_and_sweeper_queries_use_their_indexes() {
     try (JdbcGenerationStore store = postgres()) {
       store
           .jdbi()
@@ -247,10 +247,40 @@ class JdbcStoreTest {
       String history =
           plan(store, GenerationSql.list(GenerationQuery.builder().userId("user-7").build()));
       assertThat(history).contains("generations_user_history");
+      // A tenant with a twentieth of the rows: the planner may read the tenant's index or walk
+      // the newest rows of all until the page is full; either is an index, never the whole table.
+      assertThat(
+              plan(
+                  store,
+                  GenerationSql.list(GenerationQuery.builder().tenantId("tenant-3").build())))
+          .containsPattern("Index Scan using generations_(tenant_)?history")
+          .doesNotContain("Seq Scan");
+      assertThat(plan(store, GenerationSql.list(GenerationQuery.builder().build())))
+          .contains("generations_history");
+      Instant to = Instant.now();
+      Instant from = to.minus(Duration.ofHours(1));
+      assertThat(plan(store, spend(SpendQuery.between(from, to).forUser("user-7"))))
+          .contains("generations_user_history")
+          .doesNotContain("Seq Scan");
+      assertThat(plan(store, spend(SpendQuery.between(from, to).forTenant("tenant-3"))))
+          .containsPattern("generations_(tenant_)?history")
+          .doesNotContain("Seq Scan");
       String sweeper =
           plan(store, GenerationSql.stale(Instant.now().minus(Duration.ofHours(1)), 100));
       assertThat(sweeper).contains("generations_live_heartbeat");
     }
+  }
+
+  /** The spend report's totals query, bound as SpendReport binds it. */
+  private static GenerationSql.Bound spend(SpendQuery q) {
+    return new GenerationSql.Bound(
+        new SpendReport(Dialect.POSTGRESQL.sql(), q).totalsSql(),
+        s -> {
+          s.bindByType("from", q.createdFrom(), ColumnTypes.TIME)
+              .bindByType("to", q.createdBefore(), ColumnTypes.TIME);
+          q.userId().ifPresent(u -> s.bind("userId", u));
+          q.tenantId().ifPresent(t -> s.bind("tenantId", t));
+        });
   }
 
   private static String plan(JdbcGenerationStore store, GenerationSql.Bound statement) {
