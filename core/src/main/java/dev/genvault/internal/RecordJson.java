@@ -261,14 +261,26 @@ public final class RecordJson {
    * The usage as a JSON object, its names in the given casing (the provider's raw report as is).
    */
   public static String usage(Usage u, Casing casing) {
+    return usage(u, casing, true);
+  }
+
+  /**
+   * The usage as {@link #usage(Usage)} writes it, but without the input and output counts: for a
+   * store that keeps those two in columns of their own.
+   */
+  public static String usageWithoutTotals(Usage u) {
+    return usage(u, Casing.SNAKE, false);
+  }
+
+  private static String usage(Usage u, Casing casing, boolean totals) {
     return write(
         w -> {
           w.beginObject();
           Counts count = (name, value) -> count(w, casing.name(name), value);
-          count.write("input_tokens", u.inputTokens());
+          count.write("input_tokens", totals ? u.inputTokens() : null);
           count.write("cache_read_tokens", u.cacheReadTokens());
           count.write("cache_write_tokens", u.cacheWriteTokens());
-          count.write("output_tokens", u.outputTokens());
+          count.write("output_tokens", totals ? u.outputTokens() : null);
           count.write("reasoning_tokens", u.reasoningTokens());
           count.write("image_input_tokens", u.imageInputTokens());
           count.write("image_output_tokens", u.imageOutputTokens());

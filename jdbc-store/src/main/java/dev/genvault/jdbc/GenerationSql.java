@@ -315,11 +315,7 @@ final class GenerationSql {
     p.text("toolCalls", g.toolCalls());
     p.text("attributes", stringMap(g.attributes()));
     // The two counts with columns of their own are left out of the JSON (see GenerationMapper).
-    p.text(
-        "usage",
-        usage == null
-            ? null
-            : RecordJson.usage(usage.toBuilder().inputTokens(null).outputTokens(null).build()));
+    p.text("usage", usage == null ? null : RecordJson.usageWithoutTotals(usage));
     p.bigint("inputTokens", usage == null ? null : usage.inputTokens());
     p.bigint("outputTokens", usage == null ? null : usage.outputTokens());
     p.decimal("costUsd", cost == null ? null : cost.usd());

@@ -64,6 +64,46 @@ class PostgresStorageTest {
     }
   }
 
+  @Test
+  void the_usage_column_leaves_out_the_counts_that_have_columns_and_reads_back_whole()
+      throws SQLException {
+    try (JdbcGenerationStore store = JdbcGenerationStore.create(Postgres.pool());
+        Connection c = Postgres.pool().getConnection();
+        Statement s = c.createStatement()) {
+      Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
+      dev.genvault.Usage usage =
+          dev.genvault.Usage.builder()
+              .inputTokens(60L)
+              .outputTokens(200L)
+              .cacheReadTokens(10L)
+              .build();
+      Generation g =
+          Generation.builder()
+              .id("usage-" + System.nanoTime())
+              .request(GenerationRequest.builder().model("gpt-4o-mini").prompt("q").build())
+              .status(GenerationStatus.COMPLETE)
+              .text("a")
+              .usage(usage)
+              .createdAt(at)
+              .updatedAt(at)
+              .completedAt(at)
+              .build();
+      store.insertTerminal(g);
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT usage::text, input_tokens, output_tokens FROM generations WHERE id = '"
+                  + g.id()
+                  + "'")) {
+        rs.next();
+        assertThat(rs.getString(1)).contains("cache_read_tokens").doesNotContain("input_tokens");
+        assertThat(rs.getString(1)).doesNotContain("output_tokens");
+        assertThat(rs.getLong(2)).isEqualTo(60);
+        assertThat(rs.getLong(3)).isEqualTo(200);
+      }
+      assertThat(store.find(g.id()).orElseThrow().usage()).isEqualTo(usage);
+    }
+  }
+
   /** pg_attribute.attcompression: "" (the server default, pglz), "p" or "l". */
   private static String compression(Statement s, String table, String column) throws SQLException {
     return attribute(s, "attcompression", table, column);
