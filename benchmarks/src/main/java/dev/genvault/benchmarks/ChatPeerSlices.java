@@ -50,8 +50,9 @@ import org.springframework.ai.chat.messages.UserMessage;
  * Turns per second are the median slice's; CPU, transactions and WAL are totals over the case's
  * slices divided by its turns. Per case and side, after {@code VACUUM}: bytes stored per turn
  * (table, TOAST and index growth over the case). Then, for Genvault's table, updates and HOT
- * updates ({@code pg_stat_user_tables}). The ratio is Genvault over Spring AI, median of the
- * per-pair ratios with their range.
+ * updates ({@code pg_stat_user_tables}), and each side's server time per turn by statement ({@code
+ * pg_stat_statements}). The ratio is Genvault over Spring AI, median of the per-pair ratios with
+ * their range.
  *
  * <p>Arguments (optional): pairs per case (15), turns per slice (160, in whole conversations per
  * user), turns per conversation (10), warm-up seconds before the first case (40).
@@ -103,7 +104,7 @@ public final class ChatPeerSlices {
       questions[t] = ChatPeerLoad.words(random, 170);
       answers[t] = ChatPeerLoad.words(random, 790);
     }
-    try (EmbeddedPostgres postgres = Databases.durable();
+    try (EmbeddedPostgres postgres = Databases.durableWithStatementStatistics();
         HikariDataSource genvaultPool = Databases.pool(postgres, "genvault", 16);
         HikariDataSource springPool = Databases.pool(postgres, "springai", 16);
         JdbcGenerationStore store = JdbcGenerationStore.create(genvaultPool);
@@ -124,6 +125,7 @@ public final class ChatPeerSlices {
       }
       Databases.vacuum(genvaultPool, genvaultTables);
       Databases.vacuum(springPool, springTables);
+      statements(genvaultPool, "SELECT pg_stat_statements_reset()");
 
       System.out.printf(
           Locale.ROOT,
@@ -131,6 +133,7 @@ public final class ChatPeerSlices {
           pairs,
           sliceTurns,
           turns);
+      double turnsPerSide = 0;
       for (int users : new int[] {1, 4}) {
         int perUser = Math.max(1, sliceTurns / users / turns);
         for (boolean streamed : new boolean[] {false, true}) {
@@ -154,6 +157,7 @@ public final class ChatPeerSlices {
             ratios.add(a.turnsPerSecond() / b.turnsPerSecond());
           }
           double caseTurns = (double) pairs * users * perUser * turns;
+          turnsPerSide += caseTurns;
           Databases.vacuum(genvaultPool, genvaultTables);
           Databases.vacuum(springPool, springTables);
           double gStored = (Databases.size(genvaultPool, genvaultTables) - gSize) / caseTurns;
@@ -162,6 +166,8 @@ public final class ChatPeerSlices {
         }
       }
       hotUpdates(genvaultPool);
+      statementTimes(genvaultPool, "genvault", turnsPerSide);
+      statementTimes(genvaultPool, "springai", turnsPerSide);
     }
   }
 
@@ -399,6 +405,49 @@ public final class ChatPeerSlices {
       } catch (IOException | RuntimeException e) {
         return 0;
       }
+    }
+  }
+
+  /** Runs one statement. */
+  private static void statements(HikariDataSource pool, String sql) throws SQLException {
+    try (Connection c = pool.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+      s.execute(sql);
+    }
+  }
+
+  /**
+   * Where a side's server time went, over all the measured cases: each statement's execution and
+   * planning time per turn (from {@code pg_stat_statements}; a commit's own work, the WAL flush
+   * among it, comes after its statement and is not in these times).
+   */
+  private static void statementTimes(HikariDataSource pool, String database, double turns)
+      throws SQLException {
+    System.out.printf(Locale.ROOT, "%nserver time per turn by statement, %s:%n", database);
+    try (Connection c = pool.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT s.calls, s.total_exec_time + s.total_plan_time AS ms, s.rows,"
+                    + " regexp_replace(s.query, '\\s+', ' ', 'g') AS query"
+                    + " FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid"
+                    + " WHERE d.datname = '"
+                    + database
+                    + "' ORDER BY ms DESC LIMIT 8")) {
+      double sum = 0;
+      while (rs.next()) {
+        double usPerTurn = rs.getDouble("ms") * 1e3 / turns;
+        sum += usPerTurn;
+        String query = rs.getString("query");
+        System.out.printf(
+            Locale.ROOT,
+            "  %8.1f us %7.2f calls  %s%n",
+            usPerTurn,
+            rs.getLong("calls") / turns,
+            query.length() > 90 ? query.substring(0, 90) + "..." : query);
+      }
+      System.out.printf(Locale.ROOT, "  %8.1f us in these statements%n", sum);
     }
   }
 

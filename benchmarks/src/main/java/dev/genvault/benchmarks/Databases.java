@@ -14,12 +14,23 @@ final class Databases {
    * would make every commit free and every write figure meaningless.
    */
   static EmbeddedPostgres durable() throws IOException {
+    return durableBuilder().start();
+  }
+
+  /** A durable server that also keeps statement statistics ({@code pg_stat_statements}). */
+  static EmbeddedPostgres durableWithStatementStatistics() throws IOException {
+    return durableBuilder()
+        .setServerConfig("shared_preload_libraries", "pg_stat_statements")
+        .setServerConfig("pg_stat_statements.track", "all")
+        .start();
+  }
+
+  private static EmbeddedPostgres.Builder durableBuilder() {
     return EmbeddedPostgres.builder()
         .setServerConfig("listen_addresses", "127.0.0.1")
         .setServerConfig("fsync", "on")
         .setServerConfig("synchronous_commit", "on")
-        .setServerConfig("full_page_writes", "on")
-        .start();
+        .setServerConfig("full_page_writes", "on");
   }
 
   /** A server for read benchmarks, where commit durability does not matter. */
