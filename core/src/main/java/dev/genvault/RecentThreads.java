@@ -6,6 +6,7 @@ import dev.genvault.spi.ForwardingGenerationStore;
 import dev.genvault.spi.GenerationStore;
 import dev.genvault.spi.RowOutcome;
 import dev.genvault.spi.ThreadTip;
+import dev.genvault.spi.Threads;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -108,18 +109,18 @@ final class RecentThreads extends ForwardingGenerationStore {
 
   @Override
   public Optional<ThreadTip> findThreadTip(
-      @Nullable String userId, @Nullable String tenantId, List<String> threadHashes) {
+      @Nullable String userId, @Nullable String tenantId, List<Threads.Prefix> prefixes) {
     // Only the longest prefix is looked up here: the turn just before, which this process most
     // likely ended. Shorter ones, and misses, are the store's to find.
-    if (!threadHashes.isEmpty()) {
-      ThreadTip tip = byHash.getIfPresent(threadHashes.get(0));
+    if (!prefixes.isEmpty()) {
+      ThreadTip tip = byHash.getIfPresent(prefixes.get(0).hash());
       if (tip != null
           && java.util.Objects.equals(tip.userId(), userId)
           && java.util.Objects.equals(tip.tenantId(), tenantId)) {
         return Optional.of(tip);
       }
     }
-    return super.findThreadTip(userId, tenantId, threadHashes);
+    return super.findThreadTip(userId, tenantId, prefixes);
   }
 
   @Override

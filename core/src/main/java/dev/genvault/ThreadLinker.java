@@ -3,7 +3,6 @@ package dev.genvault;
 import dev.genvault.spi.GenerationStore;
 import dev.genvault.spi.ThreadTip;
 import dev.genvault.spi.Threads;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -39,12 +38,8 @@ final class ThreadLinker {
           return link;
         }
       }
-      List<String> hashes = new ArrayList<>(prefixes.size());
-      for (Threads.Prefix p : prefixes) {
-        hashes.add(p.hash());
-      }
       return linkTo(
-          store.findThreadTip(request.userId(), request.tenantId(), hashes), request, prefixes);
+          store.findThreadTip(request.userId(), request.tenantId(), prefixes), request, prefixes);
     } catch (RuntimeException e) {
       log.warn("thread lookup failed; the request is stored in full: {}", e.toString());
       return null;

@@ -60,6 +60,11 @@ class FingerprintTest {
     assertThat(dev.genvault.spi.Threads.prefixesOf(r))
         .extracting(dev.genvault.spi.Threads.Prefix::hash)
         .containsExactly("7eff0617fb52ae9ad91f83774798fd93");
+    // The thread key (schema 5): the conversation without the answer, pinned when it was added.
+    assertThat(dev.genvault.spi.Threads.keyOf(r)).isEqualTo("8327d85ad3408cad549993e232b1a3e5");
+    assertThat(dev.genvault.spi.Threads.prefixesOf(r))
+        .extracting(dev.genvault.spi.Threads.Prefix::key)
+        .containsExactly("3195b55ed38b811940de2d8a906f7d7e");
   }
 
   /** An answer with a lone surrogate has no UTF-8 form, so no thread hash: it is not continued. */

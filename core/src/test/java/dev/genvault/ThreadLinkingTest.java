@@ -158,7 +158,7 @@ class ThreadLinkingTest {
 
           @Override
           public Optional<ThreadTip> findThreadTip(
-              @Nullable String userId, @Nullable String tenantId, List<String> hashes) {
+              @Nullable String userId, @Nullable String tenantId, List<Threads.Prefix> hashes) {
             lookups.incrementAndGet();
             return super.findThreadTip(userId, tenantId, hashes);
           }
@@ -174,7 +174,7 @@ class ThreadLinkingTest {
         new ForwardingGenerationStore(GenerationStore.inMemory()) {
           @Override
           public Optional<ThreadTip> findThreadTip(
-              @Nullable String userId, @Nullable String tenantId, List<String> hashes) {
+              @Nullable String userId, @Nullable String tenantId, List<Threads.Prefix> hashes) {
             throw new PersistenceException("lookup down", null);
           }
         };
@@ -202,7 +202,7 @@ class ThreadLinkingTest {
 
           @Override
           public Optional<ThreadTip> findThreadTip(
-              @Nullable String userId, @Nullable String tenantId, List<String> hashes) {
+              @Nullable String userId, @Nullable String tenantId, List<Threads.Prefix> hashes) {
             lookups.incrementAndGet();
             return super.findThreadTip(userId, tenantId, hashes);
           }
@@ -316,8 +316,10 @@ class ThreadLinkingTest {
     String hash = Threads.hashOf(answered);
     List<Message> next = List.of(Message.user("q"), Message.assistant("a"), Message.user("q2"));
 
+    // The key is the answered generation's own conversation, known before its answer.
     assertThat(Threads.prefixesOf(chat("alice", next)))
-        .containsExactly(new Threads.Prefix(hash, 2));
+        .containsExactly(new Threads.Prefix(hash, Threads.keyOf(base), 2));
+    assertThat(Threads.keyOf(base)).isNotEqualTo(hash);
     assertThat(Threads.prefixesOf(chat("bob", next)).get(0).hash()).isNotEqualTo(hash);
     assertThat(
             Threads.prefixesOf(chat("alice", next).toBuilder().tenantId("t2").build())

@@ -85,8 +85,8 @@ public abstract class ForwardingGenerationStore implements GenerationStore {
 
   @Override
   public Optional<ThreadTip> findThreadTip(
-      @Nullable String userId, @Nullable String tenantId, List<String> threadHashes) {
-    return delegate.findThreadTip(userId, tenantId, threadHashes);
+      @Nullable String userId, @Nullable String tenantId, List<Threads.Prefix> prefixes) {
+    return delegate.findThreadTip(userId, tenantId, prefixes);
   }
 
   @Override

@@ -175,12 +175,15 @@ public interface GenerationStore {
 
   /**
    * The generation a new chat request continues: among the generations of exactly this user and
-   * tenant (null matching only null) whose thread hash is one of {@code threadHashes}, one with the
-   * earliest such hash in the list (the longest shared conversation), the newest of those. Empty if
-   * none, and from a store that does not keep threads (the default).
+   * tenant (null matching only null) whose thread hash is one of the {@code prefixes}' hashes, one
+   * with the earliest such prefix in the list (the longest shared conversation), the newest of
+   * those. A store may look the candidates up by {@linkplain Threads.Prefix#key() key} (see {@link
+   * Threads}) or by hash. Empty if none, and from a store that does not keep threads (the default).
+   *
+   * @param prefixes the request's {@linkplain Threads#prefixesOf prefixes}, longest first
    */
   default Optional<ThreadTip> findThreadTip(
-      @Nullable String userId, @Nullable String tenantId, List<String> threadHashes) {
+      @Nullable String userId, @Nullable String tenantId, List<Threads.Prefix> prefixes) {
     return Optional.empty();
   }
 

@@ -173,11 +173,11 @@ final class InMemoryGenerationStore implements GenerationStore {
 
   @Override
   public synchronized Optional<ThreadTip> findThreadTip(
-      @Nullable String userId, @Nullable String tenantId, List<String> hashes) {
+      @Nullable String userId, @Nullable String tenantId, List<Threads.Prefix> prefixes) {
     // Longest prefix first; among equal ones, the newest.
-    for (String hash : hashes) {
+    for (Threads.Prefix prefix : prefixes) {
       Generation best = null;
-      for (String id : idsByHash.getOrDefault(hash, java.util.Set.of())) {
+      for (String id : idsByHash.getOrDefault(prefix.hash(), java.util.Set.of())) {
         Generation g = rows.get(id);
         if (Objects.equals(userId, g.userId())
             && Objects.equals(tenantId, g.tenantId())

@@ -22,10 +22,16 @@ import org.jspecify.annotations.Nullable;
  * encoding of its tenant, its user, its system prompt, its messages (a prompt counts as one {@code
  * user} message) and then its answer as an {@code assistant} message. A later request whose
  * messages begin with those messages and that answer, from the same user and tenant with the same
- * system prompt, has a <b>prefix</b> with the same hash, so a store finds the generation it
- * continues with one indexed lookup. Only a {@link GenerationStatus#COMPLETE} text generation
- * without tool calls or files has a thread hash: an answer that is not plain text cannot be sent
- * back as a message.
+ * system prompt, has a <b>prefix</b> with the same hash. Only a {@link GenerationStatus#COMPLETE}
+ * text generation without tool calls or files has a thread hash: an answer that is not plain text
+ * cannot be sent back as a message.
+ *
+ * <p>A text generation's <b>thread key</b> ({@link #keyOf}) is the same hash without the answer:
+ * its conversation alone, known before the model is called. A store can index the key, written with
+ * the pending row and never changed, rather than the hash, which is only known at the end (on
+ * PostgreSQL, an index on a column that the final update changes stops that update from being a HOT
+ * update); it finds a prefix's candidates by {@link Prefix#key()} and keeps those whose thread hash
+ * is the prefix's {@link Prefix#hash()}.
  *
  * <p>The encoding is stable: stored hashes stay valid across versions. Thread safe (stateless).
  */
@@ -39,9 +45,10 @@ public final class Threads {
    * generation's conversation and answer would be.
    *
    * @param hash the thread hash a generation with that conversation and answer has
+   * @param key the thread key of such a generation: the hash of the prefix without its last message
    * @param messages how many leading messages the prefix holds
    */
-  public record Prefix(String hash, int messages) {}
+  public record Prefix(String hash, String key, int messages) {}
 
   /** The generation's thread hash, or null if it cannot be continued (see the class comment). */
   public static @Nullable String hashOf(Generation g) {
@@ -63,6 +70,21 @@ public final class Threads {
   }
 
   /**
+   * The request's thread key: the hash of its conversation (see the class comment), or null for an
+   * image request.
+   */
+  public static @Nullable String keyOf(GenerationRequest r) {
+    if (r.kind() != GenerationKind.TEXT) {
+      return null;
+    }
+    Encoder e = Encoder.start(r);
+    for (Message m : conversation(r)) {
+      e.message(m.role(), m.content());
+    }
+    return e.finish();
+  }
+
+  /**
    * The prefixes of a chat request that an earlier generation could have: one per {@code assistant}
    * message after the first message, longest first. Empty for a prompt, an image request, or
    * messages without an answer in them.
@@ -76,9 +98,10 @@ public final class Threads {
     Encoder e = Encoder.start(r);
     for (int i = 0; i < messages.size(); i++) {
       Message m = messages.get(i);
+      String key = i > 0 && m.role().equals("assistant") ? e.copy().finish() : null;
       e.message(m.role(), m.content());
-      if (i > 0 && m.role().equals("assistant")) {
-        prefixes.add(new Prefix(e.copy().finish(), i + 1));
+      if (key != null) {
+        prefixes.add(new Prefix(e.copy().finish(), key, i + 1));
       }
     }
     Collections.reverse(prefixes);

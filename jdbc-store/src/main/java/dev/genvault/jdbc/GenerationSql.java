@@ -9,6 +9,7 @@ import dev.genvault.GenerationQuery;
 import dev.genvault.Usage;
 import dev.genvault.internal.RecordJson;
 import dev.genvault.spi.Chunk;
+import dev.genvault.spi.Threads;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -40,24 +41,28 @@ final class GenerationSql {
           + " output_tokens, cost_usd,"
           + " cost_table, saved_cost_usd, status, error_type, error_message, cached_from,"
           + " fingerprint, created_at, first_token_at, completed_at, updated_at, heartbeat_at,"
-          + " parent_id, inherited_messages, thread_hash, thread_id";
+          + " parent_id, inherited_messages, thread_hash, thread_id, thread_key";
 
   static final String FIND = "SELECT " + COLUMNS + " FROM generations WHERE id = :id";
 
-  static final String FIND_STALE =
-      "SELECT "
-          + COLUMNS
-          + " FROM generations WHERE status IN "
+  /**
+   * Where the dialect {@linkplain SqlDialect#keepsLeases() keeps leases}: a live generation's lease
+   * row, written with its pending row and deleted by its final update. The sweeper reads the
+   * leases, so no index on {@code generations} depends on a column that the final update changes:
+   * on PostgreSQL that update can then be a HOT update (no new index entries).
+   */
+  private static final String LEASE_INSERT =
+      "lease AS (INSERT INTO generation_leases (id, heartbeat_at) VALUES ";
+
+  private static final String LEASE_DELETE =
+      "lease AS (DELETE FROM generation_leases WHERE id = :id)";
+
+  /** Leases whose generation has ended or gone by a path that did not delete them. */
+  static final String DROP_ENDED_LEASES =
+      "DELETE FROM generation_leases l WHERE NOT EXISTS (SELECT 1 FROM generations g"
+          + " WHERE g.id = l.id AND g.status IN "
           + LIVE
-          + " AND heartbeat_at < :before ORDER BY heartbeat_at, id LIMIT :limit";
-
-  static final String MARK_STREAMING =
-      "UPDATE generations SET status = 'streaming', first_token_at = COALESCE(first_token_at,"
-          + " :first), heartbeat_at = :at, updated_at = :at WHERE id = :id AND status IN "
-          + LIVE;
-
-  static final String HEARTBEAT =
-      "UPDATE generations SET heartbeat_at = :at WHERE id = :id AND status IN " + LIVE;
+          + ")";
 
   static final String INSERT_BLOB =
       "INSERT INTO generation_blobs (generation_id, n, blob_key, url, content_type, size_bytes,"
@@ -87,7 +92,15 @@ final class GenerationSql {
   }
 
   private final SqlDialect dialect;
+  private final boolean leases;
   final String insert;
+
+  /** The INSERT without its lease, the template of {@link #insertRows}. */
+  private final String insertRow;
+
+  final String findStale;
+  final String markStreaming;
+  final String heartbeat;
   final String finish;
 
   /** Finishes a row and drops its chunks in one statement; null where the dialect cannot. */
@@ -98,12 +111,16 @@ final class GenerationSql {
   /** {@link #insert}, {@link #finish} and {@link #finishAndDropChunks} as plain JDBC statements. */
   private final RecordParams.Positional leanInsert;
 
+  /** The INSERT of a terminal row: no lease. */
+  private final RecordParams.Positional leanInsertTerminal;
+
   private final RecordParams.Positional leanFinish;
   private final RecordParams.@Nullable Positional leanFinishAndDropChunks;
 
   GenerationSql(SqlDialect dialect) {
     this.dialect = dialect;
-    this.insert =
+    this.leases = dialect.keepsLeases();
+    this.insertRow =
         "INSERT INTO generations ("
             + COLUMNS
             + ") VALUES (:id, :kind, :userId, :tenantId, :model, :provider, :providerModel,"
@@ -118,8 +135,9 @@ final class GenerationSql {
             + ", :inputTokens, :outputTokens, :costUsd, :costTable, :savedCostUsd, :status,"
             + " :errorType, :errorMessage, :cachedFrom, :fingerprint, :createdAt, :firstTokenAt,"
             + " :completedAt, :updatedAt, :heartbeatAt, :parentId, :inheritedMessages, :threadHash,"
-            + " :threadId)";
-    this.finish =
+            + " :threadId, :threadKey)";
+    this.insert = leases ? "WITH " + LEASE_INSERT + "(:id, :heartbeatAt)) " + insertRow : insertRow;
+    String finishRow =
         "UPDATE generations SET text = :text, finish_reason = :finishReason,"
             + " tool_calls = :toolCalls, attributes = "
             + dialect.json(":attributes")
@@ -134,8 +152,30 @@ final class GenerationSql {
             + " completed_at = :completedAt, updated_at = :updatedAt, heartbeat_at = NULL,"
             + " thread_hash = :threadHash WHERE id = :id AND status IN "
             + LIVE;
-    this.finishAndDropChunks = dialect.finishAndDropChunks(finish);
+    this.finish = leases ? "WITH " + LEASE_DELETE + " " + finishRow : finishRow;
+    this.finishAndDropChunks = dialect.finishAndDropChunks(finishRow);
+    this.findStale =
+        "SELECT "
+            + COLUMNS
+            + " FROM generations WHERE "
+            + (leases
+                ? "id IN (SELECT id FROM generation_leases WHERE heartbeat_at < :before) AND "
+                : "")
+            + "status IN "
+            + LIVE
+            + " AND heartbeat_at < :before ORDER BY heartbeat_at, id LIMIT :limit";
+    String markStreamingRow =
+        "UPDATE generations SET status = 'streaming', first_token_at = COALESCE(first_token_at,"
+            + " :first), heartbeat_at = :at, updated_at = :at WHERE id = :id AND status IN "
+            + LIVE;
+    String heartbeatRow =
+        "UPDATE generations SET heartbeat_at = :at WHERE id = :id AND status IN " + LIVE;
+    String leaseHeartbeat =
+        "WITH lease AS (UPDATE generation_leases SET heartbeat_at = :at WHERE id = :id) ";
+    this.markStreaming = leases ? leaseHeartbeat + markStreamingRow : markStreamingRow;
+    this.heartbeat = leases ? leaseHeartbeat + heartbeatRow : heartbeatRow;
     this.leanInsert = new RecordParams.Positional(insert);
+    this.leanInsertTerminal = new RecordParams.Positional(insertRow);
     this.leanFinish = new RecordParams.Positional(finish);
     this.leanFinishAndDropChunks =
         finishAndDropChunks == null ? null : new RecordParams.Positional(finishAndDropChunks);
@@ -157,9 +197,18 @@ final class GenerationSql {
    * suffix {@code _i}; bind them with {@link #bindInsert(SqlStatement, Generation, String)}.
    */
   String insertRows(int n) {
-    int values = insert.indexOf(") VALUES (") + ") VALUES ".length();
-    String tuple = insert.substring(values);
-    StringBuilder sql = new StringBuilder(insert.length() * n).append(insert, 0, values);
+    int values = insertRow.indexOf(") VALUES (") + ") VALUES ".length();
+    String tuple = insertRow.substring(values);
+    StringBuilder sql = new StringBuilder(insertRow.length() * (n + 1));
+    if (leases) {
+      sql.append("WITH ").append(LEASE_INSERT);
+      for (int i = 0; i < n; i++) {
+        sql.append(i > 0 ? ", " : "").append("(:id_").append(i).append(", :heartbeatAt_");
+        sql.append(i).append(')');
+      }
+      sql.append(") ");
+    }
+    sql.append(insertRow, 0, values);
     for (int i = 0; i < n; i++) {
       if (i > 0) {
         sql.append(", ");
@@ -170,13 +219,14 @@ final class GenerationSql {
   }
 
   /**
-   * Inserts a generation's row. This and the two finishing statements, the writes of every
-   * generation, run as plain JDBC on the handle's connection (see {@link RecordParams.Positional});
-   * every other statement goes through Jdbi.
+   * Inserts a generation's row, with its lease if it is live and the dialect keeps leases. This and
+   * the two finishing statements, the writes of every generation, run as plain JDBC on the handle's
+   * connection (see {@link RecordParams.Positional}); every other statement goes through Jdbi.
    */
   void insert(Handle h, Generation g) throws SQLException {
-    try (PreparedStatement ps = leanInsert.prepare(h.getConnection())) {
-      insertValues(leanInsert.bind(ps, dialect), g);
+    RecordParams.Positional statement = g.isTerminal() ? leanInsertTerminal : leanInsert;
+    try (PreparedStatement ps = statement.prepare(h.getConnection())) {
+      insertValues(statement.bind(ps, dialect), g);
       ps.executeUpdate();
     }
   }
@@ -208,7 +258,7 @@ final class GenerationSql {
           .add();
     }
     insert.execute();
-    PreparedBatch streaming = h.prepareBatch(MARK_STREAMING);
+    PreparedBatch streaming = h.prepareBatch(markStreaming);
     firstByGeneration.forEach(
         (id, first) ->
             streaming
@@ -220,8 +270,8 @@ final class GenerationSql {
   }
 
   /** Marks live generations as alive at {@code at}. */
-  static void heartbeat(Handle h, Collection<String> ids, Instant at) {
-    PreparedBatch batch = h.prepareBatch(HEARTBEAT);
+  void heartbeat(Handle h, Collection<String> ids, Instant at) {
+    PreparedBatch batch = h.prepareBatch(heartbeat);
     for (String id : new TreeSet<>(ids)) { // in ID order, as every multi-row write here
       batch.bind("id", id).bindByType("at", at, TIME).add();
     }
@@ -300,6 +350,7 @@ final class GenerationSql {
     p.text("fingerprint", g.fingerprint());
     p.time("createdAt", g.createdAt());
     p.time("heartbeatAt", g.heartbeatAt());
+    p.text("threadKey", Threads.keyOf(g.request()));
   }
 
   /** The values that {@link #insert} and {@link #finish} both write. */
@@ -347,8 +398,8 @@ final class GenerationSql {
   }
 
   /** The live rows whose heartbeat is older than {@code before}: what the sweeper ends. */
-  static Bound stale(Instant before, int limit) {
-    return new Bound(FIND_STALE, s -> s.bindByType("before", before, TIME).bind("limit", limit));
+  Bound stale(Instant before, int limit) {
+    return new Bound(findStale, s -> s.bindByType("before", before, TIME).bind("limit", limit));
   }
 
   /** A page of history, newest first, one row more than the page to tell if another follows. */

@@ -14,6 +14,7 @@ import dev.genvault.spi.GenerationStore;
 import dev.genvault.spi.PageCursor;
 import dev.genvault.spi.RowOutcome;
 import dev.genvault.spi.ThreadTip;
+import dev.genvault.spi.Threads;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -52,9 +53,10 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
 
   /**
    * The schema version this code reads and writes (2 added the dedup cache's table, 3 chat threads,
-   * 4 chose how PostgreSQL compresses long text).
+   * 4 chose how PostgreSQL compresses long text, 5 let a generation's final update be a HOT update
+   * on PostgreSQL: leases for the sweeper, and thread keys).
    */
-  public static final int SCHEMA_VERSION = 4;
+  public static final int SCHEMA_VERSION = 5;
 
   private final Jdbi jdbi;
   private final Dialect dialect;
@@ -198,12 +200,12 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
 
   @Override
   public Optional<ThreadTip> findThreadTip(
-      @Nullable String userId, @Nullable String tenantId, List<String> threadHashes) {
-    if (threadHashes.isEmpty()) {
+      @Nullable String userId, @Nullable String tenantId, List<Threads.Prefix> prefixes) {
+    if (prefixes.isEmpty()) {
       return Optional.empty();
     }
     return tx.autocommit(
-        null, h -> ThreadRows.findByHash(h, dialect.sql(), userId, tenantId, threadHashes));
+        null, h -> ThreadRows.findByPrefix(h, dialect.sql(), userId, tenantId, prefixes));
   }
 
   @Override
@@ -295,12 +297,17 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
   @Override
   public List<Generation> findStale(Instant heartbeatBefore, int limit) {
     Objects.requireNonNull(heartbeatBefore, "heartbeatBefore");
-    GenerationSql.Bound stale = GenerationSql.stale(heartbeatBefore, limit);
+    GenerationSql.Bound stale = sql.stale(heartbeatBefore, limit);
     return tx.autocommit(
         null,
-        h ->
-            Attachments.complete(
-                h, stale.query(h).map(GenerationMapper.INSTANCE).list(), dialect.sql()));
+        h -> {
+          if (dialect.sql().keepsLeases()) {
+            // The sweep also drops leases left by rows deleted while live: few, and never read.
+            h.execute(GenerationSql.DROP_ENDED_LEASES);
+          }
+          return Attachments.complete(
+              h, stale.query(h).map(GenerationMapper.INSTANCE).list(), dialect.sql());
+        });
   }
 
   @Override

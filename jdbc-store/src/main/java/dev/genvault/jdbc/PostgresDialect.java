@@ -64,6 +64,12 @@ final class PostgresDialect implements SqlDialect {
     return "WITH done AS ("
         + finish
         + " RETURNING id), gone AS (DELETE FROM generation_chunks WHERE generation_id"
-        + " IN (SELECT id FROM done)) SELECT COUNT(*) FROM done";
+        + " IN (SELECT id FROM done)), lease AS (DELETE FROM generation_leases WHERE id = :id)"
+        + " SELECT COUNT(*) FROM done";
+  }
+
+  @Override
+  public boolean keepsLeases() {
+    return true;
   }
 }

@@ -122,7 +122,7 @@ final class RowWrites {
     tx.inTransaction(
         null,
         h -> {
-          GenerationSql.heartbeat(h, ids, at);
+          sql.heartbeat(h, ids, at);
           return null;
         });
   }

@@ -43,8 +43,13 @@ final class Schema {
     jdbi.useHandle(
         h -> {
           if (mode == SchemaMode.CREATE_IF_MISSING) {
-            script(h, dialect.schemaResource()).executeAsSeparateStatements();
-            Integer version = h.createQuery(VERSION).mapTo(Integer.class).one();
+            Integer version = versionIfAny(h);
+            if (version == null) {
+              // Version 1 only where there is no schema yet: run again on a later version, it
+              // would bring back the indexes that later migrations dropped.
+              script(h, dialect.schemaResource()).executeAsSeparateStatements();
+              version = h.createQuery(VERSION).mapTo(Integer.class).one();
+            }
             int from = version == null ? 1 : version;
             if (from > JdbcGenerationStore.SCHEMA_VERSION) {
               checkVersion(from, dialect);
@@ -76,6 +81,15 @@ final class Schema {
           }
           checkVersion(version, dialect);
         });
+  }
+
+  /** The schema's version, or null where there is no schema table or no version in it yet. */
+  private static @Nullable Integer versionIfAny(Handle h) {
+    try {
+      return h.createQuery(VERSION).mapTo(Integer.class).one();
+    } catch (JdbiException e) {
+      return null; // no genvault_schema table: a new database
+    }
   }
 
   /**

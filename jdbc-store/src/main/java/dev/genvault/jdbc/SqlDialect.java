@@ -71,6 +71,16 @@ interface SqlDialect {
   }
 
   /**
+   * Whether live generations have lease rows ({@code generation_leases}) for the sweeper, so that
+   * no index on {@code generations} reads a column that a generation's final update changes (on
+   * PostgreSQL, that update can then be a HOT update). Where false, the sweeper reads an index of
+   * live rows on {@code generations} itself.
+   */
+  default boolean keepsLeases() {
+    return false;
+  }
+
+  /**
    * One statement that applies {@code finish} (an UPDATE of a live row) and removes the row's
    * chunks, answering one row with the number of rows finished; null where the database has no such
    * statement (then both run in one transaction).

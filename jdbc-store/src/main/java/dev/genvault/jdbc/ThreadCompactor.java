@@ -7,7 +7,6 @@ import dev.genvault.ThreadLink;
 import dev.genvault.spi.PageCursor;
 import dev.genvault.spi.ThreadTip;
 import dev.genvault.spi.Threads;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,18 +26,19 @@ import org.jspecify.annotations.Nullable;
  * } while (cursor != null);
  * }</pre>
  *
- * <p>Text generations are taken oldest first. A complete one gets its thread hash (so that later
- * turns find it), and one whose messages begin with an earlier generation's conversation and
- * answer, of the same user and tenant, is rewritten as a continuation of it: its request column
- * then holds only what follows. Each row is one transaction; a row that reads back differently once
- * rewritten is left as it was. Reads return every request whole before, during and after a run.
- * Thread safe; runs beside the generator.
+ * <p>Text generations are taken oldest first. Each gets its thread key, and a complete one its
+ * thread hash, so that later turns find it (rows written before schema 5 have no key), and one
+ * stored whole whose messages begin with an earlier generation's conversation and answer, of the
+ * same user and tenant, is rewritten as a continuation of it: its request column then holds only
+ * what follows. Each row is one transaction; a row that reads back differently once rewritten is
+ * left as it was. Reads return every request whole before, during and after a run. Thread safe;
+ * runs beside the generator.
  */
 public final class ThreadCompactor {
   private static final String NEXT =
-      "SELECT id, created_at FROM generations WHERE kind = 'text' AND parent_id IS NULL AND"
-          + " thread_id IS NULL AND (created_at > :at OR (created_at = :at AND id > :id)) ORDER BY"
-          + " created_at, id LIMIT :limit";
+      "SELECT id, created_at FROM generations WHERE kind = 'text' AND ((parent_id IS NULL AND"
+          + " thread_id IS NULL) OR thread_key IS NULL) AND (created_at > :at OR (created_at = :at"
+          + " AND id > :id)) ORDER BY created_at, id LIMIT :limit";
 
   private final JdbcGenerationStore store;
 
@@ -65,7 +65,7 @@ public final class ThreadCompactor {
    * What one {@link #step} did.
    *
    * @param examined text generations looked at
-   * @param hashed complete ones given a thread hash
+   * @param hashed ones given a thread key or a thread hash they lacked
    * @param linked ones rewritten as continuations
    * @param cursor where the next step starts; null when every generation has been looked at
    */
@@ -113,40 +113,48 @@ public final class ThreadCompactor {
     return new Step(batch.size(), hashed, linked, next);
   }
 
-  /** One row: bit 0 set if it was given a hash, bit 1 if it was linked. */
+  /** What a row held when it was locked. */
+  private record Locked(@Nullable String hash, @Nullable String key, boolean whole) {}
+
+  /** One row: bit 0 set if it was given a hash or key, bit 1 if it was linked. */
   private int compact(Handle h, String id) {
     SqlDialect dialect = store.dialect().sql();
-    List<Optional<String>> locked =
+    List<Locked> locked =
         h.createQuery(
-                "SELECT thread_hash FROM generations WHERE id = :id AND parent_id IS NULL AND"
-                    + " thread_id IS NULL"
+                "SELECT thread_hash, thread_key, parent_id, thread_id FROM generations"
+                    + " WHERE id = :id"
                     + dialect.forUpdate())
             .bind("id", id)
-            .map((rs, ctx) -> Optional.ofNullable(rs.getString("thread_hash")))
+            .map(
+                (rs, ctx) ->
+                    new Locked(
+                        rs.getString("thread_hash"),
+                        rs.getString("thread_key"),
+                        rs.getString("parent_id") == null && rs.getString("thread_id") == null))
             .list();
     if (locked.isEmpty()) {
       return 0;
     }
-    String storedHash = locked.get(0).orElse(null);
+    Locked stored = locked.get(0);
     Generation whole = read(h, id, dialect).orElse(null);
-    if (whole == null || whole.link() != null) {
+    if (whole == null) {
       return 0;
     }
     String hash = Threads.hashOf(whole);
+    String key = Threads.keyOf(whole.request());
     List<Threads.Prefix> prefixes = Threads.prefixesOf(whole.request());
-    List<String> hashes = new ArrayList<>();
-    prefixes.forEach(p -> hashes.add(p.hash()));
     Optional<ThreadTip> parent =
-        hashes.isEmpty()
+        !stored.whole() || whole.link() != null || prefixes.isEmpty()
             ? Optional.empty()
-            : ThreadRows.findByHash(h, dialect, whole.userId(), whole.tenantId(), hashes)
+            : ThreadRows.findByPrefix(h, dialect, whole.userId(), whole.tenantId(), prefixes)
                 .filter(t -> !t.id().equals(id));
     if (parent.isEmpty()) {
-      if (hash == null || hash.equals(storedHash)) {
+      if (Objects.equals(hash, stored.hash()) && Objects.equals(key, stored.key())) {
         return 0;
       }
-      h.createUpdate("UPDATE generations SET thread_hash = :hash WHERE id = :id")
+      h.createUpdate("UPDATE generations SET thread_hash = :hash, thread_key = :key WHERE id = :id")
           .bind("hash", hash)
+          .bind("key", key)
           .bind("id", id)
           .execute();
       return 1;
@@ -165,12 +173,13 @@ public final class ThreadCompactor {
             "UPDATE generations SET request = "
                 + dialect.json(":request")
                 + ", parent_id = :parentId, inherited_messages = :inherited, thread_id ="
-                + " :threadId, thread_hash = :hash WHERE id = :id")
+                + " :threadId, thread_hash = :hash, thread_key = :key WHERE id = :id")
         .bind("request", ThreadRows.storedRequest(continuation))
         .bind("parentId", tip.id())
         .bind("inherited", inherited)
         .bind("threadId", tip.threadId())
         .bind("hash", hash)
+        .bind("key", key)
         .bind("id", id)
         .execute();
     // Read back inside the transaction: anything but the very same request rolls the row back.
@@ -178,7 +187,7 @@ public final class ThreadCompactor {
     if (reread == null || !reread.request().equals(whole.request())) {
       throw new ReadsBackOtherwise();
     }
-    return (hash == null ? 0 : 1) | 2;
+    return 1 | 2;
   }
 
   /** Rolls a row's transaction back. */

@@ -7,6 +7,7 @@ import dev.genvault.RequestField;
 import dev.genvault.ThreadLink;
 import dev.genvault.internal.RecordJson;
 import dev.genvault.spi.ThreadTip;
+import dev.genvault.spi.Threads;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -271,26 +272,39 @@ final class ThreadRows {
   }
 
   /**
-   * The generation with the earliest of {@code hashes} (then the newest) among those of exactly
-   * this user and tenant, with its thread: one query. It names the hashes alone, so that the
-   * thread-hash index is the only one that fits (with the user or tenant in it, a planner with
-   * stale statistics took the tenant's history index and read every row of the tenant); a thread
-   * hash covers the user and tenant already, which are checked again here.
+   * The generation whose thread hash is the earliest prefix's (then the newest) among those of
+   * exactly this user and tenant, with its thread: one query. Candidates are found by thread key
+   * (indexed, written with the pending row and never changed, so the final update changes no
+   * indexed column), then kept if their thread hash (not indexed) is the prefix's. It names the
+   * keys and hashes alone, so that the thread-key index is the only one that fits (with the user or
+   * tenant in it, a planner with stale statistics took the tenant's history index and read every
+   * row of the tenant); a thread hash covers the user and tenant already, which are checked again
+   * here. Rows finished before schema 5 have no thread key and are not found this way.
    */
-  static Optional<ThreadTip> findByHash(
+  static Optional<ThreadTip> findByPrefix(
       Handle h,
       SqlDialect dialect,
       @Nullable String userId,
       @Nullable String tenantId,
-      List<String> hashes) {
+      List<Threads.Prefix> prefixes) {
+    List<String> keys = new ArrayList<>(prefixes.size());
+    List<String> hashes = new ArrayList<>(prefixes.size());
+    for (Threads.Prefix p : prefixes) {
+      keys.add(p.key());
+      hashes.add(p.hash());
+    }
     StringBuilder sql =
         new StringBuilder(TIP_COLUMNS)
-            .append(" WHERE thread_hash IN (<hashes>) ORDER BY CASE thread_hash");
+            .append(" WHERE thread_key IN (<keys>) AND thread_hash IN (<hashes>)")
+            .append(" ORDER BY CASE thread_hash");
     for (int i = 0; i < hashes.size(); i++) {
       sql.append(" WHEN :h").append(i).append(" THEN ").append(i);
     }
     sql.append(" END, created_at DESC, id DESC LIMIT 16");
-    Query q = planEachTime(h.createQuery(sql.toString()), dialect).bindList("hashes", hashes);
+    Query q =
+        planEachTime(h.createQuery(sql.toString()), dialect)
+            .bindList("keys", keys)
+            .bindList("hashes", hashes);
     for (int i = 0; i < hashes.size(); i++) {
       q.bind("h" + i, hashes.get(i));
     }

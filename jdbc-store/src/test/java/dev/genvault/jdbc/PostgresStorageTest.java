@@ -5,12 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.genvault.Generation;
 import dev.genvault.GenerationRequest;
 import dev.genvault.GenerationStatus;
+import dev.genvault.tck.Fixtures;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /** Schema version 4 on a real PostgreSQL: how long text is stored, and that it reads back. */
@@ -101,6 +106,137 @@ class PostgresStorageTest {
         assertThat(rs.getLong(3)).isEqualTo(200);
       }
       assertThat(store.find(g.id()).orElseThrow().usage()).isEqualTo(usage);
+    }
+  }
+
+  @Test
+  void a_restart_keeps_the_indexes_that_migrations_dropped_dropped() throws SQLException {
+    JdbcGenerationStore.create(Postgres.pool()).close();
+    JdbcGenerationStore.create(Postgres.pool()).close();
+    try (Connection c = Postgres.pool().getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("SELECT indexname FROM pg_indexes WHERE tablename = 'generations'")) {
+      java.util.List<String> names = new java.util.ArrayList<>();
+      while (rs.next()) {
+        names.add(rs.getString(1));
+      }
+      assertThat(names)
+          .contains("generations_thread_key", "generations_user_history")
+          .doesNotContain(
+              "generations_fingerprint", "generations_thread_hash", "generations_live_heartbeat");
+    }
+  }
+
+  @Test
+  void a_live_generation_has_a_lease_until_its_final_update_and_the_update_is_hot()
+      throws SQLException {
+    // One connection for the store: PostgreSQL counts a connection's updates when it goes idle,
+    // at most twice a second, so the wait below keeps that one connection busy.
+    com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+    config.setJdbcUrl(Postgres.server().getJdbcUrl("postgres", "postgres"));
+    config.setMaximumPoolSize(1);
+    try (com.zaxxer.hikari.HikariDataSource one = new com.zaxxer.hikari.HikariDataSource(config);
+        JdbcGenerationStore store = JdbcGenerationStore.create(one);
+        Connection c = Postgres.pool().getConnection();
+        Statement s = c.createStatement()) {
+      long hotBefore = hotUpdates(s);
+      Instant t0 = Instant.now().truncatedTo(ChronoUnit.MICROS);
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        Generation pending = Fixtures.pending(Fixtures.newId(), t0);
+        store.insert(pending);
+        ids.add(pending.id());
+        assertThat(leases(s, pending.id())).isEqualTo(1);
+        assertThat(store.finish(Fixtures.complete(pending, t0, "done " + i))).isTrue();
+        assertThat(leases(s, pending.id())).isZero();
+      }
+      Awaitility.await("HOT updates counted")
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> store.status(ids.get(0)).isPresent() && hotUpdates(s) > hotBefore);
+      assertThat(store.find(ids.get(0)).orElseThrow().text()).isEqualTo("done 0");
+    }
+  }
+
+  @Test
+  void the_sweeper_finds_live_rows_by_lease_and_drops_leases_of_rows_deleted_while_live()
+      throws SQLException {
+    try (JdbcGenerationStore store = JdbcGenerationStore.create(Postgres.pool());
+        Connection c = Postgres.pool().getConnection();
+        Statement s = c.createStatement()) {
+      Instant longAgo = Instant.parse("2001-01-01T00:00:00Z");
+      Generation stale = Fixtures.pending(Fixtures.newId(), longAgo);
+      Generation deleted = Fixtures.pending(Fixtures.newId(), longAgo);
+      store.insert(stale);
+      store.insert(deleted);
+      assertThat(store.delete(deleted.id())).isTrue();
+      assertThat(leases(s, deleted.id())).isEqualTo(1);
+
+      assertThat(store.findStale(longAgo.plusSeconds(1), 1000))
+          .extracting(Generation::id)
+          .contains(stale.id())
+          .doesNotContain(deleted.id());
+      assertThat(leases(s, deleted.id())).isZero();
+      assertThat(leases(s, stale.id())).isEqualTo(1);
+
+      store.heartbeat(List.of(stale.id()), Instant.now());
+      assertThat(store.findStale(longAgo.plusSeconds(1), 1000))
+          .extracting(Generation::id)
+          .doesNotContain(stale.id());
+      store.finish(Fixtures.failed(stale, Instant.now(), ""));
+      assertThat(leases(s, stale.id())).isZero();
+    }
+  }
+
+  @Test
+  void a_database_at_version_4_gets_leases_for_its_live_rows_so_the_sweeper_still_ends_them()
+      throws SQLException {
+    String database = "v4_" + System.nanoTime();
+    try (Connection c = Postgres.pool().getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE " + database);
+    }
+    javax.sql.DataSource v4 = Postgres.server().getDatabase("postgres", database);
+    org.jdbi.v3.core.Jdbi jdbi = org.jdbi.v3.core.Jdbi.create(v4);
+    jdbi.useHandle(
+        h -> {
+          for (String statement : Schema.statements(jdbi, Dialect.POSTGRESQL)) {
+            h.execute(statement);
+          }
+          for (int v = 2; v <= 4; v++) {
+            for (String statement : Schema.statements(jdbi, "migrate-" + v + "-postgresql.sql")) {
+              h.execute(statement);
+            }
+          }
+          h.execute("INSERT INTO genvault_schema (version) VALUES (4)");
+          h.execute(
+              "INSERT INTO generations (id, kind, model, request, status, created_at, updated_at,"
+                  + " heartbeat_at) VALUES ('live-at-v4', 'text', 'm',"
+                  + " '{\"prompt\":\"p\"}', 'streaming', '2001-01-01Z', '2001-01-01Z',"
+                  + " '2001-01-01Z')");
+        });
+    try (JdbcGenerationStore store = JdbcGenerationStore.create(v4)) {
+      assertThat(store.findStale(Instant.parse("2001-01-01T00:00:01Z"), 10))
+          .extracting(Generation::id)
+          .containsExactly("live-at-v4");
+    }
+  }
+
+  private static long leases(Statement s, String id) throws SQLException {
+    try (ResultSet rs =
+        s.executeQuery("SELECT count(*) FROM generation_leases WHERE id = '" + id + "'")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static long hotUpdates(Statement s) throws SQLException {
+    try (ResultSet rs =
+        s.executeQuery(
+            "SELECT n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = 'generations'")) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 

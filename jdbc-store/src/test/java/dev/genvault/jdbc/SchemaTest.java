@@ -31,7 +31,8 @@ class SchemaTest {
         .containsExactly(
             "migrate-2-" + d.lowerName() + ".sql",
             "migrate-3-" + d.lowerName() + ".sql",
-            "migrate-4-" + d.lowerName() + ".sql");
+            "migrate-4-" + d.lowerName() + ".sql",
+            "migrate-5-" + d.lowerName() + ".sql");
     List<String> statements =
         Schema.statements(Jdbi.create("jdbc:h2:mem:"), "migrate-2-" + d.lowerName() + ".sql");
     assertThat(statements).hasSize(2);
@@ -92,7 +93,7 @@ class SchemaTest {
     assertThatThrownBy(
             () -> JdbcGenerationStore.builder().jdbcUrl(url).schema(SchemaMode.VERIFY).build())
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("at version 1, this code needs 4")
+        .hasMessageContaining("at version 1, this code needs 5")
         .hasMessageContaining(migration);
     assertThatThrownBy(() -> JdbcDedupCache.builder().jdbi(jdbi).schema(SchemaMode.VERIFY).build())
         .isInstanceOf(IllegalStateException.class)
@@ -115,7 +116,7 @@ class SchemaTest {
                 h.createQuery("SELECT MAX(version) FROM genvault_schema")
                     .mapTo(Integer.class)
                     .one());
-    assertThat(version).isEqualTo(4);
+    assertThat(version).isEqualTo(5);
     try (JdbcGenerationStore verified =
         JdbcGenerationStore.builder().jdbcUrl(url).schema(SchemaMode.VERIFY).build()) {
       assertThat(JdbcDedupCache.create(verified).get("t:fp")).contains("gen-1");

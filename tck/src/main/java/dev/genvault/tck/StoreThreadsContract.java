@@ -114,8 +114,8 @@ abstract class StoreThreadsContract extends StoreBatchesContract {
     return turn(messages, last.userId(), last.tenantId(), link, at);
   }
 
-  private List<String> hashes(GenerationRequest request) {
-    return Threads.prefixesOf(request).stream().map(Threads.Prefix::hash).toList();
+  private List<Threads.Prefix> hashes(GenerationRequest request) {
+    return Threads.prefixesOf(request);
   }
 
   @Nested
@@ -180,7 +180,7 @@ abstract class StoreThreadsContract extends StoreBatchesContract {
     @Test
     void a_thread_hash_is_found_only_within_the_same_user_and_tenant() {
       Generation last = conversation(USER, TENANT).get(2);
-      List<String> hashes = hashes(next(last, "next", T0).request());
+      List<Threads.Prefix> hashes = hashes(next(last, "next", T0).request());
 
       assertThat(store.findThreadTip(USER, TENANT, hashes).map(ThreadTip::id)).contains(last.id());
       assertThat(store.findThreadTip("another-user", TENANT, hashes)).isEmpty();
@@ -193,7 +193,7 @@ abstract class StoreThreadsContract extends StoreBatchesContract {
     @Test
     void a_user_without_ids_finds_only_threads_without_ids() {
       Generation anonymous = conversation(null, null).get(2);
-      List<String> hashes = hashes(next(anonymous, "next", T0).request());
+      List<Threads.Prefix> hashes = hashes(next(anonymous, "next", T0).request());
       assertThat(store.findThreadTip(null, null, hashes).map(ThreadTip::id))
           .contains(anonymous.id());
       assertThat(store.findThreadTip("u", null, hashes)).isEmpty();
@@ -207,11 +207,11 @@ abstract class StoreThreadsContract extends StoreBatchesContract {
           ask(
               turn(turns.get(0).request().messages(), USER, TENANT, null, T0.plusSeconds(100)),
               turns.get(0).text());
-      List<String> all = hashes(next(turns.get(2), "next", T0).request());
+      List<Threads.Prefix> all = hashes(next(turns.get(2), "next", T0).request());
 
       assertThat(store.findThreadTip(USER, TENANT, all).map(ThreadTip::id))
           .contains(turns.get(2).id());
-      List<String> onlyFirst = all.subList(all.size() - 1, all.size());
+      List<Threads.Prefix> onlyFirst = all.subList(all.size() - 1, all.size());
       assertThat(store.findThreadTip(USER, TENANT, onlyFirst).map(ThreadTip::id))
           .contains(again.id());
     }
@@ -224,7 +224,7 @@ abstract class StoreThreadsContract extends StoreBatchesContract {
       Generation failed = store.find(pending.id()).orElseThrow();
       List<Message> after = new ArrayList<>(Threads.passedOn(failed.request(), failed.text()));
       after.add(Message.user("retry"));
-      List<String> hashes = hashes(turn(after, USER, TENANT, null, T0).request());
+      List<Threads.Prefix> hashes = hashes(turn(after, USER, TENANT, null, T0).request());
 
       assertThat(store.findThreadTip(USER, TENANT, hashes)).isEmpty();
       assertThat(store.threadTip(pending.id()).orElseThrow().threadHash()).isNull();
