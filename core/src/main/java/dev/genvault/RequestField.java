@@ -1,7 +1,6 @@
 package dev.genvault;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -232,14 +231,18 @@ public enum RequestField {
     setter.accept(builder, value);
   }
 
+  /** The fields by JSON key: every stored request's every key is looked up here. */
+  private static final java.util.Map<String, RequestField> BY_KEY = new java.util.HashMap<>();
+
+  static {
+    for (RequestField f : values()) {
+      BY_KEY.put(f.key, f);
+    }
+  }
+
   /** The field stored under a JSON key, or null. */
   public static @Nullable RequestField forKey(String key) {
-    try {
-      RequestField f = valueOf(key.toUpperCase(Locale.ROOT));
-      return f.key.equals(key) ? f : null;
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
+    return BY_KEY.get(key);
   }
 
   @SuppressWarnings("unchecked")

@@ -54,7 +54,7 @@ public class HistoryBenchmark {
           .execute(
               "INSERT INTO generations (id, kind, user_id, tenant_id, model, provider, request, text,"
                   + " finish_reason, usage, input_tokens, output_tokens, cost_usd, cost_table, status,"
-                  + " fingerprint, created_at, completed_at, updated_at)"
+                  + " fingerprint, created_at, completed_at, updated_at, blob_count)"
                   + " SELECT 'gen-' || i, 'text', 'user-' || (i % "
                   + USERS
                   + "), 'tenant-' || (i % 50),"
@@ -62,7 +62,7 @@ public class HistoryBenchmark {
                   + " ('{\"kind\":\"text\",\"model\":\"gpt-4o-mini\",\"prompt\":\"Write a haiku number ' || i || '\"}')::jsonb,"
                   + " repeat('text ', 40), 'stop', '{\"input_tokens\":120,\"output_tokens\":250}', 120, 250,"
                   + " 0.000168, '2026-08-21', 'complete', md5(i::text),"
-                  + " now() - i * interval '1 second', now() - i * interval '1 second' + interval '2 seconds', now()"
+                  + " now() - i * interval '1 second', now() - i * interval '1 second' + interval '2 seconds', now(), 0"
                   + " FROM generate_series(1, "
                   + ROWS
                   + ") AS i");

@@ -26,26 +26,34 @@ final class Attachments {
     }
     List<String> ids = new ArrayList<>();
     List<String> live = new ArrayList<>();
-    for (Generation g : rows) {
-      ids.add(g.id());
+    for (int i = 0; i < rows.size(); i++) {
+      Generation g = rows.get(i);
+      Integer blobCount = stored.get(i).blobCount();
+      // A row that says it has no files needs no query (a history page of text, most often).
+      if (blobCount == null || blobCount > 0) {
+        ids.add(g.id());
+      }
       if (!g.isTerminal()) {
         live.add(g.id());
       }
     }
     Map<String, List<BlobRef>> blobs = new HashMap<>();
-    h.createQuery(GenerationSql.BLOBS_OF)
-        .bindList("ids", ids)
-        .map(
-            (rs, ctx) ->
-                Map.entry(
-                    rs.getString("generation_id"),
-                    new BlobRef(
-                        rs.getString("blob_key"),
-                        rs.getString("url"),
-                        rs.getString("content_type"),
-                        rs.getLong("size_bytes"),
-                        rs.getString("sha256"))))
-        .forEach(e -> blobs.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+    if (!ids.isEmpty()) {
+      h.createQuery(GenerationSql.BLOBS_OF)
+          .bindList("ids", ids)
+          .map(
+              (rs, ctx) ->
+                  Map.entry(
+                      rs.getString("generation_id"),
+                      new BlobRef(
+                          rs.getString("blob_key"),
+                          rs.getString("url"),
+                          rs.getString("content_type"),
+                          rs.getLong("size_bytes"),
+                          rs.getString("sha256"))))
+          .forEach(
+              e -> blobs.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+    }
     Map<String, StringBuilder> texts = new HashMap<>();
     if (!live.isEmpty()) {
       h.createQuery(GenerationSql.CHUNK_TEXT_OF)

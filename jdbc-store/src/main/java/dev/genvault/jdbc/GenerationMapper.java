@@ -118,6 +118,8 @@ final class GenerationMapper implements RowMapper<StoredRow> {
         b.status(status);
       }
       int inherited = r.getInt("inherited_messages");
+      int blobCount = r.getInt("blob_count");
+      boolean blobCountKnown = !r.wasNull();
       return new StoredRow(
           b,
           r.getString("id"),
@@ -125,7 +127,8 @@ final class GenerationMapper implements RowMapper<StoredRow> {
           r.getString("parent_id"),
           inherited,
           r.getString("thread_id"),
-          columns(r, stringMap.map(r, "metadata", c)));
+          columns(r, stringMap.map(r, "metadata", c)),
+          blobCountKnown ? blobCount : null);
     };
   }
 }

@@ -41,7 +41,7 @@ final class GenerationSql {
           + " output_tokens, cost_usd,"
           + " cost_table, saved_cost_usd, status, error_type, error_message, cached_from,"
           + " fingerprint, created_at, first_token_at, completed_at, updated_at, heartbeat_at,"
-          + " parent_id, inherited_messages, thread_hash, thread_id, thread_key";
+          + " parent_id, inherited_messages, thread_hash, thread_id, thread_key, blob_count";
 
   static final String FIND = "SELECT " + COLUMNS + " FROM generations WHERE id = :id";
 
@@ -135,7 +135,7 @@ final class GenerationSql {
             + ", :inputTokens, :outputTokens, :costUsd, :costTable, :savedCostUsd, :status,"
             + " :errorType, :errorMessage, :cachedFrom, :fingerprint, :createdAt, :firstTokenAt,"
             + " :completedAt, :updatedAt, :heartbeatAt, :parentId, :inheritedMessages, :threadHash,"
-            + " :threadId, :threadKey)";
+            + " :threadId, :threadKey, :blobCount)";
     this.insert = leases ? "WITH " + LEASE_INSERT + "(:id, :heartbeatAt)) " + insertRow : insertRow;
     String finishRow =
         "UPDATE generations SET text = :text, finish_reason = :finishReason,"
@@ -150,7 +150,7 @@ final class GenerationSql {
             + " provider_response_id = :providerResponseId,"
             + " first_token_at = COALESCE(:firstTokenAt, first_token_at),"
             + " completed_at = :completedAt, updated_at = :updatedAt, heartbeat_at = NULL,"
-            + " thread_hash = :threadHash WHERE id = :id AND status IN "
+            + " thread_hash = :threadHash, blob_count = :blobCount WHERE id = :id AND status IN "
             + LIVE;
     this.finish = leases ? "WITH " + LEASE_DELETE + " " + finishRow : finishRow;
     this.finishAndDropChunks = dialect.finishAndDropChunks(finishRow);
@@ -380,6 +380,7 @@ final class GenerationSql {
     p.time("completedAt", g.completedAt());
     p.time("updatedAt", g.updatedAt());
     p.text("threadHash", g.threadHash());
+    p.integer("blobCount", g.blobs().size());
   }
 
   /** A map of strings as stored: JSON, or NULL when empty. */

@@ -8,3 +8,7 @@
 ALTER TABLE generations ADD COLUMN IF NOT EXISTS thread_key VARCHAR(32);
 CREATE INDEX IF NOT EXISTS generations_thread_key ON generations (thread_key);
 DROP INDEX IF EXISTS generations_thread_hash;
+
+-- How many files a generation has, written with its row (NULL on rows written before this
+-- version: unknown), so that a history page of text generations needs no query for files.
+ALTER TABLE generations ADD COLUMN IF NOT EXISTS blob_count INTEGER;

@@ -9,3 +9,7 @@ ALTER TABLE generations ADD COLUMN thread_key TEXT;
 CREATE INDEX IF NOT EXISTS generations_thread_key ON generations (thread_key)
   WHERE thread_key IS NOT NULL;
 DROP INDEX IF EXISTS generations_thread_hash;
+
+-- How many files a generation has, written with its row (NULL on rows written before this
+-- version: unknown), so that a history page of text generations needs no query for files.
+ALTER TABLE generations ADD COLUMN blob_count INTEGER;

@@ -303,6 +303,41 @@ class JdbcStoreTest {
   }
 
   @Test
+  void a_page_of_generations_without_files_is_read_without_asking_for_files() {
+    try (JdbcGenerationStore store = sqlite()) {
+      java.util.List<String> statements = new java.util.concurrent.CopyOnWriteArrayList<>();
+      store
+          .jdbi()
+          .setSqlLogger(
+              new org.jdbi.v3.core.statement.SqlLogger() {
+                @Override
+                public void logAfterExecution(org.jdbi.v3.core.statement.StatementContext ctx) {
+                  statements.add(ctx.getRawSql());
+                }
+              });
+      Generation text = Fixtures.pending(Fixtures.newId(), Fixtures.T0);
+      store.insert(text);
+      store.finish(
+          Fixtures.complete(text, Fixtures.T0.plusSeconds(1), "words").toBuilder()
+              .blobs(List.of())
+              .build());
+      statements.clear();
+      assertThat(store.list(GenerationQuery.builder().build()).items()).hasSize(1);
+      assertThat(statements).noneMatch(sql -> sql.contains("generation_blobs"));
+
+      Generation image = Fixtures.pending(Fixtures.newId(), Fixtures.T0.plusSeconds(2));
+      store.insert(image);
+      store.finish(Fixtures.complete(image, Fixtures.T0.plusSeconds(3), ""));
+      statements.clear();
+      List<Generation> page = store.list(GenerationQuery.builder().build()).items();
+      assertThat(page).hasSize(2);
+      assertThat(page.get(0).blobs()).hasSize(1);
+      assertThat(page.get(1).blobs()).isEmpty();
+      assertThat(statements).anyMatch(sql -> sql.contains("generation_blobs"));
+    }
+  }
+
+  @Test
   void a_jdbi_of_yours_keeps_its_own_time_binding() {
     Jdbi mine = Jdbi.create("jdbc:sqlite:" + dir.resolve("mine.db").toAbsolutePath());
     Instant oneSecond = Instant.EPOCH.plusSeconds(1);
