@@ -3,6 +3,9 @@ package dev.genvault.jdbc;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
@@ -36,7 +39,7 @@ final class Schema {
     return d;
   }
 
-  static void prepare(Jdbi jdbi, Dialect dialect, SchemaMode mode) {
+  static void prepare(Jdbi jdbi, Dialect dialect, SchemaMode mode) throws SQLException {
     if (mode == SchemaMode.NONE) {
       return;
     }
@@ -83,13 +86,28 @@ final class Schema {
         });
   }
 
-  /** The schema's version, or null where there is no schema table or no version in it yet. */
-  private static @Nullable Integer versionIfAny(Handle h) {
+  /**
+   * The schema's version, or null where there is no schema table (a new database) or no version in
+   * it yet. The table is looked up in the connection's metadata, not inferred from a failed query:
+   * a query failing for any other reason must not run the version-1 DDL on a later schema.
+   */
+  private static @Nullable Integer versionIfAny(Handle h) throws SQLException {
+    Connection c = h.getConnection();
+    String schema;
     try {
-      return h.createQuery(VERSION).mapTo(Integer.class).one();
-    } catch (JdbiException e) {
-      return null; // no genvault_schema table: a new database
+      schema = c.getSchema();
+    } catch (SQLException | AbstractMethodError e) {
+      schema = null; // a driver without schemas: any
     }
+    DatabaseMetaData metadata = c.getMetaData();
+    for (String name : List.of("genvault_schema", "GENVAULT_SCHEMA")) {
+      try (ResultSet tables = metadata.getTables(null, schema, name, null)) {
+        if (tables.next()) {
+          return h.createQuery(VERSION).mapTo(Integer.class).one();
+        }
+      }
+    }
+    return null;
   }
 
   /**

@@ -187,7 +187,9 @@ public final class ThreadCompactor {
     if (reread == null || !reread.request().equals(whole.request())) {
       throw new ReadsBackOtherwise();
     }
-    return 1 | 2;
+    boolean gained =
+        !Objects.equals(key, stored.key()) || (hash != null && !hash.equals(stored.hash()));
+    return (gained ? 1 : 0) | 2;
   }
 
   /** Rolls a row's transaction back. */

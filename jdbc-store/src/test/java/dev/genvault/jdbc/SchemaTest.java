@@ -121,5 +121,20 @@ class SchemaTest {
         JdbcGenerationStore.builder().jdbcUrl(url).schema(SchemaMode.VERIFY).build()) {
       assertThat(JdbcDedupCache.create(verified).get("t:fp")).contains("gen-1");
     }
+    // A second start on the migrated database leaves the indexes later versions dropped dropped.
+    JdbcGenerationStore.builder().jdbcUrl(url).build().close();
+    List<String> indexes =
+        jdbi.withHandle(
+            h ->
+                h.createQuery(
+                        d == Dialect.H2
+                            ? "SELECT LOWER(INDEX_NAME) FROM INFORMATION_SCHEMA.INDEXES"
+                                + " WHERE TABLE_NAME = 'GENERATIONS'"
+                            : "SELECT name FROM sqlite_master WHERE type = 'index'")
+                    .mapTo(String.class)
+                    .list());
+    assertThat(indexes)
+        .contains("generations_thread_key")
+        .doesNotContain("generations_thread_hash", "generations_fingerprint");
   }
 }
