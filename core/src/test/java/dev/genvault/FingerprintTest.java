@@ -67,6 +67,34 @@ class FingerprintTest {
         .containsExactly("3195b55ed38b811940de2d8a906f7d7e");
   }
 
+  /** The digest of a request's conversation is reused across calls, never changed by them. */
+  @Test
+  void thread_hashes_of_one_request_with_several_answers_do_not_disturb_each_other() {
+    GenerationRequest r =
+        BASE.toBuilder()
+            .prompt(null)
+            .messages(List.of(Message.user("q"), Message.assistant("a"), Message.user("q2")))
+            .build();
+    Generation.Builder answered =
+        Generation.builder().id("g").request(r).status(GenerationStatus.COMPLETE);
+    answered.createdAt(java.time.Instant.EPOCH);
+    String key = dev.genvault.spi.Threads.keyOf(r);
+    String first = dev.genvault.spi.Threads.hashOf(answered.text("one").build());
+    String second = dev.genvault.spi.Threads.hashOf(answered.text("two").build());
+    List<dev.genvault.spi.Threads.Prefix> prefixes = dev.genvault.spi.Threads.prefixesOf(r);
+
+    GenerationRequest same = r.toBuilder().build(); // equal, another instance: computed afresh
+    Generation.Builder again =
+        Generation.builder().id("h").request(same).status(GenerationStatus.COMPLETE);
+    again.createdAt(java.time.Instant.EPOCH);
+    assertThat(first).isNotEqualTo(second);
+    assertThat(dev.genvault.spi.Threads.hashOf(again.text("one").build())).isEqualTo(first);
+    assertThat(dev.genvault.spi.Threads.hashOf(answered.text("one").build())).isEqualTo(first);
+    assertThat(dev.genvault.spi.Threads.keyOf(r)).isEqualTo(key).isNotEqualTo(first);
+    assertThat(dev.genvault.spi.Threads.keyOf(same)).isEqualTo(key);
+    assertThat(dev.genvault.spi.Threads.prefixesOf(same)).isEqualTo(prefixes);
+  }
+
   /** An answer with a lone surrogate has no UTF-8 form, so no thread hash: it is not continued. */
   @Test
   void an_answer_that_is_not_valid_unicode_has_no_thread_hash() {

@@ -1,5 +1,7 @@
 package dev.genvault.spi;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.genvault.Generation;
 import dev.genvault.GenerationKind;
 import dev.genvault.GenerationRequest;
@@ -61,10 +63,7 @@ public final class Threads {
     if (!Hashing.isUnicode(g.text())) {
       return null;
     }
-    Encoder e = Encoder.start(g.request());
-    for (Message m : conversation(g.request())) {
-      e.message(m.role(), m.content());
-    }
+    Encoder e = conversationOf(g.request());
     e.message("assistant", g.text());
     return e.finish();
   }
@@ -77,11 +76,28 @@ public final class Threads {
     if (r.kind() != GenerationKind.TEXT) {
       return null;
     }
-    Encoder e = Encoder.start(r);
-    for (Message m : conversation(r)) {
-      e.message(m.role(), m.content());
+    return conversationOf(r).finish();
+  }
+
+  /**
+   * The digest of each recent request's conversation, by request instance (Caffeine's weak keys
+   * compare identity): a chat turn's thread lookup, its insert (the key) and its finish (the hash)
+   * each need it, and each would otherwise hash the whole conversation again.
+   */
+  private static final Cache<GenerationRequest, Encoder> CONVERSATIONS =
+      Caffeine.newBuilder().weakKeys().maximumSize(4_096).executor(Runnable::run).build();
+
+  /** A fresh encoder holding the request's conversation, ready for more. */
+  private static Encoder conversationOf(GenerationRequest r) {
+    Encoder done = CONVERSATIONS.getIfPresent(r);
+    if (done == null) {
+      done = Encoder.start(r);
+      for (Message m : conversation(r)) {
+        done.message(m.role(), m.content());
+      }
+      CONVERSATIONS.put(r, done);
     }
-    return e.finish();
+    return done.copy();
   }
 
   /**
@@ -104,6 +120,7 @@ public final class Threads {
         prefixes.add(new Prefix(e.copy().finish(), key, i + 1));
       }
     }
+    CONVERSATIONS.put(r, e);
     Collections.reverse(prefixes);
     return prefixes;
   }
