@@ -1,6 +1,5 @@
 package dev.genvault;
 
-import dev.genvault.spi.Threads;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,9 +40,6 @@ public final class Generation {
   private final Instant updatedAt;
   private final @Nullable Instant heartbeatAt;
   private final @Nullable ThreadLink link;
-
-  /** {@link #threadHash()}, once computed ("" for none): not part of the value. */
-  private @Nullable String threadHash;
 
   private Generation(Builder b) {
     this.id = requireNonNull(b.id, "id");
@@ -303,20 +299,6 @@ public final class Generation {
   /** The link to the parent and the thread, or null when this generation began its thread. */
   public @Nullable ThreadLink link() {
     return link;
-  }
-
-  /**
-   * The hash by which a later request that continues this generation's conversation finds it
-   * ({@link Threads#hashOf}), or null if it cannot be continued: computed once per instance, since
-   * it reads the whole conversation and a store and the generator both need it.
-   */
-  public @Nullable String threadHash() {
-    String hash = threadHash;
-    if (hash == null) {
-      hash = Threads.hashOf(this);
-      threadHash = hash == null ? "" : hash;
-    }
-    return hash == null || hash.isEmpty() ? null : hash;
   }
 
   /**

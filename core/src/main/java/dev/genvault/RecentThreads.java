@@ -43,7 +43,7 @@ final class RecentThreads extends ForwardingGenerationStore {
   }
 
   private void remember(Generation g) {
-    String hash = g.threadHash();
+    String hash = Threads.hashOf(g);
     if (hash != null) {
       ThreadTip tip = new ThreadTip(g.id(), g.threadId(), g.userId(), g.tenantId(), hash);
       byHash.put(hash, tip);

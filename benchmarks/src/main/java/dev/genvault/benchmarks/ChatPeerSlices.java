@@ -11,10 +11,7 @@ import dev.genvault.PersistentGenerator;
 import dev.genvault.Usage;
 import dev.genvault.jdbc.JdbcGenerationStore;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -389,22 +386,12 @@ public final class ChatPeerSlices {
                   .orElseThrow();
         }
       }
-      long pg = onCpu(postmaster);
+      long pg = Databases.onCpu(postmaster);
       for (ProcessHandle child :
           ProcessHandle.of(postmaster).map(p -> p.children().toList()).orElse(List.of())) {
-        pg += onCpu(child.pid());
+        pg += Databases.onCpu(child.pid());
       }
       return new Reading(os.getProcessCpuTime(), pg, xid, wal);
-    }
-
-    /** Nanoseconds the process has run on a CPU, or 0 if it has exited. */
-    private static long onCpu(long pid) {
-      try {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/schedstat"));
-        return Long.parseLong(stat.substring(0, stat.indexOf(' ')));
-      } catch (IOException | RuntimeException e) {
-        return 0;
-      }
     }
   }
 

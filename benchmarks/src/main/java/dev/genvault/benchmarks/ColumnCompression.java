@@ -91,7 +91,7 @@ public final class ColumnCompression {
             for (int j = 0; j < methods.length; j++) {
               int k = (slice + j) % methods.length; // each slice starts with the next method
               String table = "text_" + methods[k];
-              long cpu0 = onCpu(backend);
+              long cpu0 = Databases.onCpu(backend);
               try (PreparedStatement insert =
                   c.prepareStatement("INSERT INTO " + table + " (text) VALUES (?)")) {
                 for (String text : texts) {
@@ -99,15 +99,15 @@ public final class ColumnCompression {
                   insert.executeUpdate(); // autocommit: one durable commit per row, as a finish
                 }
               }
-              inserts.get(k).add((onCpu(backend) - cpu0) / 1e3 / rows);
-              cpu0 = onCpu(backend);
+              inserts.get(k).add((Databases.onCpu(backend) - cpu0) / 1e3 / rows);
+              cpu0 = Databases.onCpu(backend);
               try (ResultSet rs =
                   s.executeQuery("SELECT text FROM " + table + " ORDER BY id DESC LIMIT " + rows)) {
                 while (rs.next()) {
                   rs.getString(1);
                 }
               }
-              reads.get(k).add((onCpu(backend) - cpu0) / 1e3 / rows);
+              reads.get(k).add((Databases.onCpu(backend) - cpu0) / 1e3 / rows);
             }
           }
           for (int k = 0; k < methods.length; k++) {
@@ -161,11 +161,5 @@ public final class ColumnCompression {
     List<Double> sorted = new ArrayList<>(values);
     Collections.sort(sorted);
     return sorted.get(sorted.size() / 2);
-  }
-
-  /** Nanoseconds the process has run on a CPU. */
-  static long onCpu(long pid) throws java.io.IOException {
-    String stat = Files.readString(Path.of("/proc/" + pid + "/schedstat"));
-    return Long.parseLong(stat.substring(0, stat.indexOf(' ')));
   }
 }

@@ -105,4 +105,18 @@ final class Databases {
                 .PostgresChatMemoryRepositoryDialect())
         .build();
   }
+
+  /**
+   * Nanoseconds a process of this machine has run on a CPU ({@code /proc/PID/schedstat}), or 0 if
+   * it has exited.
+   */
+  static long onCpu(long pid) {
+    try {
+      String stat =
+          java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/schedstat"));
+      return Long.parseLong(stat.substring(0, stat.indexOf(' ')));
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
 }

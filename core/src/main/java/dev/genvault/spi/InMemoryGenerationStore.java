@@ -70,7 +70,7 @@ final class InMemoryGenerationStore implements GenerationStore {
   }
 
   private void indexThreadHash(Generation row) {
-    String hash = row.threadHash();
+    String hash = Threads.hashOf(row);
     if (hash != null) {
       threadHashes.put(row.id(), hash);
       idsByHash.computeIfAbsent(hash, k -> new java.util.HashSet<>()).add(row.id());

@@ -54,8 +54,7 @@ final class GenerationSql {
   private static final String LEASE_INSERT =
       "lease AS (INSERT INTO generation_leases (id, heartbeat_at) VALUES ";
 
-  private static final String LEASE_DELETE =
-      "lease AS (DELETE FROM generation_leases WHERE id = :id)";
+  static final String LEASE_DELETE = "lease AS (DELETE FROM generation_leases WHERE id = :id)";
 
   /** Leases whose generation has ended or gone by a path that did not delete them. */
   static final String DROP_ENDED_LEASES =
@@ -188,9 +187,6 @@ final class GenerationSql {
                 + ")");
   }
 
-  private static final java.util.regex.Pattern PARAMETER =
-      java.util.regex.Pattern.compile("(?<!:):(\\w+)");
-
   /**
    * One INSERT of {@code n} rows ({@code INSERT ... VALUES (...), (...)}): one statement, so one
    * round trip and, in autocommit, one atomic commit. Row {@code i}'s parameters are named with the
@@ -213,7 +209,7 @@ final class GenerationSql {
       if (i > 0) {
         sql.append(", ");
       }
-      sql.append(PARAMETER.matcher(tuple).replaceAll(":$1_" + i));
+      sql.append(RecordParams.Positional.PARAMETER.matcher(tuple).replaceAll(":$1_" + i));
     }
     return sql.toString();
   }
@@ -379,7 +375,7 @@ final class GenerationSql {
     p.time("firstTokenAt", g.firstTokenAt());
     p.time("completedAt", g.completedAt());
     p.time("updatedAt", g.updatedAt());
-    p.text("threadHash", g.threadHash());
+    p.text("threadHash", Threads.hashOf(g));
     p.integer("blobCount", g.blobs().size());
   }
 

@@ -64,7 +64,8 @@ final class PostgresDialect implements SqlDialect {
     return "WITH done AS ("
         + finish
         + " RETURNING id), gone AS (DELETE FROM generation_chunks WHERE generation_id"
-        + " IN (SELECT id FROM done)), lease AS (DELETE FROM generation_leases WHERE id = :id)"
+        + " IN (SELECT id FROM done)), "
+        + GenerationSql.LEASE_DELETE
         + " SELECT COUNT(*) FROM done";
   }
 

@@ -76,7 +76,8 @@ interface RecordParams<X extends Exception> {
    * execution.
    */
   final class Positional {
-    private static final Pattern PARAMETER = Pattern.compile("(?<!:):(\\w+)");
+    /** A named parameter; not the second colon of a {@code ::} cast. */
+    static final Pattern PARAMETER = Pattern.compile("(?<!:):(\\w+)");
 
     final String sql;
     private final Map<String, int[]> positions;
