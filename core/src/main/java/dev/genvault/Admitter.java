@@ -42,6 +42,10 @@ final class Admitter {
               + " (PersistentGenerator.Builder.maxInputChars)");
     }
     client.check(request);
+    if (request.userId() != null && s.erasing.containsKey(request.userId())) {
+      throw new IllegalStateException(
+          "user " + request.userId() + " is being erased; no new generation starts for them now");
+    }
     // Without a cache there is no reader of the fingerprint: no dedup and no single flight.
     String fingerprint = s.dedups ? Fingerprint.of(request, s.cacheScope) : NO_FINGERPRINT;
     String id = IdGenerator.check(s.ids.newId());

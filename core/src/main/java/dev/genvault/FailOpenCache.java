@@ -75,6 +75,15 @@ final class FailOpenCache {
     }
   }
 
+  /**
+   * Removes the cached result of a generation being erased, if the entry still names it. Unlike
+   * every other method here a failure is thrown, not swallowed: an erasure must not report success
+   * while an entry of the user's is left behind (the row it names is kept until it succeeds).
+   */
+  void eraseResult(@Nullable String tenant, String fingerprint, String id) {
+    cache.invalidateIf(resultKey(tenant, fingerprint), id);
+  }
+
   /** Claims the fingerprint for this generation across processes; false if taken or failing. */
   boolean claim(@Nullable String tenant, String fingerprint, String id) {
     String key = claimKey(tenant, fingerprint);

@@ -42,6 +42,12 @@ final class GeneratorState {
   /** Generations running in this process, by ID. */
   final ConcurrentHashMap<String, LiveGeneration> lives = new ConcurrentHashMap<>();
 
+  /**
+   * Users being erased in this process, each with how many erasures of theirs are running: their
+   * new requests are refused until the erasure ends.
+   */
+  final ConcurrentHashMap<String, Integer> erasing = new ConcurrentHashMap<>();
+
   /** Set when the generator starts closing: no new work, and no new provider call. */
   final AtomicBoolean closed = new AtomicBoolean();
 
@@ -111,7 +117,7 @@ final class GeneratorState {
         b.lease,
         b.maxInputChars,
         new Checkpointer(store, clock, b.checkpointPolicy, b.lease.dividedBy(4), listener),
-        new TerminalWriter(store, sleeper, b.persistTimeout),
+        new TerminalWriter(store, blobs, sleeper, b.persistTimeout),
         new Outcomes(clock, blobs, b.costs));
   }
 

@@ -44,6 +44,9 @@ final class LiveGeneration implements ModelCall {
 
   volatile @Nullable Throwable failure;
 
+  /** Set when the row was deleted while the generation ran: its result is not cached. */
+  volatile boolean gone;
+
   LiveGeneration(
       Generation pending,
       Clock clock,

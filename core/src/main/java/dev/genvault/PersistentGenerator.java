@@ -68,7 +68,7 @@ public final class PersistentGenerator implements AutoCloseable {
     this.closePolicy = b.closePolicy;
     this.runner = new Runner(state);
     this.admitter = new Admitter(state, runner);
-    this.deletions = new Deletions(state);
+    this.deletions = new Deletions(state, b.drainTimeout);
     try {
       this.sweeper =
           new Sweeper(state, b.scheduler == null ? ownedScheduler : b.scheduler, b.sweepInterval);
@@ -201,21 +201,35 @@ public final class PersistentGenerator implements AutoCloseable {
   }
 
   /**
-   * Deletes a generation: its files from the blob store, then its row and chunks.
+   * Deletes a generation: if it runs in this process it is cancelled and ends first; then its
+   * files, its cached result (the dedup entry naming it) and its row with its chunks are removed.
    *
    * @return true if it existed
+   * @throws PersistenceException if a store, the blob store or the cache failed; what was not
+   *     deleted yet is still there for a repeat call to finish
    */
   public boolean delete(String id) {
     return deletions.delete(id);
   }
 
   /**
-   * Deletes every generation of a user, with their files.
+   * Erases everything of a user: every generation of theirs, its chunks, its files and the dedup
+   * entries naming it. Their generations running in this process are cancelled and end first, and
+   * their new requests are refused ({@link IllegalStateException}) until the call returns. When it
+   * returns, none of their generations can be read through {@link #find}, {@link #list}, a route, a
+   * blob URL of the routes, or a cache hit. A generation of theirs that another process is still
+   * running ends there with its row gone, and that process removes the files and chunks it left.
    *
-   * @return how many generations were deleted
+   * <p>Idempotent: a second call returns 0. A failure part-way (the database, the blob store or the
+   * cache down) throws, and leaves every row whose files or cache entry were not yet removed, so a
+   * repeat call finishes the job. Not covered: presigned URLs of a blob store that hands them out
+   * stay valid until they expire, and copies outside Genvault (logs, backups) are the app's.
+   *
+   * @return how many generations were erased
+   * @throws PersistenceException if a backend failed part-way (call again)
    */
-  public int deleteUser(String userId) {
-    return deletions.deleteUser(userId);
+  public int eraseUser(String userId) {
+    return deletions.eraseUser(userId);
   }
 
   private Admission admit(GenerationRequest request, ModelClient client) {

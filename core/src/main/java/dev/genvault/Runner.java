@@ -92,7 +92,8 @@ final class Runner {
     // request arriving right after always finds one or the other.
     if (stored.status() == GenerationStatus.COMPLETE
         && Outcomes.isNormalFinish(stored.finishReason())
-        && s.dedups) {
+        && s.dedups
+        && !live.gone) {
       cache.put(live.request().tenantId(), fingerprint, stored.id());
     }
     finishLive(live, stored, fingerprint, claimed, failure);

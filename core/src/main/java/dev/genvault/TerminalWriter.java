@@ -1,5 +1,6 @@
 package dev.genvault;
 
+import dev.genvault.spi.BlobStore;
 import dev.genvault.spi.GenerationStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,12 +23,14 @@ final class TerminalWriter {
   private static final Logger log = LoggerFactory.getLogger(PersistentGenerator.class);
 
   private final GenerationStore store;
+  private final BlobStore blobs;
   private final Sleeper sleeper;
   private final Duration persistTimeout;
   private final Queue<Generation> unpersisted = new ConcurrentLinkedQueue<>();
 
-  TerminalWriter(GenerationStore store, Sleeper sleeper, Duration persistTimeout) {
+  TerminalWriter(GenerationStore store, BlobStore blobs, Sleeper sleeper, Duration persistTimeout) {
     this.store = store;
+    this.blobs = blobs;
     this.sleeper = sleeper;
     this.persistTimeout = persistTimeout;
   }
@@ -47,11 +50,11 @@ final class TerminalWriter {
     Duration backoff = Duration.ofMillis(25);
     while (true) {
       try {
-        return finishOnce(terminal);
+        return finishOnce(terminal, live);
       } catch (RuntimeException e) {
         if (!isRetryable(e)) {
           keepFailure(live, e);
-          return persistFallback(terminal, e);
+          return persistFallback(terminal, e, live);
         }
         if (System.nanoTime() >= deadline) {
           return queueUnwritten(
@@ -82,7 +85,7 @@ final class TerminalWriter {
   }
 
   /** One terminal write; what the store holds afterwards. */
-  private Generation finishOnce(Generation terminal) {
+  private Generation finishOnce(Generation terminal, LiveGeneration live) {
     if (store.finish(terminal)) {
       return terminal;
     }
@@ -101,8 +104,33 @@ final class TerminalWriter {
       }
       return winner;
     }
-    log.error("generation {} has no row to finish; its result was: {}", terminal.id(), terminal);
+    if (stored.isEmpty()) {
+      live.gone = true;
+      removeLeftovers(terminal);
+    }
     return terminal;
+  }
+
+  /**
+   * The row of a generation that was still running is gone: it was deleted or its user erased
+   * meanwhile, possibly by another process. What the run left behind without a row (the files it
+   * stored, the chunks checkpointed after the delete) is removed, so nothing of it outlives the
+   * delete. Failures are logged: without a row nothing can reach what is left.
+   */
+  private void removeLeftovers(Generation terminal) {
+    log.info(
+        "generation {} was deleted while it ran (erasure?); its {} files and its chunks are removed"
+            + " too",
+        terminal.id(),
+        terminal.blobs().size());
+    try {
+      for (BlobRef ref : terminal.blobs()) {
+        blobs.delete(ref.key());
+      }
+      store.delete(terminal.id());
+    } catch (RuntimeException e) {
+      log.warn("could not remove what deleted generation {} left: {}", terminal.id(), e.toString());
+    }
   }
 
   /**
@@ -136,7 +164,8 @@ final class TerminalWriter {
    * usage, cost and files; failing that, without the text too. The record returned always has the
    * whole text, for the caller.
    */
-  private Generation persistFallback(Generation terminal, RuntimeException cause) {
+  private Generation persistFallback(
+      Generation terminal, RuntimeException cause, LiveGeneration live) {
     String message = "the result could not be stored: " + Outcomes.describe(cause);
     Usage usage = terminal.usage();
     Generation fallback =
@@ -163,7 +192,7 @@ final class TerminalWriter {
                 .build());
     for (Generation attempt : attempts) {
       try {
-        Generation stored = finishOnce(attempt);
+        Generation stored = finishOnce(attempt, live);
         return stored != attempt
             ? stored // ended first by someone else (shutdown, a sweeper)
             : fallback.toBuilder()
@@ -188,6 +217,10 @@ final class TerminalWriter {
       }
       try {
         if (!store.finish(terminal)) {
+          if (store.status(terminal.id()).isEmpty()) {
+            removeLeftovers(terminal);
+            continue;
+          }
           log.error(
               "generation {}: its queued terminal row ({}, {} characters) was not written: the"
                   + " row was already ended (by another process's sweeper?) or is gone",

@@ -940,7 +940,7 @@ class PersistentGeneratorTest {
     }
 
     @Test
-    void deleting_a_user_removes_their_rows_and_files() {
+    void erasing_a_user_removes_their_rows_and_files() {
       PersistentGenerator genvault = generator();
       Generation img =
           genvault.generate(
@@ -950,7 +950,7 @@ class PersistentGeneratorTest {
       Generation kept =
           genvault.generate(
               haiku().toBuilder().userId("stays").seed(3L).build(), ScriptedClient.emitting("k"));
-      assertThat(genvault.deleteUser("gone")).isEqualTo(2);
+      assertThat(genvault.eraseUser("gone")).isEqualTo(2);
       assertThat(blobs.open(img.blobs().get(0).key())).isEmpty();
       assertThat(store.all()).extracting(Generation::id).containsExactly(kept.id());
     }
