@@ -94,9 +94,18 @@ final class Admitter {
         s.store.insert(pending);
       }
     } catch (RuntimeException e) {
-      runner.releaseFlight(fingerprint, live, claimed);
       boolean retryable =
           !(e instanceof GenvaultException) || ((GenvaultException) e).isRetryable();
+      if (retryable && insertedAnyway(id)) {
+        // An ambiguous commit: the connection failed after the database committed the row.
+        log.warn(
+            "inserting the pending row of generation {} failed ({}), yet the row is there: the"
+                + " commit happened and only its answer was lost; the generation goes on",
+            id,
+            e.toString());
+        return admitted(live, client, fingerprint, claimed, localLeader, remoteLeader);
+      }
+      runner.releaseFlight(fingerprint, live, claimed);
       throw new PersistenceException(
           "could not insert the pending row of generation "
               + id
@@ -106,12 +115,32 @@ final class Admitter {
           retryable,
           e);
     }
-    s.lives.put(id, live);
-    s.listener.started(pending);
+    return admitted(live, client, fingerprint, claimed, localLeader, remoteLeader);
+  }
+
+  /** The pending row is stored: the generation is live in this process. */
+  private Admission admitted(
+      LiveGeneration live,
+      ModelClient client,
+      String fingerprint,
+      boolean claimed,
+      @Nullable LiveGeneration localLeader,
+      @Nullable String remoteLeader) {
+    s.lives.put(live.id(), live);
+    s.listener.started(live.pending);
     if (localLeader != null || remoteLeader != null) {
       return new Admission(runner, live, client, fingerprint, false, localLeader, remoteLeader);
     }
     return new Admission(runner, live, client, fingerprint, claimed, null, null);
+  }
+
+  /** Whether a pending row whose insert failed is there all the same (read once, never thrown). */
+  private boolean insertedAnyway(String id) {
+    try {
+      return s.store.status(id).isPresent();
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   /** Step 3: a new row copying a complete cached original, or null on a miss. */

@@ -12,6 +12,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** An in-memory store that can be made to fail, and that records its chunk writes. */
 final class FlakyStore extends ForwardingGenerationStore {
   final AtomicBoolean insertDown = new AtomicBoolean();
+
+  /** Inserts the row, then throws: the commit happened but its answer was lost. */
+  final AtomicBoolean insertAnswerLost = new AtomicBoolean();
+
   final AtomicBoolean chunksDown = new AtomicBoolean();
   final AtomicInteger finishFailures = new AtomicInteger();
 
@@ -32,6 +36,9 @@ final class FlakyStore extends ForwardingGenerationStore {
       throw outage("insert");
     }
     delegate().insert(generation);
+    if (insertAnswerLost.get()) {
+      throw outage("the connection broke after the commit");
+    }
   }
 
   @Override

@@ -236,6 +236,30 @@ class PersistentGeneratorTest {
   @Nested
   class Failures {
     @Test
+    void an_insert_whose_commit_happened_but_whose_answer_was_lost_goes_on_with_the_call() {
+      PersistentGenerator genvault = generator();
+      store.insertAnswerLost.set(true);
+      ScriptedClient client = ScriptedClient.emitting("still ", "here");
+      Generation g = genvault.generate(haiku(), client);
+      assertThat(client.calls).hasValue(1);
+      assertThat(g.status()).isEqualTo(GenerationStatus.COMPLETE);
+      assertThat(store.find(g.id()).orElseThrow().text()).isEqualTo("still here");
+      assertThat(store.all()).hasSize(1);
+    }
+
+    @Test
+    void an_insert_that_failed_without_a_row_calls_nothing() {
+      PersistentGenerator genvault = generator();
+      store.insertDown.set(true);
+      ScriptedClient client = ScriptedClient.emitting("never");
+      assertThat(catchThrowable(() -> genvault.generate(haiku(), client)))
+          .isInstanceOf(PersistenceException.class)
+          .hasMessageContaining("the model was not called");
+      assertThat(client.calls).hasValue(0);
+      assertThat(store.all()).isEmpty();
+    }
+
+    @Test
     void a_client_that_throws_leaves_an_error_row_with_its_message_and_the_text_so_far() {
       PersistentGenerator genvault = generator();
       ScriptedClient client =
