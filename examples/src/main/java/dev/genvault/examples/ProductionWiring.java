@@ -1,0 +1,417 @@
+package dev.genvault.examples;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.genvault.DemoModel;
+import dev.genvault.GenerationOwner;
+import dev.genvault.ModelClient;
+import dev.genvault.PersistentGenerator;
+import dev.genvault.http.Authorizer;
+import dev.genvault.http.GenerationRoutes;
+import dev.genvault.http.Visibility;
+import dev.genvault.jdbc.JdbcDedupCache;
+import dev.genvault.jdbc.JdbcGenerationStore;
+import dev.genvault.openai.OpenAiClient;
+import dev.genvault.redis.RedisDedupCache;
+import dev.genvault.s3.S3BlobStore;
+import dev.genvault.spi.BlobStore;
+import dev.genvault.spi.DedupCache;
+import dev.genvault.spi.GenerationStore;
+import dev.genvault.spi.GroupCommitStore;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.embedded.RedisServer;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+/**
+ * The production setup in one file: PostgreSQL through a HikariCP pool, files in S3 (or MinIO, R2,
+ * any S3-compatible store), the dedup cache in Redis or in the database, the OpenAI-compatible
+ * client, and the HTTP routes behind an {@link Authorizer} that shows each user their own
+ * generations only. Each server the environment does not name is started embedded on 127.0.0.1
+ * ({@link EmbeddedServers}), so it runs on a machine with only a JDK; what those hold is gone when
+ * it stops.
+ *
+ * <p>The environment (all optional):
+ *
+ * <ul>
+ *   <li>{@code GENVAULT_DB_URL} ({@code jdbc:postgresql://host:5432/db}), {@code GENVAULT_DB_USER},
+ *       {@code GENVAULT_DB_PASSWORD}, {@code GENVAULT_DB_POOL_SIZE} (10), {@code
+ *       GENVAULT_DB_CONNECT_TIMEOUT} (seconds, 5: how long a caller waits for a connection before
+ *       it is told the database is down, and the provider is not called) and {@code
+ *       GENVAULT_DB_SOCKET_TIMEOUT} (seconds, 30: a frozen connection fails after it);
+ *   <li>{@code GENVAULT_S3_BUCKET}, {@code GENVAULT_S3_ENDPOINT} (for MinIO, R2 and the like: path
+ *       style, checksums only where required), {@code AWS_REGION} (us-east-1) and the AWS default
+ *       credentials chain ({@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}, profiles,
+ *       roles);
+ *   <li>{@code GENVAULT_CACHE}: {@code redis} (the default), {@code database} (a table beside the
+ *       generations) or {@code none}; {@code GENVAULT_REDIS_URL} ({@code redis://host:6379}) and
+ *       {@code GENVAULT_CACHE_TIMEOUT} (milliseconds, 250: the most a Redis outage adds to a
+ *       generation);
+ *   <li>{@code OPENAI_API_KEY} (without it, the offline {@link DemoModel}), {@code
+ *       OPENAI_BASE_URL}, {@code GENVAULT_OPENAI_IDLE_TIMEOUT} (seconds, 120: a stream silent that
+ *       long fails as {@code timeout});
+ *   <li>{@code GENVAULT_HTTP_HOST} (127.0.0.1), {@code GENVAULT_HTTP_PORT} (8080; 0 takes a free
+ *       one), {@code GENVAULT_BASE_URL} (the URL the routes are reached at) and {@code
+ *       GENVAULT_USER_TOKENS} ({@code alice=token1,bob=token2}: a request with {@code
+ *       Authorization: Bearer token1} is alice's).
+ * </ul>
+ */
+public final class ProductionWiring implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ProductionWiring.class);
+
+  /** The bucket made in the embedded S3 server. */
+  static final String EMBEDDED_BUCKET = "genvault";
+
+  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+  private PersistentGenerator genvault;
+  private ModelClient model;
+  private GenerationRoutes routes;
+  private HikariDataSource pool;
+  private JdbcGenerationStore store;
+  private BlobStore blobs;
+  private DedupCache cache;
+  private String baseUrl;
+
+  private ProductionWiring() {}
+
+  /** Starts everything as the process environment says, serves until the process is stopped. */
+  public static void main(String[] args) throws InterruptedException {
+    ProductionWiring app = start(System.getenv(), builder -> {});
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  app.close(); // drains the generations in flight, then closes the pool
+                  stopped.countDown();
+                }));
+    System.out.println("Genvault routes at " + app.baseUrl() + " (Ctrl-C stops)");
+    stopped.await();
+  }
+
+  /**
+   * Starts the stack the environment describes. {@code customize} sees the generator's builder
+   * after the wiring set its store, blobs, cache and base URL, for settings of its own (lease,
+   * timeouts, listener).
+   *
+   * @throws IllegalArgumentException if a setting is malformed
+   */
+  public static ProductionWiring start(
+      Map<String, String> env, Consumer<PersistentGenerator.Builder> customize) {
+    ProductionWiring app = new ProductionWiring();
+    try {
+      app.wire(env, customize);
+      return app;
+    } catch (IOException e) {
+      app.close();
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      app.close();
+      throw e;
+    }
+  }
+
+  private void wire(Map<String, String> env, Consumer<PersistentGenerator.Builder> customize)
+      throws IOException {
+    // 1. PostgreSQL, pooled. The pool's timeouts bound how long a database outage holds a caller.
+    HikariConfig db = new HikariConfig();
+    String url = env.get("GENVAULT_DB_URL");
+    if (blank(url)) {
+      EmbeddedPostgres server = own(EmbeddedServers.postgres());
+      url = server.getJdbcUrl("postgres", "postgres");
+      db.setUsername("postgres");
+    } else {
+      db.setUsername(env.get("GENVAULT_DB_USER"));
+      db.setPassword(env.get("GENVAULT_DB_PASSWORD"));
+    }
+    db.setJdbcUrl(url);
+    db.setPoolName("genvault");
+    db.setMaximumPoolSize(number(env, "GENVAULT_DB_POOL_SIZE", 10));
+    db.setConnectionTimeout(
+        Duration.ofSeconds(number(env, "GENVAULT_DB_CONNECT_TIMEOUT", 5)).toMillis());
+    db.addDataSourceProperty(
+        "connectTimeout", String.valueOf(number(env, "GENVAULT_DB_CONNECT_TIMEOUT", 5)));
+    db.addDataSourceProperty(
+        "socketTimeout", String.valueOf(number(env, "GENVAULT_DB_SOCKET_TIMEOUT", 30)));
+    db.addDataSourceProperty("tcpKeepAlive", "true");
+    db.addDataSourceProperty("reWriteBatchedInserts", "true");
+    db.addDataSourceProperty("ApplicationName", "genvault");
+    // A pool that cannot connect at start still starts: the database may come up after the app.
+    db.setInitializationFailTimeout(-1);
+    pool = own(new HikariDataSource(db));
+    store = own(JdbcGenerationStore.create(pool));
+
+    // 2. Files in S3 (or the embedded S3Proxy).
+    S3ClientBuilder s3 =
+        S3Client.builder()
+            .region(Region.of(env.getOrDefault("AWS_REGION", "us-east-1")))
+            .overrideConfiguration(
+                o ->
+                    o.retryStrategy(RetryMode.STANDARD)
+                        .apiCallAttemptTimeout(Duration.ofSeconds(10))
+                        .apiCallTimeout(Duration.ofSeconds(30)));
+    S3Presigner.Builder presigner =
+        S3Presigner.builder().region(Region.of(env.getOrDefault("AWS_REGION", "us-east-1")));
+    String bucket = env.get("GENVAULT_S3_BUCKET");
+    String endpoint = env.get("GENVAULT_S3_ENDPOINT");
+    boolean embeddedS3 = blank(bucket);
+    if (embeddedS3) {
+      EmbeddedServers.S3 local = own(EmbeddedServers.S3.start());
+      endpoint = local.endpoint.toString();
+      bucket = EMBEDDED_BUCKET;
+      StaticCredentialsProvider credentials =
+          StaticCredentialsProvider.create(
+              AwsBasicCredentials.create(
+                  EmbeddedServers.S3_ACCESS_KEY, EmbeddedServers.S3_SECRET_KEY));
+      s3.credentialsProvider(credentials);
+      presigner.credentialsProvider(credentials);
+    } else if (!blank(env.get("AWS_ACCESS_KEY_ID")) && !blank(env.get("AWS_SECRET_ACCESS_KEY"))) {
+      StaticCredentialsProvider credentials =
+          StaticCredentialsProvider.create(
+              AwsBasicCredentials.create(
+                  env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY")));
+      s3.credentialsProvider(credentials);
+      presigner.credentialsProvider(credentials);
+    } else {
+      s3.credentialsProvider(DefaultCredentialsProvider.builder().build());
+    }
+    if (!blank(endpoint)) {
+      s3.endpointOverride(URI.create(endpoint))
+          .forcePathStyle(true)
+          .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+          .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+      presigner
+          .endpointOverride(URI.create(endpoint))
+          .serviceConfiguration(
+              software.amazon.awssdk.services.s3.S3Configuration.builder()
+                  .pathStyleAccessEnabled(true)
+                  .build());
+    }
+    S3Client s3Client = own(s3.build());
+    S3Presigner s3Presigner = own(presigner.build());
+    if (embeddedS3) {
+      s3Client.createBucket(b -> b.bucket(EMBEDDED_BUCKET));
+    }
+    blobs = S3BlobStore.builder().client(s3Client).presigner(s3Presigner).bucket(bucket).build();
+
+    // 3. The dedup cache: Redis (embedded when none is named), the database, or none.
+    String cacheKind = env.getOrDefault("GENVAULT_CACHE", "redis").toLowerCase(Locale.ROOT);
+    switch (cacheKind) {
+      case "redis" -> {
+        String redisUrl = env.get("GENVAULT_REDIS_URL");
+        if (blank(redisUrl)) {
+          int port = EmbeddedServers.freePort();
+          RedisServer server = EmbeddedServers.redis(port);
+          own(server::stop);
+          redisUrl = "redis://127.0.0.1:" + port;
+        }
+        cache =
+            own(
+                RedisDedupCache.builder()
+                    .uri(redisUrl)
+                    .timeout(Duration.ofMillis(number(env, "GENVAULT_CACHE_TIMEOUT", 250)))
+                    .build());
+      }
+      case "database" -> cache = JdbcDedupCache.create(store);
+      case "none" -> cache = DedupCache.none();
+      default ->
+          throw new IllegalArgumentException(
+              "GENVAULT_CACHE is " + cacheKind + "; it takes redis, database or none");
+    }
+
+    // 4. The model: OpenAI (or any compatible server) with a key, else the offline demo model.
+    String apiKey = env.get("OPENAI_API_KEY");
+    if (blank(apiKey)) {
+      model = DemoModel.create();
+    } else {
+      OpenAiClient.Builder openAi =
+          OpenAiClient.builder()
+              .apiKey(apiKey)
+              .idleTimeout(Duration.ofSeconds(number(env, "GENVAULT_OPENAI_IDLE_TIMEOUT", 120)));
+      if (!blank(env.get("OPENAI_BASE_URL"))) {
+        openAi.baseUrl(env.get("OPENAI_BASE_URL"));
+      }
+      model = own(openAi.build());
+    }
+
+    // 5. The generator: concurrent writes of the pending and final rows share commits.
+    String host = env.getOrDefault("GENVAULT_HTTP_HOST", "127.0.0.1");
+    int port = number(env, "GENVAULT_HTTP_PORT", 8080);
+    InetSocketAddress address = new InetSocketAddress(host, port);
+    PersistentGenerator.Builder builder =
+        PersistentGenerator.builder().store(GroupCommitStore.wrap(store)).blobs(blobs).cache(cache);
+    String configuredBase = env.get("GENVAULT_BASE_URL");
+    if (!blank(configuredBase)) {
+      builder.baseUrl(configuredBase);
+    }
+    customize.accept(builder);
+
+    // 6. The routes, each user seeing their own generations (others get a 404).
+    Map<String, String> users = tokens(env.get("GENVAULT_USER_TOKENS"));
+    Authorizer ownersOnly =
+        (HttpExchange exchange, GenerationOwner owner) -> {
+          String user = userOf(exchange, users);
+          return user != null && user.equals(owner.userId()) ? Visibility.FULL : Visibility.NONE;
+        };
+    // The generator needs the base URL, which needs the port: with port 0, bind first.
+    if (port == 0 && blank(configuredBase)) {
+      try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, address.getAddress())) {
+        address = new InetSocketAddress(address.getAddress(), probe.getLocalPort());
+      }
+      builder.baseUrl("http://" + host + ":" + address.getPort());
+    }
+    genvault = own(builder.build());
+    routes =
+        own(
+            GenerationRoutes.builder()
+                .generator(genvault)
+                .blobs(blobs)
+                .authorizer(ownersOnly)
+                .start(address));
+    baseUrl = genvault.urls().base();
+    log.info(
+        "Genvault wired: PostgreSQL {}, bucket {}, cache {}, model {}",
+        url.replaceAll("password=[^&]*", "password=***"),
+        bucket,
+        cacheKind,
+        model.provider());
+  }
+
+  /**
+   * The user whose bearer token the request carries, or null. Tokens are compared in constant time.
+   */
+  private static @Nullable String userOf(HttpExchange exchange, Map<String, String> users) {
+    String header = exchange.getRequestHeaders().getFirst("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return null;
+    }
+    byte[] presented = header.substring(7).strip().getBytes(StandardCharsets.UTF_8);
+    String found = null;
+    for (Map.Entry<String, String> e : users.entrySet()) {
+      if (MessageDigest.isEqual(presented, e.getKey().getBytes(StandardCharsets.UTF_8))) {
+        found = e.getValue();
+      }
+    }
+    return found;
+  }
+
+  /** {@code alice=token1,bob=token2} as token to user. */
+  static Map<String, String> tokens(@Nullable String spec) {
+    Map<String, String> byToken = new HashMap<>();
+    if (blank(spec)) {
+      return byToken;
+    }
+    for (String pair : spec.split(",")) {
+      int eq = pair.indexOf('=');
+      if (eq <= 0 || eq == pair.length() - 1) {
+        throw new IllegalArgumentException(
+            "GENVAULT_USER_TOKENS takes user=token pairs separated by commas");
+      }
+      byToken.put(pair.substring(eq + 1).strip(), pair.substring(0, eq).strip());
+    }
+    return byToken;
+  }
+
+  private static int number(Map<String, String> env, String name, int byDefault) {
+    String value = env.get(name);
+    if (blank(value)) {
+      return byDefault;
+    }
+    try {
+      return Integer.parseInt(value.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a whole number, not " + value, e);
+    }
+  }
+
+  private static boolean blank(@Nullable String s) {
+    return s == null || s.isBlank();
+  }
+
+  private <T extends AutoCloseable> T own(T resource) {
+    resources.push(resource);
+    return resource;
+  }
+
+  /** The generator. */
+  public PersistentGenerator generator() {
+    return genvault;
+  }
+
+  /** The model client: OpenAI's when a key is set, else the demo model. */
+  public ModelClient model() {
+    return model;
+  }
+
+  /** The routes' base URL. */
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  /** The generation store (without the group-commit layer the generator writes through). */
+  public GenerationStore store() {
+    return store;
+  }
+
+  /** The connection pool. */
+  public HikariDataSource pool() {
+    return pool;
+  }
+
+  /** The blob store. */
+  public BlobStore blobs() {
+    return blobs;
+  }
+
+  /** The dedup cache. */
+  public DedupCache cache() {
+    return cache;
+  }
+
+  /** The HTTP routes. */
+  public GenerationRoutes routes() {
+    return routes;
+  }
+
+  /**
+   * Stops the routes, drains the generator, then closes the clients, the pool and the embedded
+   * servers, in the reverse order they were started.
+   */
+  @Override
+  public void close() {
+    while (!resources.isEmpty()) {
+      AutoCloseable resource = resources.pop();
+      try {
+        resource.close();
+      } catch (Exception e) {
+        log.warn("closing {} failed: {}", resource, e.toString());
+      }
+    }
+  }
+}
