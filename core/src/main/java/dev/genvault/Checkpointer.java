@@ -104,6 +104,17 @@ final class Checkpointer implements AutoCloseable {
     live.remove(generation);
   }
 
+  /**
+   * Its terminal row is about to be written: from now on no chunk of it is written. Waits for a
+   * checkpoint in flight (which may hold chunks of it) to end first. Otherwise that write could
+   * commit after the terminal row, which drops the chunks, and leave chunks behind: on PostgreSQL
+   * or H2 the chunk insert's check that the row is live can read the row before the terminal write
+   * commits.
+   */
+  synchronized void ending(LiveGeneration generation) {
+    generation.ending();
+  }
+
   /** Called on every delta with that generation's count of unsaved deltas. */
   void deltas(int unsavedDeltas) {
     if (unsavedDeltas >= policy.maxDeltas()) {

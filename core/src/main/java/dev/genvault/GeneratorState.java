@@ -103,6 +103,8 @@ final class GeneratorState {
     BlobStore blobs = b.blobs == null ? NoBlobStore.INSTANCE : b.blobs;
     Listeners listener = new Listeners(b.listener);
     DedupCache cache = b.cache == null ? DedupCache.caffeine(10_000) : b.cache;
+    Checkpointer checkpointer =
+        new Checkpointer(store, clock, b.checkpointPolicy, b.lease.dividedBy(4), listener);
     return new GeneratorState(
         store,
         blobs,
@@ -116,8 +118,8 @@ final class GeneratorState {
         b.cacheScope,
         b.lease,
         b.maxInputChars,
-        new Checkpointer(store, clock, b.checkpointPolicy, b.lease.dividedBy(4), listener),
-        new TerminalWriter(store, blobs, sleeper, b.persistTimeout),
+        checkpointer,
+        new TerminalWriter(store, blobs, checkpointer, sleeper, b.persistTimeout),
         new Outcomes(clock, blobs, b.costs));
   }
 

@@ -24,13 +24,20 @@ final class TerminalWriter {
 
   private final GenerationStore store;
   private final BlobStore blobs;
+  private final Checkpointer checkpointer;
   private final Sleeper sleeper;
   private final Duration persistTimeout;
   private final Queue<Generation> unpersisted = new ConcurrentLinkedQueue<>();
 
-  TerminalWriter(GenerationStore store, BlobStore blobs, Sleeper sleeper, Duration persistTimeout) {
+  TerminalWriter(
+      GenerationStore store,
+      BlobStore blobs,
+      Checkpointer checkpointer,
+      Sleeper sleeper,
+      Duration persistTimeout) {
     this.store = store;
     this.blobs = blobs;
+    this.checkpointer = checkpointer;
     this.sleeper = sleeper;
     this.persistTimeout = persistTimeout;
   }
@@ -45,7 +52,7 @@ final class TerminalWriter {
    * #persistFallback}). The failure is kept on {@code live} for the caller's exception.
    */
   Generation persist(Generation terminal, LiveGeneration live) {
-    live.ending();
+    checkpointer.ending(live);
     long deadline = System.nanoTime() + persistTimeout.toNanos();
     Duration backoff = Duration.ofMillis(25);
     while (true) {
