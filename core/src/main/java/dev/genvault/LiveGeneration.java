@@ -37,6 +37,7 @@ final class LiveGeneration implements ModelCall {
   private @Nullable Instant unsavedSince;
   private @Nullable Instant firstTokenAt;
   private volatile @Nullable ErrorType cancelled;
+  private final List<Runnable> onCancel = new ArrayList<>();
   private volatile @Nullable Thread worker;
 
   /** Set when its terminal row is being written: checkpoints skip it (heartbeats go on). */
@@ -161,12 +162,37 @@ final class LiveGeneration implements ModelCall {
    * ErrorType#INTERRUPTED}) and interrupts the worker so a blocked client wakes up.
    */
   void cancel(ErrorType reason) {
-    if (cancelled == null) {
-      cancelled = reason;
+    List<Runnable> aborts;
+    synchronized (onCancel) {
+      if (cancelled == null) {
+        cancelled = reason;
+      }
+      aborts = List.copyOf(onCancel);
+      onCancel.clear();
     }
     Thread t = worker;
     if (t != null) {
       t.interrupt();
+    }
+    aborts.forEach(LiveGeneration::runQuietly);
+  }
+
+  @Override
+  public void onCancel(Runnable action) {
+    synchronized (onCancel) {
+      if (cancelled == null) {
+        onCancel.add(action);
+        return;
+      }
+    }
+    runQuietly(action);
+  }
+
+  private static void runQuietly(Runnable action) {
+    try {
+      action.run();
+    } catch (RuntimeException e) {
+      // an abort that fails leaves the interrupt and the timeouts to end the work
     }
   }
 

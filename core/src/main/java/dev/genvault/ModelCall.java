@@ -34,4 +34,12 @@ public interface ModelCall {
 
   /** True once the generation has been cancelled; a long-running client should stop then. */
   boolean isCancelled();
+
+  /**
+   * Registers how to abort the client's work in flight (for example, cancelling its HTTP call): a
+   * thread blocked reading a socket does not wake up when interrupted. The action runs once, on the
+   * cancelling thread, when the generation is cancelled, or at once if it already was. It must be
+   * safe to run at any time, also after the work ended. The default does nothing.
+   */
+  default void onCancel(Runnable action) {}
 }

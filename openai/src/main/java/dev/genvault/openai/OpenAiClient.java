@@ -133,7 +133,8 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
     GenerationRequest r = call.request();
     String body = body(r);
     if (r.kind() == GenerationKind.IMAGE) {
-      try (Response response = http.execute(endpoint.post(ImagesCodec.PATH, body, false))) {
+      try (Response response =
+          http.execute(endpoint.post(ImagesCodec.PATH, body, false), call::onCancel)) {
         ImagesCodec.Images images = ImagesCodec.read(call, transport.limited(response));
         for (String url : images.urls) {
           downloader.download(url, call, ImagesCodec.contentType(images.format));
@@ -142,7 +143,7 @@ public final class OpenAiClient implements ModelClient, AutoCloseable {
       }
     }
     String path = api == Api.RESPONSES ? ResponsesCodec.PATH : ChatCodec.PATH;
-    try (Response response = http.execute(endpoint.post(path, body, streaming))) {
+    try (Response response = http.execute(endpoint.post(path, body, streaming), call::onCancel)) {
       if (api == Api.RESPONSES) {
         return streaming
             ? ResponsesCodec.stream(call, transport.events(response))

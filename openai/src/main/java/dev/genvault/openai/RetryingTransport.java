@@ -11,6 +11,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import okhttp3.Headers;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -53,12 +54,15 @@ final class RetryingTransport {
     this.redactor = redactor;
   }
 
-  /** Sends the request with the retry policy; returns a successful response (the caller closes). */
-  Response execute(Request request) throws IOException {
+  /**
+   * Sends the request with the retry policy; returns a successful response (the caller closes).
+   * Each attempt's call is handed to {@code onCancel} as an action that aborts it, from any thread.
+   */
+  Response execute(Request request, Consumer<Runnable> onCancel) throws IOException {
     for (int attempt = 1; ; attempt++) {
       Response response;
       try {
-        response = transport.execute(request);
+        response = transport.execute(request, onCancel);
       } catch (IOException e) {
         boolean timedOut = e instanceof InterruptedIOException;
         boolean retry =

@@ -5,6 +5,7 @@ import dev.genvault.ProviderException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import okhttp3.Call;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -62,10 +63,14 @@ final class Transport implements AutoCloseable {
     return http;
   }
 
-  /** Runs one attempt, capped by the call timeout; the caller closes the response. */
-  Response execute(Request request) throws IOException {
+  /**
+   * Runs one attempt, capped by the call timeout; the caller closes the response. {@code onCancel}
+   * gets the action that aborts the call (a read blocked on the socket ignores interrupts).
+   */
+  Response execute(Request request, Consumer<Runnable> onCancel) throws IOException {
     Call call = http.newCall(request);
     call.timeout().timeout(callTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    onCancel.accept(call::cancel);
     return call.execute();
   }
 

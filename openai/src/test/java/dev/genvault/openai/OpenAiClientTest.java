@@ -10,6 +10,7 @@ import dev.genvault.GenerationQuery;
 import dev.genvault.GenerationRequest;
 import dev.genvault.GenerationStatus;
 import dev.genvault.Message;
+import dev.genvault.PersistentGenerator;
 import dev.genvault.internal.RecordJson;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -266,6 +267,62 @@ class OpenAiClientTest extends OpenAiServerTest {
       }
     }
 
+    /** A stream that sends {@code first}, then nothing until {@code release}, then {@code rest}. */
+    private MockResponse stalling(
+        String first, String rest, java.util.concurrent.CountDownLatch release) {
+      return new MockResponse.Builder()
+          .code(200)
+          .setHeader("Content-Type", "text/event-stream")
+          .body(
+              new mockwebserver3.MockResponseBody() {
+                @Override
+                public long getContentLength() {
+                  return -1;
+                }
+
+                @Override
+                public void writeTo(okio.BufferedSink sink) throws java.io.IOException {
+                  sink.writeUtf8(first).flush();
+                  try {
+                    release.await(30, TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                  }
+                  sink.writeUtf8(rest).flush();
+                }
+              })
+          .build();
+    }
+
+    @Test
+    void cancelling_a_stream_aborts_a_read_blocked_on_the_socket_at_once() throws Exception {
+      String first =
+          chunk(
+              "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"before the stall\"},\"finish_reason\":null}]}");
+      java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+      // The server holds the stream open for 30 s; the idle timeout is 120 s.
+      server.enqueue(stalling(first, "data: [DONE]\n\n", release));
+      try (OpenAiClient openai = client().build();
+          PersistentGenerator cancelling =
+              PersistentGenerator.builder()
+                  .store(store)
+                  .streamClosePolicy(dev.genvault.StreamClosePolicy.CANCEL)
+                  .build()) {
+        dev.genvault.GenerationStream stream = cancelling.stream(haiku(), openai);
+        assertThat(stream.iterator().next()).isEqualTo("before the stall");
+        stream.close();
+        org.awaitility.Awaitility.await()
+            .atMost(Duration.ofSeconds(5))
+            .until(() -> store.find(stream.id()).orElseThrow().isTerminal());
+        Generation row = store.find(stream.id()).orElseThrow();
+        assertThat(row.errorType()).isEqualTo(ErrorType.CANCELLED);
+        assertThat(row.text()).isEqualTo("before the stall");
+      } finally {
+        release.countDown();
+      }
+    }
+
     @Test
     void a_stall_between_events_ends_with_a_timeout() throws Exception {
       String first =
@@ -276,30 +333,7 @@ class OpenAiClientTest extends OpenAiServerTest {
               + "data: [DONE]\n\n";
       // The first event, flushed, then silence (up to 10 s): far past the 300 ms idle timeout.
       java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-      server.enqueue(
-          new MockResponse.Builder()
-              .code(200)
-              .setHeader("Content-Type", "text/event-stream")
-              .body(
-                  new mockwebserver3.MockResponseBody() {
-                    @Override
-                    public long getContentLength() {
-                      return -1;
-                    }
-
-                    @Override
-                    public void writeTo(okio.BufferedSink sink) throws java.io.IOException {
-                      sink.writeUtf8(first).flush();
-                      try {
-                        release.await(10, TimeUnit.SECONDS);
-                      } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                      }
-                      sink.writeUtf8(rest).flush();
-                    }
-                  })
-              .build());
+      server.enqueue(stalling(first, rest, release));
       try (OpenAiClient openai = client().idleTimeout(Duration.ofMillis(300)).build()) {
         GenerationFailedException e =
             (GenerationFailedException) failure(() -> genvault.generate(haiku(), openai));
