@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,7 +86,7 @@ final class Deletions {
         deleted += s.store.deleteByUser(userId);
       }
       if (forgetAll(userId)) {
-        throw new PersistenceException(
+        throw new StillAdding(
             "user "
                 + userId
                 + " still had generations after "
@@ -96,7 +97,7 @@ final class Deletions {
             null);
       }
       return deleted;
-    } catch (PersistenceException e) {
+    } catch (StillAdding e) {
       throw e;
     } catch (RuntimeException e) {
       throw new PersistenceException(
@@ -105,9 +106,20 @@ final class Deletions {
               + " failed part-way ("
               + e
               + "); what is left is still listed under the user: call eraseUser again",
+          e instanceof GenvaultException g ? g.generationId() : null,
+          !(e instanceof GenvaultException g) || g.isRetryable(),
           e);
     } finally {
       s.erasing.computeIfPresent(userId, (u, n) -> n == 1 ? null : n - 1);
+    }
+  }
+
+  /** Another process kept adding generations of the user while the passes ran. */
+  private static final class StillAdding extends PersistenceException {
+    private static final long serialVersionUID = 1L;
+
+    StillAdding(String message, @Nullable String id, boolean retryable, @Nullable Throwable cause) {
+      super(message, id, retryable, cause);
     }
   }
 
