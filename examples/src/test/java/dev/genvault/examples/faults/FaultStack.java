@@ -168,6 +168,12 @@ final class FaultStack implements AutoCloseable {
     return s3Client(s3Server.endpoint);
   }
 
+  /** The S3 server's endpoint, past every proxy. */
+  static URI s3Endpoint() {
+    startServers();
+    return s3Server.endpoint;
+  }
+
   /** The redis-server's port, past every proxy. */
   static int redisPort() {
     startServers();

@@ -81,6 +81,30 @@ final class Provider implements AutoCloseable {
     return sse(body.append(end()).toString());
   }
 
+  /** The text of {@link #slow}: {@code t0 t1 ... t(n-1) }. */
+  static String slowText(int events) {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < events; i++) {
+      text.append('t').append(i).append(' ');
+    }
+    return text.toString();
+  }
+
+  /** {@link #slowText} as one event per token, sent at about {@code bytesPerSecond}. */
+  static MockResponse slow(int events, long bytesPerSecond) {
+    StringBuilder body = new StringBuilder();
+    for (int i = 0; i < events; i++) {
+      body.append(delta("t" + i + " "));
+    }
+    body.append(end());
+    return new MockResponse.Builder()
+        .code(200)
+        .setHeader("Content-Type", "text/event-stream")
+        .body(body.toString())
+        .throttleBody(bytesPerSecond / 50, 20, TimeUnit.MILLISECONDS)
+        .build();
+  }
+
   static MockResponse sse(String body) {
     return new MockResponse.Builder()
         .code(200)
