@@ -53,7 +53,8 @@ class CrashFaultTest {
     try (var s3 = FaultStack.s3Client()) {
       s3.createBucket(b -> b.bucket(bucket));
     }
-    File childLog = new File("target/fault-suite-children.log");
+    File childLog = new File("target/fault-suite-children.log"); // read by SecretsFaultTest
+    java.nio.file.Files.deleteIfExists(childLog.toPath());
     String full = Provider.slowText(EVENTS);
     Random random = new Random(20261129);
     Map<String, List<Emit>> emitted = new LinkedHashMap<>();

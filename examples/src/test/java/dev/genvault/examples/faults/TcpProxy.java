@@ -32,6 +32,7 @@ final class TcpProxy implements AutoCloseable {
   private final ServerSocket listener;
   private final InetSocketAddress target;
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+  private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
   private final AtomicReference<String> nextAnswer = new AtomicReference<>();
   private final AtomicInteger accepted = new AtomicInteger();
   private final AtomicInteger answered = new AtomicInteger();
@@ -68,6 +69,9 @@ final class TcpProxy implements AutoCloseable {
   /** Resets every connection and refuses new ones (each is reset as soon as it is accepted). */
   void cut() {
     mode = Mode.CUT;
+    // The clients' side first: a pump that sees its server side go would close the client's
+    // socket gracefully (FIN), and the client would read a clean end of stream, not a reset.
+    clients.forEach(TcpProxy::reset);
     sockets.forEach(TcpProxy::reset);
   }
 
@@ -121,6 +125,7 @@ final class TcpProxy implements AutoCloseable {
         reset(client);
         continue;
       }
+      clients.add(client);
       sockets.add(client);
       sockets.add(server);
       start("up", () -> pump(client, server));
@@ -153,6 +158,8 @@ final class TcpProxy implements AutoCloseable {
       closeQuietly(to);
       sockets.remove(from);
       sockets.remove(to);
+      clients.remove(from);
+      clients.remove(to);
     }
   }
 
