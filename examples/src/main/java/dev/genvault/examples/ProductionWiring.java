@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.genvault.DemoModel;
 import dev.genvault.GenerationOwner;
+import dev.genvault.GenerationRequest;
 import dev.genvault.ModelClient;
 import dev.genvault.PersistentGenerator;
 import dev.genvault.http.Authorizer;
@@ -112,13 +113,41 @@ public final class ProductionWiring implements AutoCloseable {
                   stopped.countDown();
                 }));
     System.out.println("Genvault routes at " + app.baseUrl() + " (Ctrl-C stops)");
+    // One generation to look at, for the first user with a token.
+    Map<String, String> env = System.getenv();
+    Map.Entry<String, String> first =
+        tokens(env.get("GENVAULT_USER_TOKENS")).entrySet().stream().findFirst().orElse(null);
+    if (first != null) {
+      String model =
+          blank(env.get("OPENAI_API_KEY"))
+              ? DemoModel.MODEL
+              : env.getOrDefault("GENVAULT_MODEL", "gpt-4o-mini");
+      String id =
+          app.generator()
+              .submit(
+                  GenerationRequest.builder()
+                      .model(model)
+                      .prompt("Write a haiku about durable storage")
+                      .userId(first.getValue())
+                      .build(),
+                  app.model());
+      System.out.println(
+          "A generation of "
+              + first.getValue()
+              + ": curl -H 'Authorization: Bearer "
+              + first.getKey()
+              + "' "
+              + app.baseUrl()
+              + "/generate/"
+              + id);
+    }
     stopped.await();
   }
 
   /**
    * Starts the stack the environment describes. {@code customize} sees the generator's builder
    * after the wiring set its store, blobs, cache and base URL, for settings of its own (lease,
-   * timeouts, listener).
+   * timeouts, listener); each setting of the builder can be set once.
    *
    * @throws IllegalArgumentException if a setting is malformed
    */
@@ -260,16 +289,26 @@ public final class ProductionWiring implements AutoCloseable {
       model = own(openAi.build());
     }
 
-    // 5. The generator: concurrent writes of the pending and final rows share commits.
+    // 5. The generator: concurrent writes of the pending and final rows share commits. Its base
+    // URL is where the routes listen, unless given; port 0 takes one that was free a moment ago.
     String host = env.getOrDefault("GENVAULT_HTTP_HOST", "127.0.0.1");
     int port = number(env, "GENVAULT_HTTP_PORT", 8080);
     InetSocketAddress address = new InetSocketAddress(host, port);
-    PersistentGenerator.Builder builder =
-        PersistentGenerator.builder().store(GroupCommitStore.wrap(store)).blobs(blobs).cache(cache);
-    String configuredBase = env.get("GENVAULT_BASE_URL");
-    if (!blank(configuredBase)) {
-      builder.baseUrl(configuredBase);
+    if (port == 0) {
+      try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, address.getAddress())) {
+        address = new InetSocketAddress(address.getAddress(), probe.getLocalPort());
+      }
     }
+    String configuredBase = env.get("GENVAULT_BASE_URL");
+    PersistentGenerator.Builder builder =
+        PersistentGenerator.builder()
+            .store(GroupCommitStore.wrap(store))
+            .blobs(blobs)
+            .cache(cache)
+            .baseUrl(
+                blank(configuredBase)
+                    ? "http://" + host + ":" + address.getPort()
+                    : configuredBase);
     customize.accept(builder);
 
     // 6. The routes, each user seeing their own generations (others get a 404).
@@ -279,13 +318,6 @@ public final class ProductionWiring implements AutoCloseable {
           String user = userOf(exchange, users);
           return user != null && user.equals(owner.userId()) ? Visibility.FULL : Visibility.NONE;
         };
-    // The generator needs the base URL, which needs the port: with port 0, bind first.
-    if (port == 0 && blank(configuredBase)) {
-      try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, address.getAddress())) {
-        address = new InetSocketAddress(address.getAddress(), probe.getLocalPort());
-      }
-      builder.baseUrl("http://" + host + ":" + address.getPort());
-    }
     genvault = own(builder.build());
     routes =
         own(

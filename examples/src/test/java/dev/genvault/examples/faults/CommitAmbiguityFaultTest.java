@@ -19,12 +19,12 @@ import dev.genvault.Usage;
 import dev.genvault.jdbc.JdbcDedupCache;
 import dev.genvault.jdbc.JdbcGenerationStore;
 import dev.genvault.spi.GroupCommitStore;
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -36,7 +36,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
@@ -47,19 +46,23 @@ import org.junit.jupiter.api.Test;
  */
 class CommitAmbiguityFaultTest {
 
-  /** A DataSource whose writes fail after they took effect, every other time while armed. */
-  static final class AmbiguousDataSource implements DataSource {
-    final DataSource delegate;
+  /** Writes that fail after they took effect, every other time while armed. */
+  static final class Ambiguity {
     final AtomicBoolean armed = new AtomicBoolean();
     final AtomicInteger writes = new AtomicInteger();
     final AtomicInteger lost = new AtomicInteger();
 
-    AmbiguousDataSource(DataSource delegate) {
-      this.delegate = delegate;
+    /** {@code pool} as a DataSource whose connections lose the answers of writes. */
+    DataSource around(DataSource pool) {
+      return proxy(
+          DataSource.class,
+          pool,
+          (method, result, args) ->
+              method.getName().equals("getConnection") ? connection((Connection) result) : result);
     }
 
     /** After a write took effect: whether its answer is lost this time. */
-    void afterWrite() throws SQLException {
+    private void afterWrite() throws SQLException {
       if (armed.get() && writes.incrementAndGet() % 2 == 0) {
         lost.incrementAndGet();
         throw new SQLException(
@@ -67,20 +70,11 @@ class CommitAmbiguityFaultTest {
       }
     }
 
-    @Override
-    public Connection getConnection() throws SQLException {
-      return wrap(delegate.getConnection());
-    }
-
-    @Override
-    public Connection getConnection(String user, String password) throws SQLException {
-      return wrap(delegate.getConnection(user, password));
-    }
-
-    private Connection wrap(Connection real) {
-      InvocationHandler handler =
-          (proxy, method, args) -> {
-            Object result = invoke(real, method, args);
+    private Connection connection(Connection real) {
+      return proxy(
+          Connection.class,
+          real,
+          (method, result, args) -> {
             switch (method.getName()) {
               case "commit" -> afterWrite();
               case "prepareStatement", "createStatement" -> {
@@ -90,30 +84,29 @@ class CommitAmbiguityFaultTest {
               default -> {}
             }
             return result;
-          };
-      return (Connection)
-          Proxy.newProxyInstance(
-              Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, handler);
+          });
     }
 
-    private Object statement(Statement real, Connection connection, String preparedSql) {
-      InvocationHandler handler =
-          (proxy, method, args) -> {
-            Object result = invoke(real, method, args);
-            String name = method.getName();
-            if (name.startsWith("execute") && connection.getAutoCommit()) {
+    private Statement statement(Statement real, Connection connection, String preparedSql) {
+      Class<Statement> type =
+          real instanceof PreparedStatement ? cast(PreparedStatement.class) : Statement.class;
+      return proxy(
+          type,
+          real,
+          (method, result, args) -> {
+            if (method.getName().startsWith("execute") && connection.getAutoCommit()) {
               String sql = args != null && args[0] instanceof String s ? s : preparedSql;
               if (isWrite(sql)) {
                 afterWrite();
               }
             }
             return result;
-          };
-      Class<?>[] types =
-          real instanceof java.sql.PreparedStatement
-              ? new Class<?>[] {java.sql.PreparedStatement.class}
-              : new Class<?>[] {Statement.class};
-      return Proxy.newProxyInstance(Statement.class.getClassLoader(), types, handler);
+          });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Class<Statement> cast(Class<? extends Statement> type) {
+      return (Class<Statement>) type;
     }
 
     private static boolean isWrite(String sql) {
@@ -126,49 +119,26 @@ class CommitAmbiguityFaultTest {
           || s.startsWith("DELETE")
           || s.startsWith("WITH");
     }
+  }
 
-    private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
-      try {
-        return method.invoke(target, args);
-      } catch (InvocationTargetException e) {
-        throw e.getCause();
-      }
-    }
+  /** What a proxy does with each call's result. */
+  interface After {
+    Object apply(Method method, Object result, Object[] args) throws Throwable;
+  }
 
-    @Override
-    public PrintWriter getLogWriter() throws SQLException {
-      return delegate.getLogWriter();
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) throws SQLException {
-      delegate.setLogWriter(out);
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) throws SQLException {
-      delegate.setLoginTimeout(seconds);
-    }
-
-    @Override
-    public int getLoginTimeout() throws SQLException {
-      return delegate.getLoginTimeout();
-    }
-
-    @Override
-    public Logger getParentLogger() {
-      return Logger.getGlobal();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-      return delegate.unwrap(iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws SQLException {
-      return delegate.isWrapperFor(iface);
-    }
+  /** A proxy of {@code type} that calls {@code target}, then {@code after} with the result. */
+  static <T> T proxy(Class<T> type, T target, After after) {
+    InvocationHandler handler =
+        (p, method, args) -> {
+          Object result;
+          try {
+            result = method.invoke(target, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+          return after.apply(method, result, args);
+        };
+    return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler));
   }
 
   @Test
@@ -183,10 +153,9 @@ class CommitAmbiguityFaultTest {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(FaultStack.directUrl(database));
     config.setMaximumPoolSize(4);
-    AmbiguousDataSource ambiguous;
+    Ambiguity ambiguous = new Ambiguity();
     try (HikariDataSource pool = new HikariDataSource(config);
-        JdbcGenerationStore store =
-            JdbcGenerationStore.create(ambiguous = new AmbiguousDataSource(pool));
+        JdbcGenerationStore store = JdbcGenerationStore.create(ambiguous.around(pool));
         PersistentGenerator genvault =
             PersistentGenerator.builder()
                 .store(GroupCommitStore.wrap(store))
