@@ -42,10 +42,26 @@ final class Admitter {
               + " (PersistentGenerator.Builder.maxInputChars)");
     }
     client.check(request);
-    if (request.userId() != null && s.erasing.containsKey(request.userId())) {
-      throw new IllegalStateException(
-          "user " + request.userId() + " is being erased; no new generation starts for them now");
+    String user = request.userId();
+    if (user == null) {
+      return admitChecked(request, client);
     }
+    // Counted before the erasing check, and an erasure marks the user before it waits for the
+    // count to drop: either this admission sees the mark, or the erasure sees its row.
+    s.admitting.merge(user, 1, Integer::sum);
+    try {
+      if (s.erasing.containsKey(user)) {
+        throw new IllegalStateException(
+            "user " + user + " is being erased; no new generation starts for them now");
+      }
+      return admitChecked(request, client);
+    } finally {
+      s.admitting.computeIfPresent(user, (u, n) -> n == 1 ? null : n - 1);
+    }
+  }
+
+  /** Steps 2–4, once the request passed its checks. */
+  private Admission admitChecked(GenerationRequest request, ModelClient client) {
     // Without a cache there is no reader of the fingerprint: no dedup and no single flight.
     String fingerprint = s.dedups ? Fingerprint.of(request, s.cacheScope) : NO_FINGERPRINT;
     String id = IdGenerator.check(s.ids.newId());
@@ -96,7 +112,7 @@ final class Admitter {
     } catch (RuntimeException e) {
       boolean retryable =
           !(e instanceof GenvaultException) || ((GenvaultException) e).isRetryable();
-      if (retryable && insertedAnyway(id)) {
+      if (retryable && insertedAnyway(live.pending)) {
         // An ambiguous commit: the connection failed after the database committed the row.
         log.warn(
             "inserting the pending row of generation {} failed ({}), yet the row is there: the"
@@ -134,10 +150,20 @@ final class Admitter {
     return new Admission(runner, live, client, fingerprint, claimed, null, null);
   }
 
-  /** Whether a pending row whose insert failed is there all the same (read once, never thrown). */
-  private boolean insertedAnyway(String id) {
+  /**
+   * Whether a pending row whose insert failed is there all the same: a row with its ID, made at its
+   * time for its user (read once; a failing read is a no).
+   */
+  private boolean insertedAnyway(Generation pending) {
     try {
-      return s.store.status(id).isPresent();
+      return s.store
+          .find(pending.id())
+          .filter(
+              row ->
+                  row.createdAt().equals(pending.createdAt())
+                      && Objects.equals(row.request().userId(), pending.request().userId())
+                      && Objects.equals(row.request().model(), pending.request().model()))
+          .isPresent();
     } catch (RuntimeException e) {
       return false;
     }

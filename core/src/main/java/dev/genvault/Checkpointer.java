@@ -96,6 +96,9 @@ final class Checkpointer implements AutoCloseable {
     void await(Condition condition, long nanos) throws InterruptedException;
   }
 
+  /** Held while chunks are written, and by {@link #ending}: see there. */
+  private final Object chunkWrite = new Object();
+
   void register(LiveGeneration generation) {
     live.add(generation);
   }
@@ -111,8 +114,10 @@ final class Checkpointer implements AutoCloseable {
    * or H2 the chunk insert's check that the row is live can read the row before the terminal write
    * commits.
    */
-  synchronized void ending(LiveGeneration generation) {
-    generation.ending();
+  void ending(LiveGeneration generation) {
+    synchronized (chunkWrite) {
+      generation.ending();
+    }
   }
 
   /** Called on every delta with that generation's count of unsaved deltas. */
@@ -164,36 +169,7 @@ final class Checkpointer implements AutoCloseable {
   /** Writes every unsaved chunk of every live generation in one call, then heartbeats. */
   synchronized void tick() {
     Instant now = clock.instant();
-    List<Chunk> batch = new ArrayList<>();
-    Map<LiveGeneration, List<Chunk>> byGeneration = new java.util.HashMap<>();
-    for (LiveGeneration g : live) {
-      List<Chunk> chunks = g.unsavedChunks();
-      if (!chunks.isEmpty()) {
-        byGeneration.put(g, chunks);
-        batch.addAll(chunks);
-      }
-    }
-    if (!batch.isEmpty()) {
-      try {
-        store.appendChunks(batch, now);
-        byGeneration.forEach(LiveGeneration::saved);
-        if (failuresInARow > 0) {
-          log.info("checkpoints reach the store again after {} failed writes", failuresInARow);
-        }
-        failuresInARow = 0;
-        listener.checkpoint(batch.size(), byGeneration.size());
-      } catch (RuntimeException e) {
-        failuresInARow++;
-        if (failuresInARow == 1 || failuresInARow % 100 == 0) {
-          log.warn(
-              "checkpoint of {} chunks failed ({} in a row); the text is kept and retried: {}",
-              batch.size(),
-              failuresInARow,
-              e.toString());
-        }
-        listener.checkpointFailed(e);
-      }
-    }
+    Map<LiveGeneration, List<Chunk>> byGeneration = writeChunks(now);
     if (Duration.between(lastHeartbeat, now).compareTo(heartbeatInterval) >= 0) {
       List<String> ids = new ArrayList<>();
       for (LiveGeneration g : live) {
@@ -210,6 +186,52 @@ final class Checkpointer implements AutoCloseable {
         log.warn("heartbeat of {} live generations failed: {}", ids.size(), e.toString());
       }
     }
+  }
+
+  /**
+   * Writes every unsaved chunk of every live generation in one call, under the lock {@link #ending}
+   * takes; what each generation had unsaved.
+   */
+  private Map<LiveGeneration, List<Chunk>> writeChunks(Instant now) {
+    List<Chunk> batch = new ArrayList<>();
+    Map<LiveGeneration, List<Chunk>> byGeneration = new java.util.HashMap<>();
+    RuntimeException failure = null;
+    synchronized (chunkWrite) {
+      for (LiveGeneration g : live) {
+        List<Chunk> chunks = g.unsavedChunks();
+        if (!chunks.isEmpty()) {
+          byGeneration.put(g, chunks);
+          batch.addAll(chunks);
+        }
+      }
+      if (batch.isEmpty()) {
+        return byGeneration;
+      }
+      try {
+        store.appendChunks(batch, now);
+        byGeneration.forEach(LiveGeneration::saved);
+      } catch (RuntimeException e) {
+        failure = e;
+      }
+    }
+    if (failure == null) {
+      if (failuresInARow > 0) {
+        log.info("checkpoints reach the store again after {} failed writes", failuresInARow);
+      }
+      failuresInARow = 0;
+      listener.checkpoint(batch.size(), byGeneration.size());
+    } else {
+      failuresInARow++;
+      if (failuresInARow == 1 || failuresInARow % 100 == 0) {
+        log.warn(
+            "checkpoint of {} chunks failed ({} in a row); the text is kept and retried: {}",
+            batch.size(),
+            failuresInARow,
+            failure.toString());
+      }
+      listener.checkpointFailed(failure);
+    }
+    return byGeneration;
   }
 
   @Override

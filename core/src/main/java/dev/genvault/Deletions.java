@@ -2,9 +2,11 @@ package dev.genvault;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +34,9 @@ final class Deletions {
    */
   private static final int MAX_PASSES = 5;
 
+  /** The longest wait between listings while another process's run of the user goes on. */
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
+
   private final GeneratorState s;
   private final Duration endTimeout;
 
@@ -52,18 +57,34 @@ final class Deletions {
     if (live != null) {
       end(List.of(live));
     }
-    Optional<Generation> found = s.store.find(id);
-    if (found.isEmpty()) {
-      return false;
+    try {
+      Optional<Generation> found = s.store.find(id);
+      if (found.isEmpty()) {
+        return false;
+      }
+      forget(found.get());
+      return s.store.delete(id);
+    } catch (PersistenceException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new PersistenceException(
+          "deleting generation " + id + " failed part-way (" + e + "); call delete again",
+          id,
+          true,
+          e);
     }
-    forget(found.get());
-    return s.store.delete(id);
   }
 
   /**
-   * Erases a user: refuses their new requests in this process while it runs, cancels their
-   * generations running here and waits for them to end, then deletes every generation of theirs
-   * with its files and cached result, in passes until none is left.
+   * Erases a user: refuses their new requests in this process while it runs (after the ones under
+   * way are admitted), cancels their generations running here and waits for them to end, then
+   * removes the files and cache entries of every generation of theirs and deletes the rows.
+   *
+   * <p>Rows another process is still running have no files recorded yet: their end is waited for
+   * (up to the timeout), so their files are listed and removed too. A row deleted while its process
+   * still runs it is cleaned up by that process when it ends (see {@link TerminalWriter}). The rows
+   * are deleted right after a listing that found nothing new to remove, so that a generation ending
+   * in between is unlikely; one that does is taken by the next pass.
    *
    * @return how many generations were deleted
    */
@@ -71,6 +92,8 @@ final class Deletions {
     Objects.requireNonNull(userId, "userId");
     s.erasing.merge(userId, 1, Integer::sum);
     try {
+      long deadline = System.nanoTime() + endTimeout.toNanos();
+      awaitAdmissions(userId, deadline);
       List<LiveGeneration> running = new ArrayList<>();
       for (LiveGeneration live : s.lives.values()) {
         if (userId.equals(live.request().userId())) {
@@ -78,25 +101,39 @@ final class Deletions {
         }
       }
       end(running);
+      Set<String> forgotten = new HashSet<>();
+      Duration backoff = Duration.ofMillis(20);
       int deleted = 0;
-      for (int pass = 0; pass < MAX_PASSES; pass++) {
-        if (!forgetAll(userId)) {
+      int deletes = 0;
+      while (true) {
+        Listing listed = forgetAll(userId, forgotten);
+        if (listed.rows() == 0) {
           return deleted;
+        }
+        if (listed.live() > 0 && System.nanoTime() < deadline) {
+          sleep(backoff); // another process's run: its files are known when it ends
+          backoff =
+              backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
+                  ? MAX_BACKOFF
+                  : backoff.multipliedBy(2);
+          continue;
+        }
+        if (listed.forgotten() > 0) {
+          continue; // list once more, then delete at once: nothing new may end in between
+        }
+        if (deletes++ == MAX_PASSES) {
+          throw new StillAdding(
+              "user "
+                  + userId
+                  + " still had generations after "
+                  + MAX_PASSES
+                  + " passes (another process keeps adding them); call eraseUser again",
+              null,
+              true,
+              null);
         }
         deleted += s.store.deleteByUser(userId);
       }
-      if (forgetAll(userId)) {
-        throw new StillAdding(
-            "user "
-                + userId
-                + " still had generations after "
-                + MAX_PASSES
-                + " passes (another process keeps adding them); call eraseUser again",
-            null,
-            true,
-            null);
-      }
-      return deleted;
     } catch (StillAdding e) {
       throw e;
     } catch (RuntimeException e) {
@@ -114,6 +151,22 @@ final class Deletions {
     }
   }
 
+  /** Waits (up to the deadline) for admissions of the user that began before the erasure. */
+  private void awaitAdmissions(String userId, long deadline) {
+    while (s.admitting.containsKey(userId) && System.nanoTime() < deadline) {
+      sleep(Duration.ofMillis(1));
+    }
+  }
+
+  private void sleep(Duration d) {
+    try {
+      s.sleeper.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PersistenceException("interrupted while erasing", null, true, e);
+    }
+  }
+
   /** Another process kept adding generations of the user while the passes ran. */
   private static final class StillAdding extends PersistenceException {
     private static final long serialVersionUID = 1L;
@@ -123,24 +176,34 @@ final class Deletions {
     }
   }
 
+  /** What one listing of the user's rows found. */
+  private record Listing(int rows, int live, int forgotten) {}
+
   /**
-   * Removes the files and cached results of every stored generation of the user.
-   *
-   * @return whether the user had any generation
+   * Removes the files and cached results of every ended generation of the user not removed yet
+   * ({@code forgotten} holds their IDs).
    */
-  private boolean forgetAll(String userId) {
-    boolean any = false;
+  private Listing forgetAll(String userId, Set<String> forgotten) {
+    int rows = 0;
+    int live = 0;
+    int newly = 0;
     String cursor = null;
     do {
       Page<Generation> page =
           s.store.list(GenerationQuery.builder().userId(userId).limit(PAGE).cursor(cursor).build());
       for (Generation g : page.items()) {
-        forget(g);
-        any = true;
+        rows++;
+        if (!g.isTerminal()) {
+          live++;
+        } else if (!forgotten.contains(g.id())) {
+          forget(g);
+          forgotten.add(g.id());
+          newly++;
+        }
       }
       cursor = page.nextCursor();
     } while (cursor != null);
-    return any;
+    return new Listing(rows, live, newly);
   }
 
   /** Removes a generation's files and the cache entry that names it (never its row). */

@@ -81,7 +81,7 @@ final class FailOpenCache {
    * while an entry of the user's is left behind (the row it names is kept until it succeeds).
    */
   void eraseResult(@Nullable String tenant, String fingerprint, String id) {
-    cache.invalidateIf(resultKey(tenant, fingerprint), id);
+    cache.removeIf(resultKey(tenant, fingerprint), id);
   }
 
   /** Claims the fingerprint for this generation across processes; false if taken or failing. */

@@ -48,6 +48,9 @@ final class GeneratorState {
    */
   final ConcurrentHashMap<String, Integer> erasing = new ConcurrentHashMap<>();
 
+  /** Users with admissions under way in this process, each with how many (see Admitter). */
+  final ConcurrentHashMap<String, Integer> admitting = new ConcurrentHashMap<>();
+
   /** Set when the generator starts closing: no new work, and no new provider call. */
   final AtomicBoolean closed = new AtomicBoolean();
 

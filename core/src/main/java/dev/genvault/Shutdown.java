@@ -31,6 +31,7 @@ final class Shutdown {
       state.lives.values().forEach(live -> live.cancel(ErrorType.INTERRUPTED));
       awaitLives(state, Duration.ofSeconds(2));
       for (LiveGeneration live : state.lives.values()) {
+        state.checkpointer.ending(live); // no chunk write of it outlives the final row
         Generation interrupted =
             state.outcomes.errorRecord(live, ErrorType.INTERRUPTED, "the generator was closed");
         try {

@@ -52,8 +52,8 @@ final class TerminalWriter {
    * #persistFallback}). The failure is kept on {@code live} for the caller's exception.
    */
   Generation persist(Generation terminal, LiveGeneration live) {
-    checkpointer.ending(live);
     long deadline = System.nanoTime() + persistTimeout.toNanos();
+    checkpointer.ending(live);
     Duration backoff = Duration.ofMillis(25);
     while (true) {
       try {
@@ -130,13 +130,22 @@ final class TerminalWriter {
             + " too",
         terminal.id(),
         terminal.blobs().size());
-    try {
-      for (BlobRef ref : terminal.blobs()) {
+    for (BlobRef ref : terminal.blobs()) {
+      try {
         blobs.delete(ref.key());
+      } catch (RuntimeException e) {
+        log.warn(
+            "could not delete file {} of deleted generation {}; it has no row and stays: {}",
+            ref.key(),
+            terminal.id(),
+            e.toString());
       }
+    }
+    try {
       store.delete(terminal.id());
     } catch (RuntimeException e) {
-      log.warn("could not remove what deleted generation {} left: {}", terminal.id(), e.toString());
+      log.warn(
+          "could not delete the chunks of deleted generation {}: {}", terminal.id(), e.toString());
     }
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.genvault.spi.BlobStore;
 import dev.genvault.spi.DedupCache;
+import dev.genvault.spi.ForwardingGenerationStore;
 import dev.genvault.spi.GenerationStore;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -41,6 +42,17 @@ class ErasureTest {
           .checkpointPolicy(new CheckpointPolicy(Duration.ofMillis(20), 1))
           .drainTimeout(Duration.ofSeconds(10))
           .build();
+
+  private static Throwable catchThrowableOf(Future<?> f) throws InterruptedException {
+    try {
+      f.get(20, TimeUnit.SECONDS);
+      return null;
+    } catch (java.util.concurrent.ExecutionException e) {
+      return e.getCause();
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("did not end", e);
+    }
+  }
 
   @AfterEach
   void close() {
@@ -197,6 +209,122 @@ class ErasureTest {
     assertThat(blobs.open(result.blobs().get(0).key())).isEmpty();
     assertThat(cached(result)).isEmpty();
     assertThat(calls).hasValue(1);
+  }
+
+  /** A store whose inserts and user deletes can be held at a gate. */
+  private static final class GatedStore extends ForwardingGenerationStore {
+    volatile CountDownLatch insertGate;
+    volatile CountDownLatch deleteGate;
+    final CountDownLatch inserting = new CountDownLatch(1);
+
+    GatedStore() {
+      super(GenerationStore.inMemory());
+    }
+
+    private static void pass(CountDownLatch gate) {
+      if (gate != null) {
+        try {
+          gate.await(20, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    @Override
+    public void insert(Generation generation) {
+      inserting.countDown();
+      pass(insertGate);
+      super.insert(generation);
+    }
+
+    @Override
+    public int deleteByUser(String userId) {
+      pass(deleteGate);
+      return super.deleteByUser(userId);
+    }
+  }
+
+  private static void awaitParked(Thread t) {
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING);
+  }
+
+  @Test
+  void an_admission_under_way_when_the_erasure_begins_is_erased_too() throws Exception {
+    GatedStore gated = new GatedStore();
+    try (PersistentGenerator g =
+        PersistentGenerator.builder().store(gated).blobs(blobs).cache(cache).build()) {
+      gated.insertGate = new CountDownLatch(1);
+      ScriptedClient slow = ScriptedClient.pausingAfter(1, "started ", "never");
+      Future<Generation> admitted = pool.submit(() -> g.generate(ask("eve", "racing"), slow));
+      assertThat(gated.inserting.await(10, TimeUnit.SECONDS)).isTrue();
+      Thread[] eraser = new Thread[1];
+      Future<Integer> erasure =
+          pool.submit(
+              () -> {
+                eraser[0] = Thread.currentThread();
+                return g.eraseUser("eve");
+              });
+      Awaitility.await().until(() -> eraser[0] != null);
+      awaitParked(eraser[0]); // waiting for the admission under way, not done already
+      assertThat(erasure.isDone()).isFalse();
+
+      gated.insertGate.countDown();
+      assertThat(erasure.get(20, TimeUnit.SECONDS)).isEqualTo(1);
+      Throwable failed = catchThrowableOf(admitted);
+      assertThat(failed).isInstanceOf(GenerationFailedException.class);
+      assertThat(((GenerationFailedException) failed).errorType()).isEqualTo(ErrorType.CANCELLED);
+      assertThat(gated.list(GenerationQuery.builder().userId("eve").build()).items()).isEmpty();
+    }
+  }
+
+  @Test
+  void a_run_of_another_process_that_ends_during_the_erasure_has_its_files_removed()
+      throws Exception {
+    GatedStore gated = new GatedStore();
+    CountDownLatch stored = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ModelClient drawing =
+        call -> {
+          call.emit("a picture");
+          call.storeBlob("image/png", new ByteArrayInputStream(new byte[] {1, 2, 3}));
+          stored.countDown();
+          if (!release.await(20, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("never released");
+          }
+          return ModelResult.builder().usage(Usage.of(3, 4)).build();
+        };
+    try (PersistentGenerator here =
+            PersistentGenerator.builder().store(gated).blobs(blobs).cache(cache).build();
+        PersistentGenerator elsewhere =
+            PersistentGenerator.builder().store(gated).blobs(blobs).cache(cache).build()) {
+      GenerationStream remote = elsewhere.stream(ask("eve", "draw"), drawing);
+      assertThat(stored.await(10, TimeUnit.SECONDS)).isTrue();
+      gated.deleteGate = new CountDownLatch(1);
+      Thread[] eraser = new Thread[1];
+      Future<Integer> erasure =
+          pool.submit(
+              () -> {
+                eraser[0] = Thread.currentThread();
+                return here.eraseUser("eve");
+              });
+      Awaitility.await().until(() -> eraser[0] != null);
+      // The erasure is parked (waiting for the run, or, without waiting, in the delete); the run
+      // then ends with its file recorded on its row.
+      awaitParked(eraser[0]);
+      release.countDown();
+      Generation done = remote.result();
+      assertThat(done.status()).isEqualTo(GenerationStatus.COMPLETE);
+      gated.deleteGate.countDown();
+
+      assertThat(erasure.get(20, TimeUnit.SECONDS)).isEqualTo(1);
+      assertThat(gated.find(done.id())).isEmpty();
+      assertThat(blobs.open(done.blobs().get(0).key())).isEmpty();
+    }
   }
 
   /** Blobs in memory whose deletes can be made to fail or wait. */

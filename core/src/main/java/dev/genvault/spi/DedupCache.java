@@ -75,6 +75,20 @@ public interface DedupCache {
   boolean invalidateIf(String key, String expected);
 
   /**
+   * Removes the value under a key if it equals {@code expected}, as {@link #invalidateIf}, for an
+   * erasure: unlike the other methods, which a cache may let fail open (a failure treated as a
+   * miss), this one must throw when the cache could not be reached, so that the caller does not
+   * report the entry gone while it is still there. The default calls {@link #invalidateIf}; a cache
+   * that swallows failures there overrides it.
+   *
+   * @return true if this call removed the value
+   * @throws RuntimeException if the cache could not be reached
+   */
+  default boolean removeIf(String key, String expected) {
+    return invalidateIf(key, expected);
+  }
+
+  /**
    * Gives the value under a key a new time-to-live of {@code ttl} from now, only if it is live and
    * equal to {@code expected}, atomically (compare-and-renew): a claim is kept alive only by its
    * owner, and an expired one is not revived.

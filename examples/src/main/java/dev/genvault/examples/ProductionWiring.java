@@ -1,6 +1,7 @@
 package dev.genvault.examples;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.genvault.DemoModel;
@@ -34,12 +35,15 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.embedded.RedisServer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -68,15 +72,16 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  *       GENVAULT_DB_SOCKET_TIMEOUT} (seconds, 30: a frozen connection fails after it);
  *   <li>{@code GENVAULT_S3_BUCKET}, {@code GENVAULT_S3_ENDPOINT} (for MinIO, R2 and the like: path
  *       style, checksums only where required), {@code AWS_REGION} (us-east-1) and the AWS default
- *       credentials chain ({@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}, profiles,
- *       roles);
+ *       credentials ({@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}, {@code
+ *       AWS_SESSION_TOKEN}, else the AWS default chain: profiles, roles);
  *   <li>{@code GENVAULT_CACHE}: {@code redis} (the default), {@code database} (a table beside the
  *       generations) or {@code none}; {@code GENVAULT_REDIS_URL} ({@code redis://host:6379}) and
  *       {@code GENVAULT_CACHE_TIMEOUT} (milliseconds, 250: the most a Redis outage adds to a
  *       generation);
  *   <li>{@code OPENAI_API_KEY} (without it, the offline {@link DemoModel}), {@code
- *       OPENAI_BASE_URL}, {@code GENVAULT_OPENAI_IDLE_TIMEOUT} (seconds, 120: a stream silent that
- *       long fails as {@code timeout});
+ *       OPENAI_BASE_URL}, {@code GENVAULT_MODEL} (the model {@link #main} asks, gpt-4o-mini),
+ *       {@code GENVAULT_OPENAI_IDLE_TIMEOUT} (seconds, 120: a stream silent that long fails as
+ *       {@code timeout});
  *   <li>{@code GENVAULT_HTTP_HOST} (127.0.0.1), {@code GENVAULT_HTTP_PORT} (8080; 0 takes a free
  *       one), {@code GENVAULT_BASE_URL} (the URL the routes are reached at) and {@code
  *       GENVAULT_USER_TOKENS} ({@code alice=token1,bob=token2}: a request with {@code
@@ -134,9 +139,9 @@ public final class ProductionWiring implements AutoCloseable {
       System.out.println(
           "A generation of "
               + first.getValue()
-              + ": curl -H 'Authorization: Bearer "
-              + first.getKey()
-              + "' "
+              + ": curl -H 'Authorization: Bearer <"
+              + first.getValue()
+              + "'s token>' "
               + app.baseUrl()
               + "/generate/"
               + id);
@@ -172,9 +177,14 @@ public final class ProductionWiring implements AutoCloseable {
     HikariConfig db = new HikariConfig();
     String url = env.get("GENVAULT_DB_URL");
     if (blank(url)) {
+      log.warn("GENVAULT_DB_URL is not set: starting an embedded PostgreSQL, gone when this stops");
       EmbeddedPostgres server = own(EmbeddedServers.postgres());
       url = server.getJdbcUrl("postgres", "postgres");
       db.setUsername("postgres");
+    } else if (!url.startsWith("jdbc:postgresql:")) {
+      throw new IllegalArgumentException(
+          "GENVAULT_DB_URL must be a jdbc:postgresql://host:5432/db URL, with the user and password"
+              + " in GENVAULT_DB_USER and GENVAULT_DB_PASSWORD");
     } else {
       db.setUsername(env.get("GENVAULT_DB_USER"));
       db.setPassword(env.get("GENVAULT_DB_PASSWORD"));
@@ -191,7 +201,8 @@ public final class ProductionWiring implements AutoCloseable {
     db.addDataSourceProperty("tcpKeepAlive", "true");
     db.addDataSourceProperty("reWriteBatchedInserts", "true");
     db.addDataSourceProperty("ApplicationName", "genvault");
-    // A pool that cannot connect at start still starts: the database may come up after the app.
+    // The pool starts even when the database cannot be reached; the store's schema check just
+    // below still needs it, so a database that is down at start fails the start.
     db.setInitializationFailTimeout(-1);
     pool = own(new HikariDataSource(db));
     store = own(JdbcGenerationStore.create(pool));
@@ -210,7 +221,12 @@ public final class ProductionWiring implements AutoCloseable {
     String bucket = env.get("GENVAULT_S3_BUCKET");
     String endpoint = env.get("GENVAULT_S3_ENDPOINT");
     boolean embeddedS3 = blank(bucket);
+    if (embeddedS3 && !blank(endpoint)) {
+      throw new IllegalArgumentException(
+          "GENVAULT_S3_ENDPOINT is set but GENVAULT_S3_BUCKET is not: name the bucket");
+    }
     if (embeddedS3) {
+      log.warn("GENVAULT_S3_BUCKET is not set: starting an embedded S3Proxy, gone when this stops");
       EmbeddedServers.S3 local = own(EmbeddedServers.S3.start());
       endpoint = local.endpoint.toString();
       bucket = EMBEDDED_BUCKET;
@@ -221,10 +237,14 @@ public final class ProductionWiring implements AutoCloseable {
       s3.credentialsProvider(credentials);
       presigner.credentialsProvider(credentials);
     } else if (!blank(env.get("AWS_ACCESS_KEY_ID")) && !blank(env.get("AWS_SECRET_ACCESS_KEY"))) {
+      String session = env.get("AWS_SESSION_TOKEN");
       StaticCredentialsProvider credentials =
           StaticCredentialsProvider.create(
-              AwsBasicCredentials.create(
-                  env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY")));
+              blank(session)
+                  ? AwsBasicCredentials.create(
+                      env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY"))
+                  : AwsSessionCredentials.create(
+                      env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY"), session));
       s3.credentialsProvider(credentials);
       presigner.credentialsProvider(credentials);
     } else {
@@ -255,6 +275,9 @@ public final class ProductionWiring implements AutoCloseable {
       case "redis" -> {
         String redisUrl = env.get("GENVAULT_REDIS_URL");
         if (blank(redisUrl)) {
+          log.warn(
+              "GENVAULT_REDIS_URL is not set: starting an embedded redis-server (or set"
+                  + " GENVAULT_CACHE=database)");
           int port = EmbeddedServers.freePort();
           RedisServer server = EmbeddedServers.redis(port);
           own(server::stop);
@@ -277,6 +300,7 @@ public final class ProductionWiring implements AutoCloseable {
     // 4. The model: OpenAI (or any compatible server) with a key, else the offline demo model.
     String apiKey = env.get("OPENAI_API_KEY");
     if (blank(apiKey)) {
+      log.warn("OPENAI_API_KEY is not set: generations come from the offline demo model");
       model = DemoModel.create();
     } else {
       OpenAiClient.Builder openAi =
@@ -289,17 +313,34 @@ public final class ProductionWiring implements AutoCloseable {
       model = own(openAi.build());
     }
 
-    // 5. The generator: concurrent writes of the pending and final rows share commits. Its base
-    // URL is where the routes listen, unless given; port 0 takes one that was free a moment ago.
+    // 5. The HTTP server, bound first: the generator's base URL is where it listens, unless given.
     String host = env.getOrDefault("GENVAULT_HTTP_HOST", "127.0.0.1");
-    int port = number(env, "GENVAULT_HTTP_PORT", 8080);
-    InetSocketAddress address = new InetSocketAddress(host, port);
-    if (port == 0) {
-      try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, address.getAddress())) {
-        address = new InetSocketAddress(address.getAddress(), probe.getLocalPort());
-      }
-    }
+    InetSocketAddress address =
+        new InetSocketAddress(host, number(env, "GENVAULT_HTTP_PORT", 8080));
     String configuredBase = env.get("GENVAULT_BASE_URL");
+    if (blank(configuredBase) && address.getAddress().isAnyLocalAddress()) {
+      throw new IllegalArgumentException(
+          "GENVAULT_HTTP_HOST " + host + " listens on every address: set GENVAULT_BASE_URL");
+    }
+    HttpServer server = HttpServer.create(address, 0);
+    ExecutorService requests = Executors.newCachedThreadPool(daemons("genvault-http-"));
+    java.util.concurrent.atomic.AtomicBoolean stopped =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    AutoCloseable stopServer =
+        () -> {
+          if (stopped.compareAndSet(false, true)) {
+            server.stop(0);
+          }
+        };
+    own(
+        () -> {
+          stopServer.close(); // if the start failed before the server's own turn
+          requests.shutdownNow();
+        });
+    String listening =
+        host.contains(":") ? "[" + host + "]" : host; // an IPv6 literal goes in brackets
+
+    // 6. The generator: concurrent writes of the pending and final rows share commits.
     PersistentGenerator.Builder builder =
         PersistentGenerator.builder()
             .store(GroupCommitStore.wrap(store))
@@ -307,25 +348,29 @@ public final class ProductionWiring implements AutoCloseable {
             .cache(cache)
             .baseUrl(
                 blank(configuredBase)
-                    ? "http://" + host + ":" + address.getPort()
+                    ? "http://" + listening + ":" + server.getAddress().getPort()
                     : configuredBase);
     customize.accept(builder);
+    genvault = own(builder.build());
 
-    // 6. The routes, each user seeing their own generations (others get a 404).
+    // 7. The routes, each user seeing their own generations (others get a 404).
     Map<String, String> users = tokens(env.get("GENVAULT_USER_TOKENS"));
     Authorizer ownersOnly =
         (HttpExchange exchange, GenerationOwner owner) -> {
           String user = userOf(exchange, users);
           return user != null && user.equals(owner.userId()) ? Visibility.FULL : Visibility.NONE;
         };
-    genvault = own(builder.build());
     routes =
         own(
             GenerationRoutes.builder()
                 .generator(genvault)
                 .blobs(blobs)
                 .authorizer(ownersOnly)
-                .start(address));
+                .build());
+    server.createContext("/", routes.handler());
+    server.setExecutor(requests);
+    server.start();
+    own(stopServer); // stops taking requests before the generator drains
     baseUrl = genvault.urls().base();
     log.info(
         "Genvault wired: PostgreSQL {}, bucket {}, cache {}, model {}",
@@ -333,6 +378,16 @@ public final class ProductionWiring implements AutoCloseable {
         bucket,
         cacheKind,
         model.provider());
+  }
+
+  /** Daemon threads named {@code prefix} and a number. */
+  private static java.util.concurrent.ThreadFactory daemons(String prefix) {
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   /**
@@ -361,11 +416,18 @@ public final class ProductionWiring implements AutoCloseable {
     }
     for (String pair : spec.split(",")) {
       int eq = pair.indexOf('=');
-      if (eq <= 0 || eq == pair.length() - 1) {
+      if (eq < 0) {
         throw new IllegalArgumentException(
             "GENVAULT_USER_TOKENS takes user=token pairs separated by commas");
       }
-      byToken.put(pair.substring(eq + 1).strip(), pair.substring(0, eq).strip());
+      String user = pair.substring(0, eq).strip();
+      String token = pair.substring(eq + 1).strip();
+      if (user.isEmpty() || token.isEmpty()) {
+        throw new IllegalArgumentException("GENVAULT_USER_TOKENS has a blank user or token");
+      }
+      if (byToken.put(token, user) != null) {
+        throw new IllegalArgumentException("GENVAULT_USER_TOKENS gives one token to two users");
+      }
     }
     return byToken;
   }

@@ -50,7 +50,9 @@ final class ImageDownloader {
     for (int hops = 0; ; hops++) {
       guard.check(target);
       Request request = new Request.Builder().url(target).get().build();
-      try (Response response = images.newCall(request).execute()) {
+      okhttp3.Call download = images.newCall(request);
+      call.onCancel(download::cancel); // a cancel aborts a download blocked on the network
+      try (Response response = download.execute()) {
         if (response.isRedirect()) {
           String location = response.header("Location");
           HttpUrl next = location == null ? null : target.resolve(location);

@@ -11,6 +11,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import okhttp3.Headers;
 import okhttp3.Request;
@@ -59,14 +60,26 @@ final class RetryingTransport {
    * Each attempt's call is handed to {@code onCancel} as an action that aborts it, from any thread.
    */
   Response execute(Request request, Consumer<Runnable> onCancel) throws IOException {
+    // Set when the generation is cancelled: no attempt follows, interrupt flag or not.
+    AtomicBoolean cancelled = new AtomicBoolean();
+    Consumer<Runnable> tracked =
+        abort ->
+            onCancel.accept(
+                () -> {
+                  cancelled.set(true);
+                  abort.run();
+                });
     for (int attempt = 1; ; attempt++) {
       Response response;
       try {
-        response = transport.execute(request, onCancel);
+        response = transport.execute(request, tracked);
       } catch (IOException e) {
         boolean timedOut = e instanceof InterruptedIOException;
         boolean retry =
-            !timedOut && attempt <= maxRetries && !Thread.currentThread().isInterrupted();
+            !timedOut
+                && attempt <= maxRetries
+                && !Thread.currentThread().isInterrupted()
+                && !cancelled.get();
         Duration wait = retry ? backoff(attempt) : null;
         listener.attempt(attempt, null, wait, redactor.scrub(e));
         if (!retry) {
@@ -91,6 +104,7 @@ final class RetryingTransport {
       }
       Duration wait = null;
       if (attempt <= maxRetries
+          && !cancelled.get()
           && !(error instanceof OpenAiException.RedirectException)
           && ErrorMapper.retryable(response.code(), error.code(), response.headers())
           // a server that wants longer than we are willing to wait is not retried

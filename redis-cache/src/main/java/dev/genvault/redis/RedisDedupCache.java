@@ -137,6 +137,26 @@ public final class RedisDedupCache implements DedupCache, AutoCloseable {
             }));
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Goes to Redis even while the circuit breaker skips it, and throws instead of failing open.
+   *
+   * @throws GenvaultException if Redis could not be reached
+   */
+  @Override
+  public boolean removeIf(String key, String expected) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(expected, "expected");
+    try {
+      String k = redisKey(redis, key);
+      return Boolean.TRUE.equals(
+          Scripts.RELEASE.run(redis, k, List.of(expected, channel, "k" + k)));
+    } catch (RuntimeException e) {
+      throw new GenvaultException("could not remove a Redis dedup cache entry: " + e, e);
+    }
+  }
+
   @Override
   public boolean renewIf(String key, String expected, Duration ttl) {
     Objects.requireNonNull(key, "key");

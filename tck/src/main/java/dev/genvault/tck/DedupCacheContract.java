@@ -194,6 +194,17 @@ public abstract class DedupCacheContract {
     }
 
     @Test
+    void remove_if_removes_only_the_expected_value_as_an_erasure_needs() {
+      String k = key("erase");
+      cache.put(k, "gen-1", Duration.ofMinutes(5));
+      assertThat(cache.removeIf(k, "gen-2")).isFalse();
+      assertThat(cache.get(k)).contains("gen-1");
+      assertThat(cache.removeIf(k, "gen-1")).isTrue();
+      assertThat(cache.get(k)).isEmpty();
+      assertThat(cache.removeIf(k, "gen-1")).isFalse();
+    }
+
+    @Test
     void a_late_owner_cannot_release_the_claim_another_took_after_its_own_expired()
         throws Exception {
       String k = key("late-release");

@@ -19,7 +19,7 @@ import java.util.Map;
  */
 public final class CrashChild {
   /** The checkpoint interval of the child: the most text a crash may lose, plus one write. */
-  static final Duration CHECKPOINT_INTERVAL = Duration.ofMillis(150);
+  static final Duration CHECKPOINT_INTERVAL = Duration.ofMillis(100);
 
   private CrashChild() {}
 

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * A process streaming into PostgreSQL is killed with {@code kill -9} at a random moment, 20 times.
  * After the lease and one sweep no row is live; a killed row is {@code error/interrupted} and holds
  * an exact prefix of the text, and loses at most 250 ms of what the process had received: its
- * checkpoint interval (150 ms) plus one write.
+ * checkpoint interval (100 ms) plus one write.
  */
 class CrashFaultTest {
   private static final int RUNS = 20;

@@ -185,6 +185,24 @@ class ErasureFaultTest {
   }
 
   @Test
+  void redis_down_during_the_erasure_fails_it_and_a_repeat_call_finishes() {
+    try (FaultStack stack = FaultStack.start()) {
+      PersistentGenerator genvault = stack.genvault();
+      Generation text = genvault.generate(ask("alice", "hello"), stack.app.model());
+      stack.redis.cut();
+      assertThatThrownBy(() -> genvault.eraseUser("alice"))
+          .isInstanceOf(PersistenceException.class)
+          .hasMessageContaining("call eraseUser again");
+      assertThat(genvault.find(text.id())).isPresent();
+      stack.redis.restore();
+
+      assertThat(genvault.eraseUser("alice")).isEqualTo(1);
+      assertThat(genvault.find(text.id())).isEmpty();
+      assertThat(stack.app.cache().get("_:" + text.fingerprint())).isEmpty();
+    }
+  }
+
+  @Test
   void erasing_during_a_live_stream_of_the_user_leaves_nothing_once_it_ends() throws Exception {
     try (FaultStack stack = FaultStack.start()) {
       Provider.Live live = new Provider.Live();
@@ -205,7 +223,7 @@ class ErasureFaultTest {
   }
 
   @Test
-  void a_generation_another_process_runs_during_the_erasure_removes_what_it_left()
+  void a_generation_another_process_runs_during_the_erasure_is_erased_with_its_files()
       throws Exception {
     try (FaultStack stack = FaultStack.start()) {
       CountDownLatch stored = new CountDownLatch(1);
@@ -235,9 +253,17 @@ class ErasureFaultTest {
             .until(() -> DatabaseFaultTest.chunkCount(stack, stream.id()) > 0);
         assertThat(stack.objects()).hasSize(1);
 
-        assertThat(stack.genvault().eraseUser("alice")).isEqualTo(1);
-        erased.countDown();
-
+        // The erasure waits for the other process's run: its file is known once it ends.
+        java.util.concurrent.ExecutorService eraser =
+            java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+          java.util.concurrent.Future<Integer> erasure =
+              eraser.submit(() -> stack.genvault().eraseUser("alice"));
+          erased.countDown();
+          assertThat(erasure.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+        } finally {
+          eraser.shutdownNow();
+        }
         assertThat(stream.result().text()).isEqualTo("drawing done");
         assertThat(other.find(stream.id())).isEmpty();
         assertThat(DatabaseFaultTest.chunkCount(stack, stream.id())).isZero();
@@ -344,6 +370,9 @@ class ErasureFaultTest {
       Generation bob = genvault.generate(image("bob", "a dog"), model);
       assertThat(copy.cachedFrom()).isEqualTo(text.id());
       BlobRef aliceFile = picture.blobs().get(0);
+      // The cache's own entry for her request (tenant none: "_"), read straight from the backend.
+      String cacheKey = "_:" + text.fingerprint();
+      assertThat(b.cache().get(cacheKey)).contains(text.id());
 
       assertThat(genvault.eraseUser("alice")).isEqualTo(3);
       assertThat(genvault.eraseUser("alice")).isZero();
@@ -353,6 +382,7 @@ class ErasureFaultTest {
         assertThat(b.store().chunks(g.id(), -1)).isEmpty();
       }
       assertThat(b.blobs().open(aliceFile.key())).isEmpty();
+      assertThat(b.cache().get(cacheKey)).isEmpty();
       assertThat(b.blobs().open(bob.blobs().get(0).key())).isPresent();
       assertThat(genvault.find(bob.id()).orElseThrow().status())
           .isEqualTo(GenerationStatus.COMPLETE);

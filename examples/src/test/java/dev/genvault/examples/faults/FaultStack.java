@@ -82,6 +82,22 @@ final class FaultStack implements AutoCloseable {
     db = new TcpProxy("postgres", postgres.getPort());
     s3 = new TcpProxy("s3", s3Server.endpoint.getPort());
     redis = new TcpProxy("redis", redisPort);
+    ProductionWiring started = null;
+    try {
+      started = ProductionWiring.start(env(extraEnv), customize);
+    } finally {
+      if (started == null) {
+        db.close();
+        s3.close();
+        redis.close();
+        model.close();
+        provider.close();
+      }
+    }
+    app = started;
+  }
+
+  private Map<String, String> env(Map<String, String> extraEnv) {
     Map<String, String> env = new HashMap<>();
     env.put("GENVAULT_DB_URL", "jdbc:postgresql://127.0.0.1:" + db.port() + "/" + database);
     env.put("GENVAULT_DB_USER", "postgres");
@@ -97,7 +113,7 @@ final class FaultStack implements AutoCloseable {
     env.put("GENVAULT_HTTP_PORT", "0");
     env.put("GENVAULT_USER_TOKENS", "alice=" + ALICE_TOKEN + ",bob=" + BOB_TOKEN);
     env.putAll(extraEnv);
-    app = ProductionWiring.start(env, customize);
+    return env;
   }
 
   /** A stack with the default settings. */

@@ -68,7 +68,10 @@ final class TcpProxy implements AutoCloseable {
 
   /** Resets every connection and refuses new ones (each is reset as soon as it is accepted). */
   void cut() {
-    mode = Mode.CUT;
+    synchronized (gate) {
+      mode = Mode.CUT;
+      gate.notifyAll(); // pumps held by a freeze end now
+    }
     // The clients' side first: a pump that sees its server side go would close the client's
     // socket gracefully (FIN), and the client would read a clean end of stream, not a reset.
     clients.forEach(TcpProxy::reset);
@@ -128,6 +131,11 @@ final class TcpProxy implements AutoCloseable {
       clients.add(client);
       sockets.add(client);
       sockets.add(server);
+      if (mode == Mode.CUT) { // cut while this one was being connected
+        reset(client);
+        reset(server);
+        continue;
+      }
       start("up", () -> pump(client, server));
       start("down", () -> pump(server, client));
     }
