@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
@@ -32,20 +33,40 @@ public final class EmbeddedServers {
   private EmbeddedServers() {}
 
   /**
-   * Starts PostgreSQL with durable commits on 127.0.0.1.
+   * Starts PostgreSQL with durable commits on a free port of 127.0.0.1, in a temporary folder
+   * deleted when it stops.
    *
    * @throws UncheckedIOException if it does not start
    */
   public static EmbeddedPostgres postgres() {
+    return start(durable());
+  }
+
+  /**
+   * Starts PostgreSQL with durable commits on {@code port} of 127.0.0.1, keeping its data in {@code
+   * dataDirectory} after it stops: started again on the same folder, it recovers what it had
+   * committed, also after a crash.
+   *
+   * @throws UncheckedIOException if it does not start
+   */
+  public static EmbeddedPostgres postgres(Path dataDirectory, int port) {
+    return start(
+        durable().setDataDirectory(dataDirectory).setCleanDataDirectory(false).setPort(port));
+  }
+
+  private static EmbeddedPostgres.Builder durable() {
+    return EmbeddedPostgres.builder()
+        .setServerConfig("listen_addresses", "127.0.0.1")
+        // zonky turns both off by default; a test of durability needs them on.
+        .setServerConfig("fsync", "on")
+        .setServerConfig("synchronous_commit", "on")
+        .setServerConfig("full_page_writes", "on")
+        .setPGStartupWait(Duration.ofSeconds(60));
+  }
+
+  private static EmbeddedPostgres start(EmbeddedPostgres.Builder builder) {
     try {
-      return EmbeddedPostgres.builder()
-          .setServerConfig("listen_addresses", "127.0.0.1")
-          // zonky turns both off by default; a test of durability needs them on.
-          .setServerConfig("fsync", "on")
-          .setServerConfig("synchronous_commit", "on")
-          .setServerConfig("full_page_writes", "on")
-          .setPGStartupWait(Duration.ofSeconds(60))
-          .start();
+      return builder.start();
     } catch (IOException e) {
       throw new UncheckedIOException("embedded PostgreSQL did not start", e);
     }

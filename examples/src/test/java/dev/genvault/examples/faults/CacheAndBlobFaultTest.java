@@ -13,11 +13,14 @@ import dev.genvault.GenerationQuery;
 import dev.genvault.GenerationRequest;
 import dev.genvault.GenerationStatus;
 import dev.genvault.ModelClient;
+import dev.genvault.examples.EmbeddedServers;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import redis.embedded.RedisServer;
 
 /** Redis and S3 failing under the production stack. */
 class CacheAndBlobFaultTest {
@@ -73,6 +76,29 @@ class CacheAndBlobFaultTest {
           .pollInterval(Duration.ofMillis(50))
           .until(() -> cacheServes(stack));
       assertThat(Duration.ofNanos(System.nanoTime() - back)).isLessThan(Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
+  void redis_stopped_and_started_again_by_its_handle_never_fails_a_generation() throws Exception {
+    int port = EmbeddedServers.freePort();
+    RedisServer redis = EmbeddedServers.redis(port);
+    try (FaultStack stack =
+        FaultStack.start(Map.of("GENVAULT_REDIS_URL", "redis://127.0.0.1:" + port), b -> {})) {
+      assertThat(cacheServes(stack)).isTrue();
+      redis.stop(); // the server process ends: connections refused
+      for (int i = 0; i < 10; i++) {
+        assertThat(timed(stack)).isLessThan(BOUND);
+      }
+      redis = EmbeddedServers.redis(port); // a new, empty server on the same port
+      long back = System.nanoTime();
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> cacheServes(stack));
+      assertThat(Duration.ofNanos(System.nanoTime() - back)).isLessThan(Duration.ofSeconds(5));
+    } finally {
+      redis.stop();
     }
   }
 

@@ -9,7 +9,13 @@ import dev.genvault.Generation;
 import dev.genvault.GenerationStatus;
 import dev.genvault.GenerationStream;
 import dev.genvault.PersistenceException;
+import dev.genvault.examples.EmbeddedServers;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -24,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * PostgreSQL failing under the production stack: down before the call, cut or frozen in the middle
@@ -147,6 +154,76 @@ class DatabaseFaultTest {
       assertThat(result.status()).isEqualTo(GenerationStatus.COMPLETE);
       assertThat(result.text()).isEqualTo(live.sent.toString());
       assertThat(stored(stack, stream.id()).text()).isEqualTo(live.sent.toString());
+    }
+  }
+
+  @Test
+  void postgres_killed_mid_stream_and_restarted_on_its_data_loses_nothing(@TempDir Path data)
+      throws Exception {
+    int port = EmbeddedServers.freePort();
+    EmbeddedPostgres[] server = {EmbeddedServers.postgres(data, port)};
+    String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+    try (FaultStack stack = FaultStack.start(Map.of("GENVAULT_DB_URL", url), b -> {})) {
+      Provider.Live live = new Provider.Live();
+      stack.provider.next(() -> Provider.sse(live));
+      GenerationStream stream = stack.genvault().stream(ask("alice", "tell"), stack.app.model());
+      for (int i = 0; i < 10; i++) {
+        live.send("before" + i + " ");
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> chunks(url, stream.id()) > 0);
+
+      // A crash: the postmaster is killed (SIGKILL), no shutdown, no checkpoint.
+      long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
+      ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
+      postmaster.destroyForcibly();
+      await().atMost(Duration.ofSeconds(20)).until(() -> !postmaster.isAlive());
+      closeQuietly(server[0]);
+      for (int i = 0; i < 10; i++) {
+        live.send("during" + i + " ");
+      }
+
+      // Started again on the same folder and port: it recovers from its WAL.
+      server[0] = EmbeddedServers.postgres(data, port);
+      for (int i = 0; i < 10; i++) {
+        live.send("after" + i + " ");
+      }
+      live.finish();
+      Generation result = stream.result();
+      assertThat(result.status()).isEqualTo(GenerationStatus.COMPLETE);
+      assertThat(result.text()).isEqualTo(live.sent.toString());
+      try (Connection c = DriverManager.getConnection(url, "postgres", "");
+          PreparedStatement ps =
+              c.prepareStatement("SELECT status, text FROM generations WHERE id = ?")) {
+        ps.setString(1, stream.id());
+        try (ResultSet rs = ps.executeQuery()) {
+          assertThat(rs.next()).isTrue();
+          assertThat(rs.getString(1)).isEqualTo("complete");
+          assertThat(rs.getString(2)).isEqualTo(live.sent.toString());
+        }
+      }
+      assertThat(chunks(url, stream.id())).isZero();
+    } finally {
+      closeQuietly(server[0]);
+    }
+  }
+
+  private static int chunks(String url, String id) throws SQLException {
+    try (Connection c = DriverManager.getConnection(url, "postgres", "");
+        PreparedStatement ps =
+            c.prepareStatement("SELECT count(*) FROM generation_chunks WHERE generation_id = ?")) {
+      ps.setString(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
+  private static void closeQuietly(EmbeddedPostgres server) {
+    try {
+      server.close();
+    } catch (IOException | RuntimeException e) {
+      // it was killed: there is nothing left to stop
     }
   }
 
