@@ -62,15 +62,7 @@ class DatabaseFaultTest {
   }
 
   static int chunkCount(FaultStack stack, String id) throws SQLException {
-    try (Connection c = FaultStack.direct(stack.database);
-        PreparedStatement ps =
-            c.prepareStatement("SELECT count(*) FROM generation_chunks WHERE generation_id = ?")) {
-      ps.setString(1, id);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    }
+    return chunks(FaultStack.directUrl(stack.database), id);
   }
 
   @Test
