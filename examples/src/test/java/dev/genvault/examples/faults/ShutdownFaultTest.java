@@ -73,6 +73,7 @@ class ShutdownFaultTest {
       for (int i = 0; i < 25; i++) {
         lives.get(i).finish();
       }
+      long closedPoolErrors = closedPoolLines();
       long start = System.nanoTime();
       stack.app.close();
       Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -91,6 +92,9 @@ class ShutdownFaultTest {
       assertThat(Thread.getAllStackTraces().keySet())
           .noneMatch(
               t -> t.isAlive() && t.getName().startsWith("genvault-") && !before.contains(t));
+      // ...no write tried the closed pool...
+      assertThat(stack.app.pool().isClosed()).isTrue();
+      assertThat(closedPoolLines()).isEqualTo(closedPoolErrors);
       // ...and nothing needs to: every row is complete or interrupted, none live.
       Map<String, String> outcome = outcomes(stack.database);
       for (String id : submitted) {
@@ -108,6 +112,14 @@ class ShutdownFaultTest {
     } finally {
       submitters.shutdownNow();
       stack.close();
+    }
+  }
+
+  /** Log lines of the suite (DEBUG, to a file) that tell of a use of a closed pool. */
+  private static long closedPoolLines() throws java.io.IOException {
+    java.nio.file.Path log = java.nio.file.Path.of("target", "fault-suite.log");
+    try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(log)) {
+      return lines.filter(l -> l.contains("has been closed")).count();
     }
   }
 
