@@ -31,7 +31,8 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -173,6 +174,31 @@ public final class ProductionWiring implements AutoCloseable {
 
   private void wire(Map<String, String> env, Consumer<PersistentGenerator.Builder> customize)
       throws IOException {
+    // 0. Settings that are wrong fail here, before any server starts.
+    String cacheKind = env.getOrDefault("GENVAULT_CACHE", "redis").strip().toLowerCase(Locale.ROOT);
+    if (!List.of("redis", "database", "none").contains(cacheKind)) {
+      throw new IllegalArgumentException(
+          "GENVAULT_CACHE is " + cacheKind + "; it takes redis, database or none");
+    }
+    if (blank(env.get("GENVAULT_S3_BUCKET")) && !blank(env.get("GENVAULT_S3_ENDPOINT"))) {
+      throw new IllegalArgumentException(
+          "GENVAULT_S3_ENDPOINT is set but GENVAULT_S3_BUCKET is not: name the bucket");
+    }
+    Map<String, String> users = tokens(env.get("GENVAULT_USER_TOKENS"));
+    String host = env.getOrDefault("GENVAULT_HTTP_HOST", "127.0.0.1");
+    InetSocketAddress address =
+        new InetSocketAddress(host, number(env, "GENVAULT_HTTP_PORT", 8080));
+    String configuredBase = env.get("GENVAULT_BASE_URL");
+    if (blank(configuredBase) && address.getAddress().isAnyLocalAddress()) {
+      throw new IllegalArgumentException(
+          "GENVAULT_HTTP_HOST " + host + " listens on every address: set GENVAULT_BASE_URL");
+    }
+    int poolSize = number(env, "GENVAULT_DB_POOL_SIZE", 10);
+    int connectTimeout = number(env, "GENVAULT_DB_CONNECT_TIMEOUT", 5);
+    int socketTimeout = number(env, "GENVAULT_DB_SOCKET_TIMEOUT", 30);
+    Duration cacheTimeout = Duration.ofMillis(number(env, "GENVAULT_CACHE_TIMEOUT", 250));
+    Duration idleTimeout = Duration.ofSeconds(number(env, "GENVAULT_OPENAI_IDLE_TIMEOUT", 120));
+
     // 1. PostgreSQL, pooled. The pool's timeouts bound how long a database outage holds a caller.
     HikariConfig db = new HikariConfig();
     String url = env.get("GENVAULT_DB_URL");
@@ -191,13 +217,10 @@ public final class ProductionWiring implements AutoCloseable {
     }
     db.setJdbcUrl(url);
     db.setPoolName("genvault");
-    db.setMaximumPoolSize(number(env, "GENVAULT_DB_POOL_SIZE", 10));
-    db.setConnectionTimeout(
-        Duration.ofSeconds(number(env, "GENVAULT_DB_CONNECT_TIMEOUT", 5)).toMillis());
-    db.addDataSourceProperty(
-        "connectTimeout", String.valueOf(number(env, "GENVAULT_DB_CONNECT_TIMEOUT", 5)));
-    db.addDataSourceProperty(
-        "socketTimeout", String.valueOf(number(env, "GENVAULT_DB_SOCKET_TIMEOUT", 30)));
+    db.setMaximumPoolSize(poolSize);
+    db.setConnectionTimeout(Duration.ofSeconds(connectTimeout).toMillis());
+    db.addDataSourceProperty("connectTimeout", String.valueOf(connectTimeout));
+    db.addDataSourceProperty("socketTimeout", String.valueOf(socketTimeout));
     db.addDataSourceProperty("tcpKeepAlive", "true");
     db.addDataSourceProperty("reWriteBatchedInserts", "true");
     db.addDataSourceProperty("ApplicationName", "genvault");
@@ -221,10 +244,6 @@ public final class ProductionWiring implements AutoCloseable {
     String bucket = env.get("GENVAULT_S3_BUCKET");
     String endpoint = env.get("GENVAULT_S3_ENDPOINT");
     boolean embeddedS3 = blank(bucket);
-    if (embeddedS3 && !blank(endpoint)) {
-      throw new IllegalArgumentException(
-          "GENVAULT_S3_ENDPOINT is set but GENVAULT_S3_BUCKET is not: name the bucket");
-    }
     if (embeddedS3) {
       log.warn("GENVAULT_S3_BUCKET is not set: starting an embedded S3Proxy, gone when this stops");
       EmbeddedServers.S3 local = own(EmbeddedServers.S3.start());
@@ -270,7 +289,6 @@ public final class ProductionWiring implements AutoCloseable {
     blobs = S3BlobStore.builder().client(s3Client).presigner(s3Presigner).bucket(bucket).build();
 
     // 3. The dedup cache: Redis (embedded when none is named), the database, or none.
-    String cacheKind = env.getOrDefault("GENVAULT_CACHE", "redis").toLowerCase(Locale.ROOT);
     switch (cacheKind) {
       case "redis" -> {
         String redisUrl = env.get("GENVAULT_REDIS_URL");
@@ -283,18 +301,11 @@ public final class ProductionWiring implements AutoCloseable {
           own(server::stop);
           redisUrl = "redis://127.0.0.1:" + port;
         }
-        cache =
-            own(
-                RedisDedupCache.builder()
-                    .uri(redisUrl)
-                    .timeout(Duration.ofMillis(number(env, "GENVAULT_CACHE_TIMEOUT", 250)))
-                    .build());
+        cache = own(RedisDedupCache.builder().uri(redisUrl).timeout(cacheTimeout).build());
       }
       case "database" -> cache = JdbcDedupCache.create(store);
       case "none" -> cache = DedupCache.none();
-      default ->
-          throw new IllegalArgumentException(
-              "GENVAULT_CACHE is " + cacheKind + "; it takes redis, database or none");
+      default -> throw new IllegalStateException(cacheKind); // checked above
     }
 
     // 4. The model: OpenAI (or any compatible server) with a key, else the offline demo model.
@@ -303,10 +314,7 @@ public final class ProductionWiring implements AutoCloseable {
       log.warn("OPENAI_API_KEY is not set: generations come from the offline demo model");
       model = DemoModel.create();
     } else {
-      OpenAiClient.Builder openAi =
-          OpenAiClient.builder()
-              .apiKey(apiKey)
-              .idleTimeout(Duration.ofSeconds(number(env, "GENVAULT_OPENAI_IDLE_TIMEOUT", 120)));
+      OpenAiClient.Builder openAi = OpenAiClient.builder().apiKey(apiKey).idleTimeout(idleTimeout);
       if (!blank(env.get("OPENAI_BASE_URL"))) {
         openAi.baseUrl(env.get("OPENAI_BASE_URL"));
       }
@@ -314,14 +322,6 @@ public final class ProductionWiring implements AutoCloseable {
     }
 
     // 5. The HTTP server, bound first: the generator's base URL is where it listens, unless given.
-    String host = env.getOrDefault("GENVAULT_HTTP_HOST", "127.0.0.1");
-    InetSocketAddress address =
-        new InetSocketAddress(host, number(env, "GENVAULT_HTTP_PORT", 8080));
-    String configuredBase = env.get("GENVAULT_BASE_URL");
-    if (blank(configuredBase) && address.getAddress().isAnyLocalAddress()) {
-      throw new IllegalArgumentException(
-          "GENVAULT_HTTP_HOST " + host + " listens on every address: set GENVAULT_BASE_URL");
-    }
     HttpServer server = HttpServer.create(address, 0);
     ExecutorService requests = Executors.newCachedThreadPool(daemons("genvault-http-"));
     java.util.concurrent.atomic.AtomicBoolean stopped =
@@ -354,7 +354,6 @@ public final class ProductionWiring implements AutoCloseable {
     genvault = own(builder.build());
 
     // 7. The routes, each user seeing their own generations (others get a 404).
-    Map<String, String> users = tokens(env.get("GENVAULT_USER_TOKENS"));
     Authorizer ownersOnly =
         (HttpExchange exchange, GenerationOwner owner) -> {
           String user = userOf(exchange, users);
@@ -410,7 +409,7 @@ public final class ProductionWiring implements AutoCloseable {
 
   /** {@code alice=token1,bob=token2} as token to user. */
   static Map<String, String> tokens(@Nullable String spec) {
-    Map<String, String> byToken = new HashMap<>();
+    Map<String, String> byToken = new LinkedHashMap<>(); // in the order given
     if (blank(spec)) {
       return byToken;
     }
