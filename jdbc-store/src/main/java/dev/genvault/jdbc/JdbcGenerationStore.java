@@ -58,6 +58,9 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
    */
   public static final int SCHEMA_VERSION = 5;
 
+  /** The rows {@link #deleteByUser} deletes per transaction. */
+  public static final int USER_DELETE_BATCH = 1000;
+
   private final Jdbi jdbi;
   private final Dialect dialect;
   private final GenerationSql sql;
@@ -317,11 +320,36 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
         () -> tx.inTransaction(id, h -> RowDeletes.delete(h, id, dialect.sql())));
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>In transactions of {@value #USER_DELETE_BATCH} rows, newest first, so that no statement
+   * grows with the user and a failure part-way leaves whole threads, finished by a repeat call.
+   */
   @Override
   public int deleteByUser(String userId) {
+    return deleteByUser(userId, USER_DELETE_BATCH);
+  }
+
+  /** {@link #deleteByUser(String)} in batches of {@code batch} rows (tests). */
+  int deleteByUser(String userId, int batch) {
     Objects.requireNonNull(userId, "userId");
+    int deleted = 0;
+    while (true) {
+      int n = deleteNewestOfUser(userId, batch);
+      deleted += n;
+      if (n < batch) {
+        return deleted;
+      }
+    }
+  }
+
+  /** One transaction of {@link #deleteByUser}: up to {@code batch} of the user's newest rows. */
+  int deleteNewestOfUser(String userId, int batch) {
     return RowDeletes.retryingRaces(
-        () -> tx.inTransaction(null, h -> RowDeletes.deleteByUser(h, userId, dialect.sql())));
+        () ->
+            tx.inTransaction(
+                null, h -> RowDeletes.deleteNewestOfUser(h, userId, dialect.sql(), batch)));
   }
 
   /** Closes the connection pool if this store made it; a supplied DataSource is left open. */

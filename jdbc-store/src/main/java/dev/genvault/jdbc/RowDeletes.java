@@ -64,35 +64,50 @@ final class RowDeletes {
     return h.createUpdate("DELETE FROM generations WHERE id = :id").bind("id", id).execute() > 0;
   }
 
-  /** Deletes every generation of a user; how many there were. */
-  static int deleteByUser(Handle h, String userId, SqlDialect dialect) {
-    // Links never cross users, but a continuation of someone else's written by hand must not
-    // stop an erasure: it is written whole first.
-    List<String> others =
-        children(
-            h,
-            "parent_id IN (SELECT id FROM generations WHERE user_id = :id)"
-                + " AND (user_id IS NULL OR user_id <> :id)",
-            userId,
-            dialect);
-    for (String child : others) {
+  /**
+   * Deletes up to {@code limit} of a user's newest generations, in the caller's transaction; how
+   * many. Newest first, so a batch takes children before their parents; a continuation of one of
+   * them that the batch does not take (another user's, written by hand, or a turn added meanwhile)
+   * is written whole first. What is left is whole threads, so an erasure that stops between batches
+   * leaves every remaining generation readable.
+   */
+  static int deleteNewestOfUser(Handle h, String userId, SqlDialect dialect, int limit) {
+    List<String> ids =
+        h.createQuery(
+                "SELECT id FROM generations WHERE user_id = :userId"
+                    + " ORDER BY created_at DESC, id DESC LIMIT "
+                    + limit
+                    + dialect.forUpdate())
+            .bind("userId", userId)
+            .mapTo(String.class)
+            .list();
+    if (ids.isEmpty()) {
+      return 0;
+    }
+    List<String> outside =
+        h.createQuery(
+                "SELECT id FROM generations WHERE parent_id IN (<ids>) AND id NOT IN (<ids>)"
+                    + " ORDER BY id"
+                    + dialect.forUpdate())
+            .bindList("ids", ids)
+            .mapTo(String.class)
+            .list();
+    for (String child : outside) {
       rewrite(h, dialect, child, null, 0);
     }
     // Unlinked first: some databases (H2) check a foreign key row by row within one DELETE.
     h.createUpdate(
-            "UPDATE generations SET parent_id = NULL WHERE user_id = :userId"
-                + " AND parent_id IS NOT NULL")
-        .bind("userId", userId)
+            "UPDATE generations SET parent_id = NULL WHERE id IN (<ids>) AND parent_id IS NOT NULL")
+        .bindList("ids", ids)
         .execute();
-    String ofUser = " IN (SELECT id FROM generations WHERE user_id = :userId)";
-    h.createUpdate("DELETE FROM generation_chunks WHERE generation_id" + ofUser)
-        .bind("userId", userId)
+    h.createUpdate("DELETE FROM generation_chunks WHERE generation_id IN (<ids>)")
+        .bindList("ids", ids)
         .execute();
-    h.createUpdate("DELETE FROM generation_blobs WHERE generation_id" + ofUser)
-        .bind("userId", userId)
+    h.createUpdate("DELETE FROM generation_blobs WHERE generation_id IN (<ids>)")
+        .bindList("ids", ids)
         .execute();
-    return h.createUpdate("DELETE FROM generations WHERE user_id = :userId")
-        .bind("userId", userId)
+    return h.createUpdate("DELETE FROM generations WHERE id IN (<ids>)")
+        .bindList("ids", ids)
         .execute();
   }
 

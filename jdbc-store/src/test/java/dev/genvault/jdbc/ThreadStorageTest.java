@@ -47,6 +47,46 @@ class ThreadStorageTest {
 
   @ParameterizedTest
   @MethodSource("databases")
+  void erasing_a_user_in_batches_leaves_whole_threads_after_each_batch(String database) {
+    ModelClient model =
+        ModelClient.of(
+            "test",
+            call -> {
+              call.emit("answer-" + call.request().messages().size());
+              return ModelResult.builder().finishReason("stop").build();
+            });
+    try (JdbcGenerationStore store = store(database);
+        PersistentGenerator genvault = PersistentGenerator.builder().store(store).build()) {
+      List<Message> messages = new ArrayList<>();
+      List<Generation> turns = new ArrayList<>();
+      for (int t = 0; t < 10; t++) {
+        messages.add(Message.user("question-" + t));
+        Generation g =
+            genvault.generate(
+                GenerationRequest.builder()
+                    .model("gpt-4o-mini")
+                    .messages(messages)
+                    .userId("alice")
+                    .build(),
+                model);
+        turns.add(g);
+        messages.add(Message.assistant(g.text()));
+      }
+      // Batches of 3, newest first; after each, everything left reads back exactly as stored.
+      List<Integer> batches = new ArrayList<>();
+      for (int n; (n = store.deleteNewestOfUser("alice", 3)) > 0; ) {
+        batches.add(n);
+        for (Generation g : turns) {
+          store.find(g.id()).ifPresent(read -> assertThat(read.request()).isEqualTo(g.request()));
+        }
+      }
+      assertThat(batches).containsExactly(3, 3, 3, 1);
+      assertThat(store.list(GenerationQuery.builder().userId("alice").build()).items()).isEmpty();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
   void a_conversation_writes_each_message_once_and_reads_back_whole(String database) {
     ModelClient model =
         ModelClient.of(

@@ -394,6 +394,24 @@ abstract class StoreThreadsContract extends StoreBatchesContract {
     }
 
     @Test
+    void erasing_a_user_keeps_another_users_continuation_of_their_turn_whole() {
+      List<Generation> mine = conversation(USER, TENANT);
+      Generation linked = next(mine.get(1), "theirs", T0.plusSeconds(60));
+      Generation theirs =
+          ask(
+              linked.toBuilder()
+                  .request(linked.request().toBuilder().userId("someone-else").build())
+                  .build(),
+              "their answer");
+
+      assertThat(store.deleteByUser(USER)).isEqualTo(3);
+
+      Generation read = store.find(theirs.id()).orElseThrow();
+      assertThat(read.request()).isEqualTo(theirs.request());
+      assertThat(read.parentId()).isNull();
+    }
+
+    @Test
     void erasing_a_user_removes_their_whole_threads_and_no_one_elses() {
       List<Generation> mine = conversation(USER, TENANT);
       List<Generation> theirs = conversation("someone-else", TENANT);
