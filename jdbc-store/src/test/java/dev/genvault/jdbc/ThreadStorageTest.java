@@ -45,6 +45,26 @@ class ThreadStorageTest {
     };
   }
 
+  /** Alice's conversation of {@code n} turns, each asking {@code question-{t} text}. */
+  private static List<Generation> converse(PersistentGenerator genvault, ModelClient model, int n) {
+    List<Message> messages = new ArrayList<>();
+    List<Generation> turns = new ArrayList<>();
+    for (int t = 0; t < n; t++) {
+      messages.add(Message.user("question-" + t + " text"));
+      Generation g =
+          genvault.generate(
+              GenerationRequest.builder()
+                  .model("gpt-4o-mini")
+                  .messages(messages)
+                  .userId("alice")
+                  .build(),
+              model);
+      turns.add(g);
+      messages.add(Message.assistant(g.text()));
+    }
+    return turns;
+  }
+
   @ParameterizedTest
   @MethodSource("databases")
   void erasing_a_user_in_batches_leaves_whole_threads_after_each_batch(String database) {
@@ -57,21 +77,7 @@ class ThreadStorageTest {
             });
     try (JdbcGenerationStore store = store(database);
         PersistentGenerator genvault = PersistentGenerator.builder().store(store).build()) {
-      List<Message> messages = new ArrayList<>();
-      List<Generation> turns = new ArrayList<>();
-      for (int t = 0; t < 10; t++) {
-        messages.add(Message.user("question-" + t));
-        Generation g =
-            genvault.generate(
-                GenerationRequest.builder()
-                    .model("gpt-4o-mini")
-                    .messages(messages)
-                    .userId("alice")
-                    .build(),
-                model);
-        turns.add(g);
-        messages.add(Message.assistant(g.text()));
-      }
+      List<Generation> turns = converse(genvault, model, 10);
       // Batches of 3, newest first; after each, everything left reads back exactly as stored.
       List<Integer> batches = new ArrayList<>();
       for (int n; (n = store.deleteNewestOfUser("alice", 3)) > 0; ) {
@@ -98,21 +104,7 @@ class ThreadStorageTest {
             });
     try (JdbcGenerationStore store = store(database);
         PersistentGenerator genvault = PersistentGenerator.builder().store(store).build()) {
-      List<Message> messages = new ArrayList<>();
-      List<Generation> turns = new ArrayList<>();
-      for (int t = 0; t < TURNS; t++) {
-        messages.add(Message.user("question-" + t + " text"));
-        Generation g =
-            genvault.generate(
-                GenerationRequest.builder()
-                    .model("gpt-4o-mini")
-                    .messages(messages)
-                    .userId("alice")
-                    .build(),
-                model);
-        turns.add(g);
-        messages.add(Message.assistant(g.text()));
-      }
+      List<Generation> turns = converse(genvault, model, TURNS);
 
       List<String> stored =
           store
