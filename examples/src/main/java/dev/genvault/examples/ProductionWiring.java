@@ -140,7 +140,7 @@ public final class ProductionWiring implements AutoCloseable {
       System.out.println(
           "A generation of "
               + first.getValue()
-              + ": curl -H 'Authorization: Bearer <"
+              + ": curl -H 'Accept: application/json' -H 'Authorization: Bearer <"
               + first.getValue()
               + "'s token>' "
               + app.baseUrl()

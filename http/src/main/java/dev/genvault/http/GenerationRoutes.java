@@ -111,6 +111,7 @@ public final class GenerationRoutes implements AutoCloseable {
       exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
       exchange.getResponseHeaders().set("Content-Security-Policy", CSP);
       exchange.getResponseHeaders().set("Cache-Control", "private, no-cache");
+      exchange.getResponseHeaders().set("Referrer-Policy", "same-origin");
       boolean head = exchange.getRequestMethod().equals("HEAD");
       try {
         route(exchange, head);
@@ -134,6 +135,10 @@ public final class GenerationRoutes implements AutoCloseable {
     String path = exchange.getRequestURI().getRawPath();
     if (!context.equals("/") && path.startsWith(context)) {
       path = path.substring(context.endsWith("/") ? context.length() - 1 : context.length());
+    }
+    if (PageAssets.isAsset(path)) {
+      PageAssets.send(exchange, path, head);
+      return;
     }
     Optional<GenerationUrls.Target> target = GenerationUrls.parse(path);
     if (target.isEmpty()) {
@@ -160,10 +165,20 @@ public final class GenerationRoutes implements AutoCloseable {
       Answers.notFound(exchange, head);
     } else if (!blob) {
       Generation g = found.get();
-      RecordJsonView.ThreadTurns thread =
-          g.request().messages().isEmpty() ? null : thread(exchange, g);
-      String json = RecordJsonView.json(g, visibility, exchange, thread);
-      Answers.send(exchange, 200, Answers.JSON, json, head);
+      // A finished generation may be kept by the browser a little; a live one never.
+      exchange
+          .getResponseHeaders()
+          .set("Cache-Control", g.isTerminal() ? "private, max-age=60" : "no-store");
+      exchange.getResponseHeaders().add("Vary", "Accept");
+      if (accept.contains("application/json")) {
+        RecordJsonView.ThreadTurns thread =
+            g.request().messages().isEmpty() ? null : thread(exchange, g);
+        String json = RecordJsonView.json(g, visibility, exchange, thread);
+        Answers.send(exchange, 200, Answers.JSON, json, head);
+      } else {
+        exchange.getResponseHeaders().set("Content-Security-Policy", GenerationPage.CSP);
+        Answers.send(exchange, 200, GenerationPage.HTML, GenerationPage.html(g, visibility), head);
+      }
     } else {
       BlobAnswer.send(exchange, blobs, found.get(), target.get().blob(), head);
     }

@@ -104,11 +104,17 @@ class GenerationRoutesTest {
     genvault.close();
   }
 
+  /** A GET as an app sends it: JSON unless the headers ask for something else. */
   private HttpResponse<String> get(String path, String... headers) throws Exception {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
+    boolean accept = false;
     for (int i = 0; i < headers.length; i += 2) {
       b.header(headers[i], headers[i + 1]);
+      accept |= headers[i].equalsIgnoreCase("Accept");
+    }
+    if (!accept) {
+      b.header("Accept", "application/json");
     }
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }

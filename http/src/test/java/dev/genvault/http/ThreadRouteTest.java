@@ -66,7 +66,9 @@ class ThreadRouteTest {
   private Map<String, Object> thread(String id) throws Exception {
     HttpResponse<String> r =
         http.send(
-            HttpRequest.newBuilder(URI.create(base + "/chat/" + id)).build(),
+            HttpRequest.newBuilder(URI.create(base + "/chat/" + id))
+                .header("Accept", "application/json")
+                .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
     Map<String, Object> json =

@@ -1,0 +1,183 @@
+package dev.genvault.http;
+
+import dev.genvault.BlobRef;
+import dev.genvault.Generation;
+import dev.genvault.GenerationStatus;
+import dev.genvault.GenerationUrls;
+import dev.genvault.Message;
+import dev.genvault.Usage;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A generation as a small HTML page: model, status, time, usage and cost, the conversation (for a
+ * chat) with the answer last, its images, and the error of a failed one. Everything generated is
+ * escaped and shown as text. A finished generation needs no script; a live one names its event
+ * stream and the length of the text already on the page, and the module's script appends what
+ * follows.
+ */
+final class GenerationPage {
+  /** File types shown as images; any other file is a link. */
+  private static final Set<String> RASTER =
+      Set.of("image/png", "image/jpeg", "image/gif", "image/webp");
+
+  static final String HTML = "text/html; charset=utf-8";
+
+  /** The page's Content-Security-Policy: no inline script or style, nothing from elsewhere. */
+  static final String CSP =
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self';"
+          + " base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+  private GenerationPage() {}
+
+  /**
+   * The page of {@code g} as {@code visibility} shows it. Paths are relative to the page's own path
+   * ({@code /chat/{id}}), so the routes work under any context path.
+   */
+  static String html(Generation g, Visibility visibility) {
+    boolean live = !g.isTerminal();
+    StringBuilder h = new StringBuilder(2048 + g.text().length() * 2);
+    h.append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+        .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+        .append("<title>")
+        .append(escape(g.request().model()))
+        .append(" · ")
+        .append(escape(g.id()))
+        .append("</title><link rel=\"stylesheet\" href=\"..")
+        .append(PageAssets.path("genvault.css"))
+        .append("\"></head>\n<body><main class=\"generation")
+        .append(live ? " live" : "")
+        .append("\" data-status=\"")
+        .append(g.status().wireName())
+        .append('"');
+    if (live) {
+      h.append(" data-events=\"")
+          .append(escape(g.id()))
+          .append("/events\" data-offset=\"")
+          .append(g.text().length())
+          .append('"');
+    }
+    h.append(">\n<header><h1>").append(escape(g.request().model())).append("</h1>");
+    facts(h, g, visibility);
+    h.append("</header>\n");
+    conversation(h, g, visibility);
+    h.append("<section class=\"message answer\"><span class=\"role\">answer</span>")
+        .append("<pre class=\"text\" id=\"text\">")
+        .append(escape(g.text()))
+        .append("</pre></section>\n");
+    files(h, g);
+    if (g.status() == GenerationStatus.ERROR) {
+      h.append("<p class=\"error\"><strong>")
+          .append(escape(g.errorType() == null ? "error" : g.errorType().wireName()))
+          .append("</strong>: ")
+          .append(escape(String.valueOf(g.errorMessage())))
+          .append("</p>\n");
+    }
+    h.append("</main>");
+    if (live) {
+      h.append("<script src=\"..")
+          .append(PageAssets.path("genvault.js"))
+          .append("\" defer></script>");
+    }
+    return h.append("</body></html>\n").toString();
+  }
+
+  private static void facts(StringBuilder h, Generation g, Visibility visibility) {
+    h.append("<dl class=\"facts\"><dt>Status</dt><dd id=\"status\">").append(g.status().wireName());
+    if (g.errorType() != null) {
+      h.append(" (").append(g.errorType().wireName()).append(')');
+    }
+    h.append("</dd><dt>Created</dt><dd><time datetime=\"")
+        .append(g.createdAt())
+        .append("\">")
+        .append(g.createdAt())
+        .append("</time></dd>");
+    Usage usage = g.usage();
+    if (usage != null) {
+      h.append("<dt>Usage</dt><dd>")
+          .append(tokens(usage.inputTokens()))
+          .append(" in, ")
+          .append(tokens(usage.outputTokens()))
+          .append(" out</dd>");
+    }
+    h.append("<dt>Cost</dt><dd id=\"cost\">")
+        .append(g.cost() == null ? "unpriced" : "$" + g.cost().usd().toPlainString())
+        .append("</dd>");
+    if (g.savedCost() != null) {
+      h.append("<dt>Saved</dt><dd>$")
+          .append(g.savedCost().toPlainString())
+          .append(" (served from the cache)</dd>");
+    }
+    if (visibility == Visibility.FULL && g.request().userId() != null) {
+      h.append("<dt>User</dt><dd>").append(escape(g.request().userId())).append("</dd>");
+    }
+    h.append("</dl>");
+  }
+
+  private static String tokens(Long n) {
+    return n == null ? "?" : String.format("%,d", n);
+  }
+
+  /** A chat's messages, oldest first (system and developer ones only in the full view). */
+  private static void conversation(StringBuilder h, Generation g, Visibility visibility) {
+    List<Message> messages = g.request().messages();
+    if (messages.isEmpty()) {
+      if (visibility == Visibility.FULL && g.request().system() != null) {
+        message(h, "system", g.request().system());
+      }
+      if (g.request().prompt() != null) {
+        message(h, "prompt", g.request().prompt());
+      }
+      return;
+    }
+    h.append("<section class=\"thread\">\n");
+    for (Message m : messages) {
+      if (visibility == Visibility.FULL || RecordJsonView.isPublic(m)) {
+        message(h, m.role(), m.content());
+      }
+    }
+    h.append("</section>\n");
+  }
+
+  private static void message(StringBuilder h, String role, String content) {
+    h.append("<div class=\"message\"><span class=\"role\">")
+        .append(escape(role))
+        .append("</span><pre class=\"text\">")
+        .append(escape(content))
+        .append("</pre></div>\n");
+  }
+
+  /** Its files: an image for a raster type, a link for anything else. */
+  private static void files(StringBuilder h, Generation g) {
+    List<BlobRef> blobs = g.blobs();
+    for (int n = 0; n < blobs.size(); n++) {
+      String src = ".." + escape(GenerationUrls.blobPath(g, n));
+      if (RASTER.contains(blobs.get(n).contentType())) {
+        h.append("<figure><img src=\"")
+            .append(src)
+            .append("\" alt=\"image ")
+            .append(n + 1)
+            .append("\"></figure>\n");
+      } else {
+        h.append("<p><a href=\"").append(src).append("\">file ").append(n + 1).append("</a></p>\n");
+      }
+    }
+  }
+
+  /** Text as HTML text or attribute value: {@code & < > " '} escaped. */
+  static String escape(String s) {
+    StringBuilder out = new StringBuilder(s.length() + 16);
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '&' -> out.append("&amp;");
+        case '<' -> out.append("&lt;");
+        case '>' -> out.append("&gt;");
+        case '"' -> out.append("&quot;");
+        case '\'' -> out.append("&#39;");
+        default -> out.append(c);
+      }
+    }
+    return out.toString();
+  }
+}

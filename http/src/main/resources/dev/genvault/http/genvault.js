@@ -1,0 +1,37 @@
+// The generation page of Genvault's routes: while a generation is live, its text fills in from the
+// event stream. The page holds the text stored when it was served; the stream starts after it
+// (?after=N), and a reconnect resumes from the last event's ID, so nothing is shown twice or lost.
+// Text is added as text (textContent), never as HTML.
+(function () {
+  "use strict";
+  var main = document.querySelector("main[data-events]");
+  if (!main || typeof EventSource === "undefined") {
+    return;
+  }
+  var text = document.getElementById("text");
+  var status = document.getElementById("status");
+  var events = new EventSource(main.getAttribute("data-events") + "?after=" + main.getAttribute("data-offset"));
+  events.addEventListener("delta", function (e) {
+    text.textContent += JSON.parse(e.data).text;
+  });
+  function end(e) {
+    events.close();
+    main.classList.remove("live");
+    main.removeAttribute("data-events");
+    try {
+      var record = JSON.parse(e.data);
+      if (record.status) {
+        status.textContent = record.errorType ? record.status + " (" + record.errorType + ")" : record.status;
+        main.setAttribute("data-status", record.status);
+      }
+    } catch (ignored) {
+      status.textContent = "unavailable";
+    }
+  }
+  events.addEventListener("end", end);
+  events.addEventListener("error", function (e) {
+    if (e.data) {
+      end(e);
+    }
+  });
+})();
