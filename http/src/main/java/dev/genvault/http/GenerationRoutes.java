@@ -165,12 +165,31 @@ public final class GenerationRoutes implements AutoCloseable {
       Answers.notFound(exchange, head);
     } else if (!blob) {
       Generation g = found.get();
-      // A finished generation may be kept by the browser a little; a live one never.
-      exchange
-          .getResponseHeaders()
-          .set("Cache-Control", g.isTerminal() ? "private, max-age=60" : "no-store");
+      boolean wantsJson = accept.contains("application/json");
       exchange.getResponseHeaders().add("Vary", "Accept");
-      if (accept.contains("application/json")) {
+      // A finished generation may be kept by the browser, which asks again each time (the caller
+      // may have changed) and gets a 304 while it is unchanged; a live one is never kept.
+      if (g.isTerminal()) {
+        String etag =
+            "\""
+                + g.id()
+                + '.'
+                + g.updatedAt().toEpochMilli()
+                + '.'
+                + visibility.name().charAt(0)
+                + (wantsJson ? 'j' : 'h')
+                + "\"";
+        exchange.getResponseHeaders().set("Cache-Control", "private, no-cache");
+        exchange.getResponseHeaders().set("ETag", etag);
+        String seen = exchange.getRequestHeaders().getFirst("If-None-Match");
+        if (seen != null && seen.contains(etag)) {
+          exchange.sendResponseHeaders(304, -1);
+          return;
+        }
+      } else {
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+      }
+      if (wantsJson) {
         RecordJsonView.ThreadTurns thread =
             g.request().messages().isEmpty() ? null : thread(exchange, g);
         String json = RecordJsonView.json(g, visibility, exchange, thread);

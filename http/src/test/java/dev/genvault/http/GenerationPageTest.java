@@ -113,7 +113,14 @@ class GenerationPageTest {
         .hasValueSatisfying(v -> assertThat(v).doesNotContain("unsafe-inline"));
     assertThat(r.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
     assertThat(r.headers().firstValue("Referrer-Policy")).contains("same-origin");
-    assertThat(r.headers().firstValue("Cache-Control")).contains("private, max-age=60");
+    assertThat(r.headers().firstValue("Cache-Control")).contains("private, no-cache");
+    String etag = r.headers().firstValue("ETag").orElseThrow();
+    HttpResponse<String> again = get("/chat/" + g.id(), "X-User", "ann", "If-None-Match", etag);
+    assertThat(again.statusCode()).isEqualTo(304);
+    assertThat(again.body()).isEmpty();
+    // Another caller is asked again and gets nothing cached: the owner is checked first.
+    assertThat(get("/chat/" + g.id(), "X-User", "bob", "If-None-Match", etag).statusCode())
+        .isEqualTo(404);
     assertThat(r.headers().allValues("Vary")).contains("Accept");
     String page = r.body();
     assertThat(page)
