@@ -30,7 +30,9 @@ final class Answers {
 
   /** The answer to a method other than GET and HEAD. */
   static void methodNotAllowed(HttpExchange exchange, boolean head) throws IOException {
-    exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+    if (!exchange.getResponseHeaders().containsKey("Allow")) {
+      exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+    }
     send(exchange, 405, TEXT, "method not allowed\n", head);
   }
 

@@ -7,6 +7,7 @@ import dev.genvault.Generation;
 import dev.genvault.GenerationOwner;
 import dev.genvault.GenerationQuery;
 import dev.genvault.GenerationUrls;
+import dev.genvault.ModelClient;
 import dev.genvault.Page;
 import dev.genvault.PersistentGenerator;
 import dev.genvault.spi.BlobStore;
@@ -63,6 +64,7 @@ public final class GenerationRoutes implements AutoCloseable {
   private final PersistentGenerator generator;
   private final @Nullable BlobStore blobs;
   private final Authorizer authorizer;
+  private final @Nullable Submissions submissions;
   private final @Nullable HttpServer server;
   private final @Nullable ExecutorService executor;
 
@@ -71,6 +73,10 @@ public final class GenerationRoutes implements AutoCloseable {
     this.generator = Objects.requireNonNull(b.generator);
     this.blobs = b.blobs;
     this.authorizer = Objects.requireNonNull(b.authorizer);
+    this.submissions =
+        b.policy == null
+            ? null
+            : new Submissions(generator, b.policy, Objects.requireNonNull(b.client), b.maxBytes);
     this.server = server;
     this.executor = executor;
   }
@@ -127,14 +133,25 @@ public final class GenerationRoutes implements AutoCloseable {
   }
 
   private void route(HttpExchange exchange, boolean head) throws IOException {
-    if (!exchange.getRequestMethod().equals("GET") && !head) {
-      Answers.methodNotAllowed(exchange, head);
-      return;
-    }
     String context = exchange.getHttpContext().getPath();
     String path = exchange.getRequestURI().getRawPath();
     if (!context.equals("/") && path.startsWith(context)) {
       path = path.substring(context.endsWith("/") ? context.length() - 1 : context.length());
+    }
+    String method = exchange.getRequestMethod();
+    if (submissions != null && Submissions.isRoute(path)) {
+      if (method.equals("POST")) {
+        submissions.post(exchange, path);
+      } else if (method.equals("GET") || head) {
+        Submissions.form(exchange, path, head);
+      } else {
+        Answers.methodNotAllowed(exchange, head);
+      }
+      return;
+    }
+    if (!method.equals("GET") && !head) {
+      Answers.methodNotAllowed(exchange, head);
+      return;
     }
     if (PageAssets.isAsset(path)) {
       PageAssets.send(exchange, path, head);
@@ -241,13 +258,42 @@ public final class GenerationRoutes implements AutoCloseable {
     }
   }
 
+  /** The largest body of a post, by default: 64 KiB. */
+  public static final int DEFAULT_MAX_SUBMISSION_BYTES = 64 * 1024;
+
   /** Builds {@link GenerationRoutes}; a generator and an authorizer are required. */
   public static final class Builder {
     private @Nullable PersistentGenerator generator;
     private @Nullable BlobStore blobs;
     private @Nullable Authorizer authorizer;
+    private @Nullable SubmissionPolicy policy;
+    private @Nullable ModelClient client;
+    private int maxBytes = DEFAULT_MAX_SUBMISSION_BYTES;
 
     private Builder() {}
+
+    /**
+     * Turns on generate-then-redirect: {@code POST /generate} or {@code /chat} (a form or JSON)
+     * asks {@code policy} what to generate, starts it on {@code client} and answers {@code 303} to
+     * its page; {@code GET /generate} is a small form. Off by default (POST answers 405).
+     */
+    public Builder submissions(SubmissionPolicy policy, ModelClient client) {
+      this.policy = Objects.requireNonNull(policy, "policy");
+      this.client = Objects.requireNonNull(client, "client");
+      return this;
+    }
+
+    /**
+     * The largest body a post may have ({@value #DEFAULT_MAX_SUBMISSION_BYTES} bytes by default); a
+     * larger one is answered 413 before it is read.
+     */
+    public Builder maxSubmissionBytes(int bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("maxSubmissionBytes must be positive: " + bytes);
+      }
+      this.maxBytes = bytes;
+      return this;
+    }
 
     /** The generator whose records (and live streams) are served. Required. */
     public Builder generator(PersistentGenerator generator) {

@@ -3,6 +3,7 @@ package dev.genvault.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.genvault.DemoModel;
 import dev.genvault.Generation;
 import dev.genvault.GenerationRequest;
 import dev.genvault.GenerationStream;
@@ -87,6 +88,12 @@ class GenerationPageBrowserTest {
                       ? Visibility.FULL
                       : Visibility.NONE;
                 })
+            .submissions(
+                (exchange, posted) ->
+                    GenerationRequest.prompt(DemoModel.MODEL, posted.prompt()).toBuilder()
+                        .userId(cookieUser(exchange.getRequestHeaders().getFirst("Cookie")))
+                        .build(),
+                DemoModel.create(Duration.ofMillis(20), 3))
             .start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     base = "http://127.0.0.1:" + routes.address().orElseThrow().getPort();
     signIn("ann");
@@ -100,6 +107,12 @@ class GenerationPageBrowserTest {
     }
     routes.close();
     genvault.close();
+  }
+
+  private static String cookieUser(String cookie) {
+    return cookie == null || !cookie.contains("user=")
+        ? null
+        : cookie.split("user=")[1].split(";")[0];
   }
 
   private void signIn(String user) {
@@ -195,6 +208,22 @@ class GenerationPageBrowserTest {
     Files.write(
         shots.resolve("generation-page.png"),
         ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+  }
+
+  @Test
+  void a_posted_form_redirects_to_the_page_which_streams_the_answer() {
+    browser.get(base + "/generate");
+    browser.findElement(By.name("prompt")).sendKeys("Write about durable storage");
+    browser.findElement(By.cssSelector("button[type=submit]")).click();
+    new WebDriverWait(browser, Duration.ofSeconds(15))
+        .until(d -> d.getCurrentUrl().matches(".*/generate/[A-Za-z0-9_-]{21}$"));
+    String id = browser.getCurrentUrl().substring(browser.getCurrentUrl().lastIndexOf('/') + 1);
+    new WebDriverWait(browser, Duration.ofSeconds(30))
+        .until(d -> d.findElement(By.id("status")).getText().equals("complete"));
+    Generation stored = store.find(id).orElseThrow();
+    assertThat(stored.userId()).isEqualTo("ann");
+    assertThat(stored.request().prompt()).isEqualTo("Write about durable storage");
+    assertThat(text()).isEqualTo(stored.text()).isNotEmpty();
   }
 
   @Test

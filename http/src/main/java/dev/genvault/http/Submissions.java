@@ -1,0 +1,221 @@
+package dev.genvault.http;
+
+import com.squareup.moshi.JsonReader;
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import dev.genvault.GenerationRequest;
+import dev.genvault.Message;
+import dev.genvault.ModelClient;
+import dev.genvault.PersistenceException;
+import dev.genvault.PersistentGenerator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import okio.Buffer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Generate, then redirect: {@code POST /generate} or {@code /chat} with a form or JSON body starts
+ * a generation through {@link PersistentGenerator#submit} and answers {@code 303 See Other} to its
+ * page at once; the generation goes on if the browser leaves. {@code GET /generate} is a small
+ * form. Cross-site posts are refused (Sec-Fetch-Site, Origin), bodies are capped, and refusals are
+ * a status with a short message.
+ */
+final class Submissions {
+  private static final Logger log = LoggerFactory.getLogger(GenerationRoutes.class);
+  private static final String TEXT = "text/plain; charset=utf-8";
+
+  private final PersistentGenerator generator;
+  private final SubmissionPolicy policy;
+  private final ModelClient client;
+  private final int maxBytes;
+
+  Submissions(
+      PersistentGenerator generator, SubmissionPolicy policy, ModelClient client, int maxBytes) {
+    this.generator = generator;
+    this.policy = policy;
+    this.client = client;
+    this.maxBytes = maxBytes;
+  }
+
+  /** Whether a path is a submission route: {@code /generate} or {@code /chat}, without an ID. */
+  static boolean isRoute(String path) {
+    return path.equals("/generate") || path.equals("/chat");
+  }
+
+  /** The form page ({@code GET /generate} or {@code /chat}). */
+  static void form(HttpExchange exchange, String path, boolean head) throws IOException {
+    String route = path.substring(1);
+    String page =
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            + "<title>New generation</title><link rel=\"stylesheet\" href=\"."
+            + PageAssets.path("genvault.css")
+            + "\"></head>\n<body><main><h1>New generation</h1>"
+            + "<form method=\"post\" action=\""
+            + route
+            + "\" class=\"submit\"><p><label>Model <input name=\"model\" value=\"\"></label></p>"
+            + "<p><label>Prompt<br><textarea name=\"prompt\" rows=\"6\" cols=\"60\" required>"
+            + "</textarea></label></p><p><button type=\"submit\">Generate</button></p></form>"
+            + "</main></body></html>\n";
+    exchange.getResponseHeaders().set("Content-Security-Policy", GenerationPage.CSP);
+    exchange.getResponseHeaders().set("Cache-Control", "no-store");
+    Answers.send(exchange, 200, GenerationPage.HTML, page, head);
+  }
+
+  /** Handles a post to {@code path}; everything it answers is short and says nothing internal. */
+  void post(HttpExchange exchange, String path) throws IOException {
+    exchange.getResponseHeaders().set("Cache-Control", "no-store");
+    if (!sameOrigin(exchange.getRequestHeaders())) {
+      Answers.send(exchange, 403, TEXT, "cross-site posts are refused\n", false);
+      return;
+    }
+    byte[] body = readCapped(exchange);
+    if (body == null) {
+      Answers.send(exchange, 413, TEXT, "the request is over " + maxBytes + " bytes\n", false);
+      return;
+    }
+    String route = path.substring(1);
+    Submission submission;
+    try {
+      submission = parse(exchange.getRequestHeaders().getFirst("Content-Type"), body, route);
+    } catch (IllegalArgumentException | IOException e) {
+      Answers.send(exchange, 400, TEXT, "malformed request: " + e.getMessage() + "\n", false);
+      return;
+    }
+    String id;
+    try {
+      GenerationRequest request = policy.request(exchange, submission);
+      if (request == null) {
+        throw new SubmissionRefusedException(400, "not allowed");
+      }
+      id = generator.submit(request, client);
+    } catch (SubmissionRefusedException e) {
+      Answers.send(exchange, e.status(), TEXT, e.getMessage() + "\n", false);
+      return;
+    } catch (IllegalArgumentException e) {
+      Answers.send(exchange, 400, TEXT, e.getMessage() + "\n", false);
+      return;
+    } catch (PersistenceException | IllegalStateException e) {
+      log.warn("a submission could not start: {}", e.toString());
+      Answers.send(exchange, 503, TEXT, "unavailable, try again\n", false);
+      return;
+    }
+    // Relative to the posted path, so it works under any context path: /generate -> generate/{id}.
+    exchange.getResponseHeaders().set("Location", route + "/" + id);
+    Answers.send(exchange, 303, Answers.JSON, "{\"id\":\"" + id + "\"}", false);
+  }
+
+  /**
+   * Whether the post comes from a page of this origin (or from no browser at all): a browser says
+   * where a post comes from in {@code Sec-Fetch-Site} and {@code Origin}.
+   */
+  static boolean sameOrigin(Headers headers) {
+    String site = headers.getFirst("Sec-Fetch-Site");
+    if (site != null && !site.equals("same-origin") && !site.equals("none")) {
+      return false;
+    }
+    String origin = headers.getFirst("Origin");
+    if (origin == null) {
+      return true;
+    }
+    String host = headers.getFirst("Host");
+    try {
+      URI o = URI.create(origin);
+      return o.getRawAuthority() != null
+          && host != null
+          && o.getRawAuthority().toLowerCase(Locale.ROOT).equals(host.toLowerCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      return false; // "null" and other opaque origins
+    }
+  }
+
+  /** The body, or null when it is over the cap. */
+  private byte @Nullable [] readCapped(HttpExchange exchange) throws IOException {
+    String length = exchange.getRequestHeaders().getFirst("Content-Length");
+    if (length != null) {
+      try {
+        if (Long.parseLong(length.strip()) > maxBytes) {
+          return null;
+        }
+      } catch (NumberFormatException e) {
+        return null;
+      }
+    }
+    try (InputStream in = exchange.getRequestBody()) {
+      byte[] body = in.readNBytes(maxBytes + 1);
+      return body.length > maxBytes ? null : body;
+    }
+  }
+
+  private static Submission parse(@Nullable String contentType, byte[] body, String route)
+      throws IOException {
+    String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
+    Map<String, String> fields = new LinkedHashMap<>();
+    List<Message> messages = new ArrayList<>();
+    if (type.startsWith("application/x-www-form-urlencoded")) {
+      String form = new String(body, StandardCharsets.UTF_8);
+      for (String pair : form.split("&")) {
+        if (pair.isEmpty()) {
+          continue;
+        }
+        int eq = pair.indexOf('=');
+        String name =
+            URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+        String value =
+            eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+        fields.putIfAbsent(name, value);
+      }
+    } else if (type.startsWith("application/json")) {
+      JsonReader r = JsonReader.of(new Buffer().write(body));
+      r.beginObject();
+      while (r.hasNext()) {
+        String name = r.nextName();
+        if (name.equals("messages")) {
+          r.beginArray();
+          while (r.hasNext()) {
+            r.beginObject();
+            String role = null;
+            String content = null;
+            while (r.hasNext()) {
+              switch (r.nextName()) {
+                case "role" -> role = r.nextString();
+                case "content" -> content = r.nextString();
+                default -> r.skipValue();
+              }
+            }
+            r.endObject();
+            if (role == null || content == null) {
+              throw new IllegalArgumentException("each message needs a role and a content");
+            }
+            messages.add(new Message(role, content));
+          }
+          r.endArray();
+        } else if (r.peek() == JsonReader.Token.STRING) {
+          fields.put(name, r.nextString());
+        } else {
+          r.skipValue();
+        }
+      }
+      r.endObject();
+    } else {
+      throw new IllegalArgumentException("send a form or JSON");
+    }
+    String model = blankToNull(fields.get("model"));
+    String prompt = blankToNull(fields.get("prompt"));
+    return new Submission(route, model, prompt, messages, fields);
+  }
+
+  private static @Nullable String blankToNull(@Nullable String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+}

@@ -1,0 +1,207 @@
+package dev.genvault.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.genvault.DemoModel;
+import dev.genvault.Generation;
+import dev.genvault.GenerationRequest;
+import dev.genvault.GenerationStatus;
+import dev.genvault.ModelCall;
+import dev.genvault.ModelClient;
+import dev.genvault.ModelResult;
+import dev.genvault.PersistentGenerator;
+import dev.genvault.spi.DedupCache;
+import dev.genvault.spi.GenerationStore;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Generate, then redirect: posts to /generate and /chat, and every way one is refused. */
+class SubmissionTest {
+  private final GenerationStore store = GenerationStore.inMemory();
+  private final HttpClient http = HttpClient.newHttpClient(); // follows no redirect
+  private final AtomicInteger calls = new AtomicInteger();
+  private final ModelClient model =
+      new ModelClient() {
+        private final ModelClient demo = DemoModel.create(Duration.ZERO, 4);
+
+        @Override
+        public ModelResult generate(ModelCall call) throws Exception {
+          calls.incrementAndGet();
+          return demo.generate(call);
+        }
+      };
+  private PersistentGenerator genvault;
+  private GenerationRoutes routes;
+  private String base;
+
+  /** The app's policy: a signed-in user (X-User), its own model, and a quota word. */
+  private final SubmissionPolicy policy =
+      (exchange, posted) -> {
+        String user = exchange.getRequestHeaders().getFirst("X-User");
+        if (user == null) {
+          throw new SubmissionRefusedException(400, "sign in first");
+        }
+        if ("over-quota".equals(user)) {
+          throw new SubmissionRefusedException(429, "too many generations today");
+        }
+        GenerationRequest.Builder b =
+            GenerationRequest.builder().model("demo").userId(user); // the model is the app's
+        return posted.messages().isEmpty()
+            ? b.prompt(posted.prompt()).build()
+            : b.messages(posted.messages()).build();
+      };
+
+  @BeforeEach
+  void start() throws Exception {
+    genvault = PersistentGenerator.builder().store(store).cache(DedupCache.none()).build();
+    routes =
+        GenerationRoutes.builder()
+            .generator(genvault)
+            .authorizer(
+                (exchange, owner) ->
+                    owner.userId() != null
+                            && owner
+                                .userId()
+                                .equals(exchange.getRequestHeaders().getFirst("X-User"))
+                        ? Visibility.FULL
+                        : Visibility.NONE)
+            .submissions(policy, model)
+            .maxSubmissionBytes(4096)
+            .start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    base = "http://127.0.0.1:" + routes.address().orElseThrow().getPort();
+  }
+
+  @AfterEach
+  void stop() {
+    routes.close();
+    genvault.close();
+  }
+
+  private HttpResponse<String> post(String path, String type, String body, String... headers)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(20))
+            .header("Content-Type", type)
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static final String FORM = "application/x-www-form-urlencoded";
+
+  @Test
+  void a_posted_form_starts_the_generation_and_redirects_to_its_page_at_once() throws Exception {
+    HttpResponse<String> r =
+        post(
+            "/generate",
+            FORM,
+            "model=gpt-5&prompt=Write+a+haiku+%26+more",
+            "X-User",
+            "ann",
+            "Sec-Fetch-Site",
+            "same-origin",
+            "Origin",
+            base);
+    assertThat(r.statusCode()).isEqualTo(303);
+    String location = r.headers().firstValue("Location").orElseThrow();
+    assertThat(location).matches("generate/[A-Za-z0-9_-]{21}");
+    String id = location.substring("generate/".length());
+    assertThat(r.body()).isEqualTo("{\"id\":\"" + id + "\"}");
+    Generation g = genvault.follow(id).result();
+    assertThat(g.status()).isEqualTo(GenerationStatus.COMPLETE);
+    assertThat(g.request().prompt()).isEqualTo("Write a haiku & more");
+    assertThat(g.request().model()).as("the app chose the model").isEqualTo("demo");
+    assertThat(g.userId()).isEqualTo("ann");
+
+    HttpResponse<String> page =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/" + location))
+                .header("X-User", "ann")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("Write a haiku &amp; more");
+  }
+
+  @Test
+  void posted_json_with_messages_is_a_chat() throws Exception {
+    HttpResponse<String> r =
+        post(
+            "/chat",
+            "application/json",
+            "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"extra\":{\"x\":1}}",
+            "X-User",
+            "ann");
+    assertThat(r.statusCode()).isEqualTo(303);
+    String location = r.headers().firstValue("Location").orElseThrow();
+    assertThat(location).startsWith("chat/");
+    Generation g = genvault.follow(location.substring(5)).result();
+    assertThat(g.request().messages()).hasSize(1);
+  }
+
+  @Test
+  void refusals_are_a_status_and_a_short_message_and_call_nothing() throws Exception {
+    assertThat(post("/generate", FORM, "prompt=hi").statusCode()).isEqualTo(400);
+    assertThat(post("/generate", FORM, "prompt=hi").body()).isEqualTo("sign in first\n");
+    HttpResponse<String> quota = post("/generate", FORM, "prompt=hi", "X-User", "over-quota");
+    assertThat(quota.statusCode()).isEqualTo(429);
+    assertThat(quota.body()).isEqualTo("too many generations today\n");
+    // No prompt: the request itself is not valid.
+    assertThat(post("/generate", FORM, "model=x", "X-User", "ann").statusCode()).isEqualTo(400);
+    assertThat(post("/generate", "text/plain", "hi", "X-User", "ann").statusCode()).isEqualTo(400);
+    assertThat(post("/generate", "application/json", "{\"prompt\":", "X-User", "ann").statusCode())
+        .isEqualTo(400);
+    HttpResponse<String> big =
+        post("/generate", FORM, "prompt=" + "x".repeat(5000), "X-User", "ann");
+    assertThat(big.statusCode()).isEqualTo(413);
+    assertThat(calls).hasValue(0);
+    assertThat(store.list(dev.genvault.GenerationQuery.builder().build()).items()).isEmpty();
+  }
+
+  @Test
+  void cross_site_posts_are_refused() throws Exception {
+    assertThat(
+            post("/generate", FORM, "prompt=hi", "X-User", "ann", "Sec-Fetch-Site", "cross-site")
+                .statusCode())
+        .isEqualTo(403);
+    assertThat(
+            post("/generate", FORM, "prompt=hi", "X-User", "ann", "Origin", "https://evil.test")
+                .statusCode())
+        .isEqualTo(403);
+    assertThat(post("/generate", FORM, "prompt=hi", "X-User", "ann", "Origin", "null").statusCode())
+        .isEqualTo(403);
+    assertThat(calls).hasValue(0);
+  }
+
+  @Test
+  void the_form_page_posts_to_the_route_and_other_methods_are_refused() throws Exception {
+    HttpResponse<String> form =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/generate")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(form.statusCode()).isEqualTo(200);
+    assertThat(form.body())
+        .contains("<form method=\"post\" action=\"generate\"")
+        .doesNotContain("<script");
+    assertThat(form.headers().firstValue("Content-Security-Policy")).contains(GenerationPage.CSP);
+    HttpResponse<String> put =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/generate"))
+                .PUT(HttpRequest.BodyPublishers.ofString("x"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(put.statusCode()).isEqualTo(405);
+  }
+}
