@@ -228,7 +228,12 @@ public final class RecordJson {
     }
   }
 
-  private static List<Message> messages(JsonReader r) throws IOException {
+  /**
+   * Reads an array of {@code {"role":..., "content":...}} objects, other names skipped.
+   *
+   * @throws IllegalArgumentException for a message without a role or a content
+   */
+  public static List<Message> messages(JsonReader r) throws IOException {
     List<Message> messages = new ArrayList<>();
     r.beginArray();
     while (r.hasNext()) {

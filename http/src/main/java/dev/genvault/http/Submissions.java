@@ -8,6 +8,7 @@ import dev.genvault.Message;
 import dev.genvault.ModelClient;
 import dev.genvault.PersistenceException;
 import dev.genvault.PersistentGenerator;
+import dev.genvault.internal.RecordJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -181,25 +182,7 @@ final class Submissions {
       while (r.hasNext()) {
         String name = r.nextName();
         if (name.equals("messages")) {
-          r.beginArray();
-          while (r.hasNext()) {
-            r.beginObject();
-            String role = null;
-            String content = null;
-            while (r.hasNext()) {
-              switch (r.nextName()) {
-                case "role" -> role = r.nextString();
-                case "content" -> content = r.nextString();
-                default -> r.skipValue();
-              }
-            }
-            r.endObject();
-            if (role == null || content == null) {
-              throw new IllegalArgumentException("each message needs a role and a content");
-            }
-            messages.add(new Message(role, content));
-          }
-          r.endArray();
+          messages.addAll(RecordJson.messages(r));
         } else if (r.peek() == JsonReader.Token.STRING) {
           fields.put(name, r.nextString());
         } else {
