@@ -1,0 +1,128 @@
+package dev.genvault.examples;
+
+import dev.genvault.DemoModel;
+import dev.genvault.GenerationRequest;
+import dev.genvault.ModelClient;
+import dev.genvault.PersistentGenerator;
+import dev.genvault.http.GenerationRoutes;
+import dev.genvault.http.Visibility;
+import dev.genvault.jdbc.JdbcDedupCache;
+import dev.genvault.jdbc.JdbcGenerationStore;
+import dev.genvault.openai.OpenAiClient;
+import dev.genvault.spi.BlobStore;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The pages on embedded defaults: the routes on {@code 127.0.0.1:8080} (or {@code
+ * GENVAULT_HTTP_PORT}), generations and the dedup cache in {@code ./genvault.db} (or {@code
+ * GENVAULT_DB}), files in {@code ./genvault-data/blobs}, and the offline demo model (or, with
+ * {@code OPENAI_API_KEY}, {@code GENVAULT_MODEL} at OpenAI). Open {@code /generate}, post a prompt
+ * and watch the answer stream; refresh mid-stream and it goes on. One local user, {@code local},
+ * owns everything: this listens on loopback only.
+ */
+public final class ServeGenerations implements AutoCloseable {
+  /** The one user of this local server. */
+  static final String USER = "local";
+
+  private final JdbcGenerationStore store;
+  private final PersistentGenerator genvault;
+  private final GenerationRoutes routes;
+  private final ModelClient model;
+
+  private ServeGenerations(Map<String, String> env) throws IOException {
+    int port = Integer.parseInt(env.getOrDefault("GENVAULT_HTTP_PORT", "8080"));
+    Path data = Path.of(env.getOrDefault("GENVAULT_DATA", "genvault-data"));
+    String apiKey = env.get("OPENAI_API_KEY");
+    String modelName;
+    if (apiKey == null || apiKey.isBlank()) {
+      model = DemoModel.create();
+      modelName = DemoModel.MODEL;
+    } else {
+      OpenAiClient.Builder openAi = OpenAiClient.builder().apiKey(apiKey);
+      if (env.get("OPENAI_BASE_URL") != null) {
+        openAi.baseUrl(env.get("OPENAI_BASE_URL"));
+      }
+      model = openAi.build();
+      modelName = env.getOrDefault("GENVAULT_MODEL", "gpt-4o-mini");
+    }
+    store = Quickstart.openStore(env.get("GENVAULT_DB"));
+    BlobStore blobs = BlobStore.filesystem(data.resolve("blobs"));
+    InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    if (port == 0) { // the base URL needs the port: take one that was free a moment ago
+      try (java.net.ServerSocket probe =
+          new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        address = new InetSocketAddress(InetAddress.getLoopbackAddress(), probe.getLocalPort());
+      }
+    }
+    genvault =
+        PersistentGenerator.builder()
+            .store(store)
+            .blobs(blobs)
+            .cache(JdbcDedupCache.create(store))
+            .baseUrl("http://127.0.0.1:" + address.getPort())
+            .build();
+    routes =
+        GenerationRoutes.builder()
+            .generator(genvault)
+            .blobs(blobs)
+            // One local user sees all of theirs; nothing else exists here.
+            .authorizer(
+                (exchange, owner) ->
+                    USER.equals(owner.userId()) ? Visibility.FULL : Visibility.NONE)
+            // The server, not the form, picks the model: the caller gives the prompt only.
+            .submissions(
+                (exchange, posted) ->
+                    GenerationRequest.builder()
+                        .model(modelName)
+                        .prompt(posted.prompt())
+                        .userId(USER)
+                        .build(),
+                model)
+            .start(address);
+  }
+
+  /** Starts the server as the environment says. */
+  static ServeGenerations start(Map<String, String> env) throws IOException {
+    return new ServeGenerations(env);
+  }
+
+  /** Where the form is. */
+  String formUrl() {
+    return genvault.urls().base() + "/generate";
+  }
+
+  /** Serves until the process is stopped. */
+  public static void main(String[] args) throws Exception {
+    ServeGenerations server = start(System.getenv());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                }));
+    System.out.println("Open " + server.formUrl() + " to generate (Ctrl-C stops)");
+    stopped.await();
+  }
+
+  /** Stops the routes, drains the generator, closes the model client and the store. */
+  @Override
+  public void close() {
+    routes.close();
+    genvault.close();
+    if (model instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        // closing anyway
+      }
+    }
+    store.close();
+  }
+}
