@@ -1,5 +1,6 @@
 package dev.genvault.examples;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.genvault.DemoModel;
 import dev.genvault.GenerationRequest;
 import dev.genvault.ModelClient;
@@ -32,6 +33,7 @@ public final class ServeGenerations implements AutoCloseable {
   private final JdbcGenerationStore store;
   private final PersistentGenerator genvault;
   private final GenerationRoutes routes;
+  private final HttpServer server;
   private final ModelClient model;
 
   private ServeGenerations(Map<String, String> env) throws IOException {
@@ -83,7 +85,28 @@ public final class ServeGenerations implements AutoCloseable {
                         .userId(USER)
                         .build(),
                 model)
-            .start(address);
+            .build();
+    // Loopback only, and only for loopback names: a page elsewhere that rebinds its own name to
+    // 127.0.0.1 (DNS rebinding) sends its own name as Host and is refused.
+    int boundPort = address.getPort();
+    java.util.Set<String> hosts =
+        java.util.Set.of("127.0.0.1:" + boundPort, "localhost:" + boundPort, "[::1]:" + boundPort);
+    server = HttpServer.create(address, 0);
+    server.createContext(
+        "/",
+        exchange -> {
+          String host = exchange.getRequestHeaders().getFirst("Host");
+          if (host == null || !hosts.contains(host.toLowerCase(java.util.Locale.ROOT))) {
+            byte[] refused = "this server answers 127.0.0.1 and localhost only\n".getBytes();
+            exchange.sendResponseHeaders(421, refused.length);
+            exchange.getResponseBody().write(refused);
+            exchange.close();
+            return;
+          }
+          routes.handler().handle(exchange);
+        });
+    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+    server.start();
   }
 
   /** Starts the server as the environment says. */
@@ -114,6 +137,8 @@ public final class ServeGenerations implements AutoCloseable {
   /** Stops the routes, drains the generator, closes the model client and the store. */
   @Override
   public void close() {
+    server.stop(0);
+    ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
     routes.close();
     genvault.close();
     if (model instanceof AutoCloseable closeable) {

@@ -56,6 +56,19 @@ class ServeGenerationsTest {
           .contains("Write a haiku")
           .contains("<dd id=\"status\">complete</dd>");
       assertThat(id).hasSize(21);
+      // A page elsewhere whose name now points at 127.0.0.1 (DNS rebinding) is refused.
+      java.net.Socket socket = new java.net.Socket("127.0.0.1", form.getPort());
+      try (socket) {
+        socket
+            .getOutputStream()
+            .write(
+                ("GET /generate HTTP/1.1\r\nHost: evil.test:" + form.getPort() + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String status =
+            new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream()))
+                .readLine();
+        assertThat(status).startsWith("HTTP/1.1 421");
+      }
     }
   }
 }

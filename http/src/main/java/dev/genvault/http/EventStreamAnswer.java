@@ -53,7 +53,11 @@ final class EventStreamAnswer {
         for (String delta : stream) {
           int end = offset + delta.length();
           if (end > skip) {
-            String fresh = offset >= skip ? delta : delta.substring(skip - offset);
+            int from = offset >= skip ? 0 : skip - offset;
+            if (from > 0 && Character.isLowSurrogate(delta.charAt(from))) {
+              from--; // an offset inside a pair (a made-up one): the whole character again
+            }
+            String fresh = delta.substring(from);
             out.write(("id: " + end + "\n").getBytes(StandardCharsets.UTF_8));
             event(out, "delta", RecordJsonView.textJson(fresh));
           }

@@ -62,7 +62,7 @@ final class GenerationPage {
     h.append("</header>\n");
     conversation(h, g, visibility);
     h.append("<section class=\"message answer\"><span class=\"role\">answer</span>")
-        .append("<pre class=\"text\" id=\"text\">")
+        .append("<pre class=\"text\" id=\"text\">\n") // a newline here is dropped by HTML
         .append(escape(g.text()))
         .append("</pre></section>\n");
     files(h, g);
@@ -142,7 +142,7 @@ final class GenerationPage {
   private static void message(StringBuilder h, String role, String content) {
     h.append("<div class=\"message\"><span class=\"role\">")
         .append(escape(role))
-        .append("</span><pre class=\"text\">")
+        .append("</span><pre class=\"text\">\n")
         .append(escape(content))
         .append("</pre></div>\n");
   }

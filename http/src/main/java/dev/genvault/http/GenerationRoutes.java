@@ -30,14 +30,19 @@ import org.slf4j.LoggerFactory;
  * Serves generations at their URLs:
  *
  * <ul>
- *   <li>{@code GET /generate/{id}}, {@code /chat/{id}}, {@code /image/{id}}: the record as JSON; a
- *       chat's record also lists its thread ({@code thread}): every turn of the conversation,
+ *   <li>{@code GET /generate/{id}}, {@code /chat/{id}}, {@code /image/{id}}: a small HTML page
+ *       (model, status, usage, cost, the conversation, the answer, images or the error; everything
+ *       generated shown as text; a live one fills in from its event stream through the module's
+ *       script under {@code /assets/{hash}/}); with {@code Accept: application/json} the record as
+ *       JSON, a chat's also listing its thread ({@code thread}): every turn of the conversation,
  *       oldest first, each with its status, cost, link and the messages it added, and the thread's
  *       totals;
  *   <li>the same with {@code Accept: text/event-stream}, or {@code .../{id}/events}: its text as
  *       Server-Sent Events ({@code delta} events, then {@code end} or {@code error}), live while it
  *       is generated and whole once it is finished;
- *   <li>{@code GET /image/{id}/{n}}: its {@code n}-th blob (a generated file).
+ *   <li>{@code GET /image/{id}/{n}}: its {@code n}-th blob (a generated file);
+ *   <li>with {@link Builder#submissions}: {@code POST /generate} or {@code /chat} starts a
+ *       generation and answers {@code 303} to its page, and {@code GET /generate} is a form.
  * </ul>
  *
  * <p>An {@link Authorizer}, required, decides who sees what and how much ({@link Visibility}) from
@@ -145,6 +150,7 @@ public final class GenerationRoutes implements AutoCloseable {
       } else if (method.equals("GET") || head) {
         Submissions.form(exchange, path, head);
       } else {
+        exchange.getResponseHeaders().set("Allow", "GET, HEAD, POST");
         Answers.methodNotAllowed(exchange, head);
       }
       return;
@@ -165,6 +171,12 @@ public final class GenerationRoutes implements AutoCloseable {
     // Who owns it first (one cheap read), the record only once the caller may see it: unknown
     // and not visible take the same path.
     String id = target.get().id();
+    if (path.endsWith("/") && !target.get().isBlob() && !target.get().events()) {
+      // The page's links are relative to its path without the slash.
+      exchange.getResponseHeaders().set("Location", "../" + id);
+      Answers.send(exchange, 308, "text/plain; charset=utf-8", "moved\n", head);
+      return;
+    }
     Optional<GenerationOwner> owner = generator.owner(id);
     Visibility visibility = owner.isEmpty() ? Visibility.NONE : visibility(exchange, owner.get());
     if (visibility == Visibility.NONE) {
@@ -184,9 +196,15 @@ public final class GenerationRoutes implements AutoCloseable {
       Generation g = found.get();
       boolean wantsJson = accept.contains("application/json");
       exchange.getResponseHeaders().add("Vary", "Accept");
+      if (!wantsJson) {
+        // Also on a 304: a browser takes the headers of a 304 into the page it keeps.
+        exchange.getResponseHeaders().set("Content-Security-Policy", GenerationPage.CSP);
+      }
       // A finished generation may be kept by the browser, which asks again each time (the caller
       // may have changed) and gets a 304 while it is unchanged; a live one is never kept.
-      if (g.isTerminal()) {
+      // A chat's JSON lists its thread, which changes with later turns: asked again each time.
+      boolean revalidated = g.isTerminal() && !(wantsJson && !g.request().messages().isEmpty());
+      if (revalidated) {
         String etag =
             "\""
                 + g.id()
@@ -194,7 +212,7 @@ public final class GenerationRoutes implements AutoCloseable {
                 + g.updatedAt().toEpochMilli()
                 + '.'
                 + visibility.name().charAt(0)
-                + (wantsJson ? 'j' : 'h')
+                + (wantsJson ? "j" : "h" + PageAssets.VERSION)
                 + "\"";
         exchange.getResponseHeaders().set("Cache-Control", "private, no-cache");
         exchange.getResponseHeaders().set("ETag", etag);
@@ -204,7 +222,9 @@ public final class GenerationRoutes implements AutoCloseable {
           return;
         }
       } else {
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        exchange
+            .getResponseHeaders()
+            .set("Cache-Control", g.isTerminal() ? "private, no-cache" : "no-store");
       }
       if (wantsJson) {
         RecordJsonView.ThreadTurns thread =
@@ -212,7 +232,6 @@ public final class GenerationRoutes implements AutoCloseable {
         String json = RecordJsonView.json(g, visibility, exchange, thread);
         Answers.send(exchange, 200, Answers.JSON, json, head);
       } else {
-        exchange.getResponseHeaders().set("Content-Security-Policy", GenerationPage.CSP);
         Answers.send(exchange, 200, GenerationPage.HTML, GenerationPage.html(g, visibility), head);
       }
     } else {
@@ -288,7 +307,7 @@ public final class GenerationRoutes implements AutoCloseable {
      * larger one is answered 413 before it is read.
      */
     public Builder maxSubmissionBytes(int bytes) {
-      if (bytes < 1) {
+      if (bytes < 1 || bytes == Integer.MAX_VALUE) {
         throw new IllegalArgumentException("maxSubmissionBytes must be positive: " + bytes);
       }
       this.maxBytes = bytes;

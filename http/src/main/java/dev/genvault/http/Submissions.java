@@ -1,5 +1,6 @@
 package dev.genvault.http;
 
+import com.squareup.moshi.JsonDataException;
 import com.squareup.moshi.JsonReader;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
@@ -80,7 +81,13 @@ final class Submissions {
       Answers.send(exchange, 403, TEXT, "cross-site posts are refused\n", false);
       return;
     }
-    byte[] body = readCapped(exchange);
+    byte[] body;
+    try {
+      body = readCapped(exchange);
+    } catch (IllegalArgumentException e) {
+      Answers.send(exchange, 400, TEXT, "malformed request: " + e.getMessage() + "\n", false);
+      return;
+    }
     if (body == null) {
       Answers.send(exchange, 413, TEXT, "the request is over " + maxBytes + " bytes\n", false);
       return;
@@ -89,7 +96,7 @@ final class Submissions {
     Submission submission;
     try {
       submission = parse(exchange.getRequestHeaders().getFirst("Content-Type"), body, route);
-    } catch (IllegalArgumentException | IOException e) {
+    } catch (IllegalArgumentException | IOException | JsonDataException e) {
       Answers.send(exchange, 400, TEXT, "malformed request: " + e.getMessage() + "\n", false);
       return;
     }
@@ -101,10 +108,20 @@ final class Submissions {
       }
       id = generator.submit(request, client);
     } catch (SubmissionRefusedException e) {
-      Answers.send(exchange, e.status(), TEXT, e.getMessage() + "\n", false);
+      Answers.send(
+          exchange,
+          e.status(),
+          TEXT,
+          (e.getMessage() == null ? "refused" : e.getMessage()) + "\n",
+          false);
       return;
     } catch (IllegalArgumentException e) {
-      Answers.send(exchange, 400, TEXT, e.getMessage() + "\n", false);
+      Answers.send(
+          exchange,
+          400,
+          TEXT,
+          (e.getMessage() == null ? "not valid" : e.getMessage()) + "\n",
+          false);
       return;
     } catch (PersistenceException | IllegalStateException e) {
       log.warn("a submission could not start: {}", e.toString());
@@ -144,11 +161,13 @@ final class Submissions {
   private byte @Nullable [] readCapped(HttpExchange exchange) throws IOException {
     String length = exchange.getRequestHeaders().getFirst("Content-Length");
     if (length != null) {
+      long declared;
       try {
-        if (Long.parseLong(length.strip()) > maxBytes) {
-          return null;
-        }
+        declared = Long.parseLong(length.strip());
       } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("a Content-Length that is not a number");
+      }
+      if (declared > maxBytes) {
         return null;
       }
     }
@@ -190,6 +209,9 @@ final class Submissions {
         }
       }
       r.endObject();
+      if (r.peek() != JsonReader.Token.END_DOCUMENT) {
+        throw new IllegalArgumentException("more after the JSON object");
+      }
     } else {
       throw new IllegalArgumentException("send a form or JSON");
     }

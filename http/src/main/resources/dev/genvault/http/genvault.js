@@ -12,26 +12,32 @@
   var status = document.getElementById("status");
   var events = new EventSource(main.getAttribute("data-events") + "?after=" + main.getAttribute("data-offset"));
   events.addEventListener("delta", function (e) {
-    text.textContent += JSON.parse(e.data).text;
+    text.appendChild(document.createTextNode(JSON.parse(e.data).text));
   });
   function end(e) {
     events.close();
     main.classList.remove("live");
     main.removeAttribute("data-events");
+    var record = null;
     try {
-      var record = JSON.parse(e.data);
-      if (record.status) {
-        status.textContent = record.errorType ? record.status + " (" + record.errorType + ")" : record.status;
-        main.setAttribute("data-status", record.status);
-      }
+      record = JSON.parse(e.data);
     } catch (ignored) {
-      status.textContent = "unavailable";
+      record = null;
+    }
+    if (record && record.status) {
+      status.textContent = record.errorType ? record.status + " (" + record.errorType + ")" : record.status;
+      main.setAttribute("data-status", record.status);
+    } else {
+      status.textContent = "unavailable (reload the page)";
     }
   }
   events.addEventListener("end", end);
   events.addEventListener("error", function (e) {
     if (e.data) {
-      end(e);
+      end(e); // the generation failed: its record
+    } else if (events.readyState === EventSource.CLOSED) {
+      end({ data: "" }); // the stream is gone for good (signed out, deleted): stop waiting
     }
+    // else the browser reconnects by itself, from the last event's ID
   });
 })();

@@ -118,6 +118,18 @@ class GenerationPageTest {
     HttpResponse<String> again = get("/chat/" + g.id(), "X-User", "ann", "If-None-Match", etag);
     assertThat(again.statusCode()).isEqualTo(304);
     assertThat(again.body()).isEmpty();
+    // The kept page stays under the page's policy: a 304's headers replace the kept ones.
+    assertThat(again.headers().firstValue("Content-Security-Policy")).contains(GenerationPage.CSP);
+    // A chat's JSON lists its thread, which later turns change: no validator, asked each time.
+    assertThat(
+            get("/chat/" + g.id(), "X-User", "ann", "Accept", "application/json")
+                .headers()
+                .firstValue("ETag"))
+        .isEmpty();
+    // With a slash at the end the page's relative links would break: redirected without it.
+    HttpResponse<String> slash = get("/chat/" + g.id() + "/", "X-User", "ann");
+    assertThat(slash.statusCode()).isEqualTo(308);
+    assertThat(slash.headers().firstValue("Location")).contains("../" + g.id());
     // Another caller is asked again and gets nothing cached: the owner is checked first.
     assertThat(get("/chat/" + g.id(), "X-User", "bob", "If-None-Match", etag).statusCode())
         .isEqualTo(404);
@@ -182,7 +194,7 @@ class GenerationPageTest {
     String page = r.body();
     assertThat(page)
         .contains("data-events=\"" + stream.id() + "/events\" data-offset=\"6\"")
-        .contains("<pre class=\"text\" id=\"text\">Hello </pre>");
+        .contains("<pre class=\"text\" id=\"text\">\nHello </pre>");
     Matcher script = Pattern.compile("<script src=\"\\.\\.(/assets/[^\"]+)\" defer>").matcher(page);
     assertThat(script.find()).isTrue();
     HttpResponse<String> js = get(script.group(1));
@@ -244,6 +256,6 @@ class GenerationPageTest {
     assertThat(get("/chat/" + id, "X-User", "ann").body())
         .contains("<dd id=\"status\">error (rate_limited)</dd>")
         .contains("<strong>rate_limited</strong>: 429: slow &lt;down&gt;")
-        .contains(">half an answer</pre>");
+        .contains(">\nhalf an answer</pre>");
   }
 }

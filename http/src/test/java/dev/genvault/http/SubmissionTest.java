@@ -161,8 +161,17 @@ class SubmissionTest {
     // No prompt: the request itself is not valid.
     assertThat(post("/generate", FORM, "model=x", "X-User", "ann").statusCode()).isEqualTo(400);
     assertThat(post("/generate", "text/plain", "hi", "X-User", "ann").statusCode()).isEqualTo(400);
-    assertThat(post("/generate", "application/json", "{\"prompt\":", "X-User", "ann").statusCode())
-        .isEqualTo(400);
+    for (String json :
+        java.util.List.of(
+            "{\"prompt\":",
+            "[]",
+            "{\"messages\":5}",
+            "{\"messages\":[{\"role\":{}}]}",
+            "{\"prompt\":\"hi\"} trailing")) {
+      assertThat(post("/generate", "application/json", json, "X-User", "ann").statusCode())
+          .as(json)
+          .isEqualTo(400);
+    }
     HttpResponse<String> big =
         post("/generate", FORM, "prompt=" + "x".repeat(5000), "X-User", "ann");
     assertThat(big.statusCode()).isEqualTo(413);
