@@ -5,7 +5,9 @@ import dev.genvault.GenerationRequest;
 
 /**
  * The app's decision on a posted generation: which request, for whom, with which model and options,
- * or a refusal. Genvault never generates what a caller posted as it is.
+ * or a refusal (a null request is refused with 400). Genvault never generates what a caller posted
+ * as it is. Posted {@link Submission#messages()} may carry any role, {@code system} and {@code
+ * developer} included: keep only the roles a caller may send.
  *
  * <pre>{@code
  * SubmissionPolicy policy = (exchange, posted) -> {
