@@ -213,17 +213,13 @@ public final class PersistentGenerator implements AutoCloseable {
   }
 
   /**
-   * Erases everything of a user: every generation of theirs, its chunks, its files and the dedup
-   * entries naming it. Their generations running in this process are cancelled and end first, and
-   * their new requests are refused ({@link IllegalStateException}) until the call returns. When it
-   * returns, none of their generations can be read through {@link #find}, {@link #list}, a route, a
-   * blob URL of the routes, or a cache hit. A generation of theirs that another process is still
-   * running ends there with its row gone, and that process removes the files and chunks it left.
-   *
-   * <p>Idempotent: a second call returns 0. A failure part-way (the database, the blob store or the
-   * cache down) throws, and leaves every row whose files or cache entry were not yet removed, so a
-   * repeat call finishes the job. Not covered: presigned URLs of a blob store that hands them out
-   * stay valid until they expire, and copies outside Genvault (logs, backups) are the app's.
+   * Erases everything of a user: every generation of theirs with its chunks, files and the dedup
+   * entries naming it. Their admissions under way finish first, their generations running here are
+   * cancelled and end first, their runs in other processes are waited for up to the drain timeout,
+   * and their new requests are refused ({@link IllegalStateException}) until it returns. Then none
+   * of their generations can be read through {@link #find}, {@link #list}, a route or a cache hit.
+   * Idempotent; a failure part-way throws and leaves what is left for a repeat call to finish.
+   * Presigned URLs already handed out stay signed until they expire (README, "Erasure").
    *
    * @return how many generations were erased
    * @throws PersistenceException if a backend failed part-way (call again)

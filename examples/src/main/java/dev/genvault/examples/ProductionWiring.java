@@ -1,17 +1,14 @@
 package dev.genvault.examples;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.genvault.DemoModel;
-import dev.genvault.GenerationOwner;
 import dev.genvault.GenerationRequest;
 import dev.genvault.ModelClient;
 import dev.genvault.PersistentGenerator;
 import dev.genvault.http.Authorizer;
 import dev.genvault.http.GenerationRoutes;
-import dev.genvault.http.Visibility;
 import dev.genvault.jdbc.JdbcDedupCache;
 import dev.genvault.jdbc.JdbcGenerationStore;
 import dev.genvault.openai.OpenAiClient;
@@ -26,12 +23,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -121,8 +115,7 @@ public final class ProductionWiring implements AutoCloseable {
     System.out.println("Genvault routes at " + app.baseUrl() + " (Ctrl-C stops)");
     // One generation to look at, for the first user with a token.
     Map<String, String> env = System.getenv();
-    Map.Entry<String, String> first =
-        tokens(env.get("GENVAULT_USER_TOKENS")).entrySet().stream().findFirst().orElse(null);
+    String first = BearerTokens.parse(env.get("GENVAULT_USER_TOKENS")).firstUser();
     if (first != null) {
       String model =
           blank(env.get("OPENAI_API_KEY"))
@@ -134,14 +127,14 @@ public final class ProductionWiring implements AutoCloseable {
                   GenerationRequest.builder()
                       .model(model)
                       .prompt("Write a haiku about durable storage")
-                      .userId(first.getValue())
+                      .userId(first)
                       .build(),
                   app.model());
       System.out.println(
           "A generation of "
-              + first.getValue()
+              + first
               + ": curl -H 'Accept: application/json' -H 'Authorization: Bearer <"
-              + first.getValue()
+              + first
               + "'s token>' "
               + app.baseUrl()
               + "/generate/"
@@ -184,7 +177,7 @@ public final class ProductionWiring implements AutoCloseable {
       throw new IllegalArgumentException(
           "GENVAULT_S3_ENDPOINT is set but GENVAULT_S3_BUCKET is not: name the bucket");
     }
-    Map<String, String> users = tokens(env.get("GENVAULT_USER_TOKENS"));
+    BearerTokens users = BearerTokens.parse(env.get("GENVAULT_USER_TOKENS"));
     String host = env.getOrDefault("GENVAULT_HTTP_HOST", "127.0.0.1");
     InetSocketAddress address =
         new InetSocketAddress(host, number(env, "GENVAULT_HTTP_PORT", 8080));
@@ -354,17 +347,12 @@ public final class ProductionWiring implements AutoCloseable {
     genvault = own(builder.build());
 
     // 7. The routes, each user seeing their own generations (others get a 404).
-    Authorizer ownersOnly =
-        (HttpExchange exchange, GenerationOwner owner) -> {
-          String user = userOf(exchange, users);
-          return user != null && user.equals(owner.userId()) ? Visibility.FULL : Visibility.NONE;
-        };
     routes =
         own(
             GenerationRoutes.builder()
                 .generator(genvault)
                 .blobs(blobs)
-                .authorizer(ownersOnly)
+                .authorizer(users.ownersOnly())
                 .build());
     server.createContext("/", routes.handler());
     server.setExecutor(requests);
@@ -387,48 +375,6 @@ public final class ProductionWiring implements AutoCloseable {
       t.setDaemon(true);
       return t;
     };
-  }
-
-  /**
-   * The user whose bearer token the request carries, or null. Tokens are compared in constant time.
-   */
-  private static @Nullable String userOf(HttpExchange exchange, Map<String, String> users) {
-    String header = exchange.getRequestHeaders().getFirst("Authorization");
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return null;
-    }
-    byte[] presented = header.substring(7).strip().getBytes(StandardCharsets.UTF_8);
-    String found = null;
-    for (Map.Entry<String, String> e : users.entrySet()) {
-      if (MessageDigest.isEqual(presented, e.getKey().getBytes(StandardCharsets.UTF_8))) {
-        found = e.getValue();
-      }
-    }
-    return found;
-  }
-
-  /** {@code alice=token1,bob=token2} as token to user. */
-  static Map<String, String> tokens(@Nullable String spec) {
-    Map<String, String> byToken = new LinkedHashMap<>(); // in the order given
-    if (blank(spec)) {
-      return byToken;
-    }
-    for (String pair : spec.split(",")) {
-      int eq = pair.indexOf('=');
-      if (eq < 0) {
-        throw new IllegalArgumentException(
-            "GENVAULT_USER_TOKENS takes user=token pairs separated by commas");
-      }
-      String user = pair.substring(0, eq).strip();
-      String token = pair.substring(eq + 1).strip();
-      if (user.isEmpty() || token.isEmpty()) {
-        throw new IllegalArgumentException("GENVAULT_USER_TOKENS has a blank user or token");
-      }
-      if (byToken.put(token, user) != null) {
-        throw new IllegalArgumentException("GENVAULT_USER_TOKENS gives one token to two users");
-      }
-    }
-    return byToken;
   }
 
   private static int number(Map<String, String> env, String name, int byDefault) {

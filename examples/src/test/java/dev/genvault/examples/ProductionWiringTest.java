@@ -33,8 +33,8 @@ class ProductionWiringTest {
 
   @Test
   void tokens_map_to_users_in_the_order_given() {
-    assertThat(ProductionWiring.tokens("bob=t2, alice = t1"))
+    assertThat(BearerTokens.parse("bob=t2, alice = t1").byToken())
         .containsExactly(Map.entry("t2", "bob"), Map.entry("t1", "alice"));
-    assertThat(ProductionWiring.tokens(null)).isEmpty();
+    assertThat(BearerTokens.parse(null).byToken()).isEmpty();
   }
 }

@@ -328,20 +328,12 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
    */
   @Override
   public int deleteByUser(String userId) {
-    return deleteByUser(userId, USER_DELETE_BATCH);
-  }
-
-  /** {@link #deleteByUser(String)} in batches of {@code batch} rows (tests). */
-  int deleteByUser(String userId, int batch) {
     Objects.requireNonNull(userId, "userId");
     int deleted = 0;
-    while (true) {
-      int n = deleteNewestOfUser(userId, batch);
-      deleted += n;
-      if (n < batch) {
-        return deleted;
-      }
+    for (int n = USER_DELETE_BATCH; n == USER_DELETE_BATCH; deleted += n) {
+      n = deleteNewestOfUser(userId, USER_DELETE_BATCH);
     }
+    return deleted;
   }
 
   /** One transaction of {@link #deleteByUser}: up to {@code batch} of the user's newest rows. */
