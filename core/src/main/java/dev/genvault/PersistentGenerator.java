@@ -6,6 +6,7 @@ import dev.genvault.spi.DedupCache;
 import dev.genvault.spi.GenerationStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -181,6 +182,14 @@ public final class PersistentGenerator implements AutoCloseable {
   /** A page of stored generations, newest first. */
   public Page<Generation> list(GenerationQuery query) {
     return state.store.list(query);
+  }
+
+  /**
+   * Counts, token sums and exact cost sums of stored generations, grouped as the query says (see
+   * {@link GenerationStore#spend}).
+   */
+  public List<SpendRow> spend(SpendQuery query) {
+    return state.store.spend(query);
   }
 
   /**

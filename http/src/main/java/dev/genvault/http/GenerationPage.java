@@ -6,7 +6,10 @@ import dev.genvault.GenerationStatus;
 import dev.genvault.GenerationUrls;
 import dev.genvault.Message;
 import dev.genvault.Usage;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -23,6 +26,9 @@ final class GenerationPage {
 
   static final String HTML = "text/html; charset=utf-8";
 
+  private static final DateTimeFormatter CREATED =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+
   /** The page's Content-Security-Policy: no inline script or style, nothing from elsewhere. */
   static final String CSP =
       "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self';"
@@ -34,7 +40,7 @@ final class GenerationPage {
    * The page of {@code g} as {@code visibility} shows it. Paths are relative to the page's own path
    * ({@code /chat/{id}}), so the routes work under any context path.
    */
-  static String html(Generation g, Visibility visibility) {
+  static String html(Generation g, Visibility visibility, String nav) {
     boolean live = !g.isTerminal();
     StringBuilder h = new StringBuilder(2048 + g.text().length() * 2);
     h.append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
@@ -57,7 +63,11 @@ final class GenerationPage {
           .append(g.text().length())
           .append('"');
     }
-    h.append(">\n<header><h1>").append(escape(g.request().model())).append("</h1>");
+    h.append(">\n")
+        .append(nav)
+        .append("<header><h1>")
+        .append(escape(g.request().model()))
+        .append("</h1>");
     facts(h, g, visibility);
     h.append("</header>\n");
     conversation(h, g, visibility);
@@ -67,7 +77,7 @@ final class GenerationPage {
         .append("</pre></section>\n");
     files(h, g);
     if (g.status() == GenerationStatus.ERROR) {
-      h.append("<p class=\"error\"><strong>")
+      h.append("<p class=\"error\" id=\"error\"><strong>")
           .append(escape(g.errorType() == null ? "error" : g.errorType().wireName()))
           .append("</strong>: ")
           .append(escape(String.valueOf(g.errorMessage())))
@@ -90,19 +100,26 @@ final class GenerationPage {
     h.append("</dd><dt>Created</dt><dd><time datetime=\"")
         .append(g.createdAt())
         .append("\">")
-        .append(g.createdAt())
+        .append(CREATED.format(g.createdAt()))
         .append("</time></dd>");
+    // The script fills in usage and cost when a live generation ends.
     Usage usage = g.usage();
+    h.append("<dt>Usage</dt><dd id=\"usage\">");
     if (usage != null) {
-      h.append("<dt>Usage</dt><dd>")
-          .append(tokens(usage.inputTokens()))
+      h.append(tokens(usage.inputTokens()))
           .append(" in, ")
           .append(tokens(usage.outputTokens()))
-          .append(" out</dd>");
+          .append(" out");
+    } else {
+      h.append(g.isTerminal() ? "not reported" : "…");
     }
-    h.append("<dt>Cost</dt><dd id=\"cost\">")
-        .append(g.cost() == null ? "unpriced" : "$" + g.cost().usd().toPlainString())
-        .append("</dd>");
+    h.append("</dd><dt>Cost</dt><dd id=\"cost\">");
+    if (g.cost() != null) {
+      h.append('$').append(g.cost().usd().toPlainString());
+    } else {
+      h.append(g.isTerminal() ? "unpriced" : "…");
+    }
+    h.append("</dd>");
     if (g.savedCost() != null) {
       h.append("<dt>Saved</dt><dd>$")
           .append(g.savedCost().toPlainString())
@@ -115,7 +132,7 @@ final class GenerationPage {
   }
 
   private static String tokens(Long n) {
-    return n == null ? "?" : String.format("%,d", n);
+    return n == null ? "?" : String.format(Locale.ROOT, "%,d", n);
   }
 
   /** A chat's messages, oldest first (system and developer ones only in the full view). */
@@ -162,6 +179,25 @@ final class GenerationPage {
         h.append("<p><a href=\"").append(src).append("\">file ").append(n + 1).append("</a></p>\n");
       }
     }
+  }
+
+  /**
+   * Links to the routes' other pages that are turned on (the history, the form for a new
+   * generation), relative to a page whose path is {@code up} below the routes' root ({@code ..} for
+   * {@code /chat/{id}}, {@code .} for {@code /generations}); empty when neither is on.
+   */
+  static String nav(String up, boolean history, boolean submit) {
+    if (!history && !submit) {
+      return "";
+    }
+    StringBuilder h = new StringBuilder("<nav class=\"site\">");
+    if (submit) {
+      h.append("<a href=\"").append(up).append("/generate\">New generation</a>");
+    }
+    if (history) {
+      h.append("<a href=\"").append(up).append("/generations\">History</a>");
+    }
+    return h.append("</nav>\n").toString();
   }
 
   /** Text as HTML text or attribute value: {@code & < > " '} escaped. */

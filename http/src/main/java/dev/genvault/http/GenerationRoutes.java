@@ -13,11 +13,14 @@ import dev.genvault.PersistentGenerator;
 import dev.genvault.spi.BlobStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +45,8 @@ import org.slf4j.LoggerFactory;
  *       is generated and whole once it is finished;
  *   <li>{@code GET /image/{id}/{n}}: its {@code n}-th blob (a generated file);
  *   <li>with {@link Builder#submissions}: {@code POST /generate} or {@code /chat} starts a
- *       generation and answers {@code 303} to its page, and {@code GET /generate} is a form.
+ *       generation and answers {@code 303} to its page, and {@code GET /generate} is a form;
+ *   <li>with {@link Builder#history}: {@code GET /generations}, the caller's generations and spend.
  * </ul>
  *
  * <p>An {@link Authorizer}, required, decides who sees what and how much ({@link Visibility}) from
@@ -70,6 +74,7 @@ public final class GenerationRoutes implements AutoCloseable {
   private final @Nullable BlobStore blobs;
   private final Authorizer authorizer;
   private final @Nullable Submissions submissions;
+  private final @Nullable History history;
   private final @Nullable HttpServer server;
   private final @Nullable ExecutorService executor;
 
@@ -81,7 +86,9 @@ public final class GenerationRoutes implements AutoCloseable {
     this.submissions =
         b.policy == null
             ? null
-            : new Submissions(generator, b.policy, Objects.requireNonNull(b.client), b.maxBytes);
+            : new Submissions(
+                generator, b.policy, Objects.requireNonNull(b.client), b.maxBytes, b.origins);
+    this.history = b.callers == null ? null : new History(generator, b.callers, b.clock);
     this.server = server;
     this.executor = executor;
   }
@@ -148,7 +155,7 @@ public final class GenerationRoutes implements AutoCloseable {
       if (method.equals("POST")) {
         submissions.post(exchange, path);
       } else if (method.equals("GET") || head) {
-        Submissions.form(exchange, path, head);
+        Submissions.form(exchange, path, head, GenerationPage.nav(".", history != null, true));
       } else {
         exchange.getResponseHeaders().set("Allow", "GET, HEAD, POST");
         Answers.methodNotAllowed(exchange, head);
@@ -157,6 +164,11 @@ public final class GenerationRoutes implements AutoCloseable {
     }
     if (!method.equals("GET") && !head) {
       Answers.methodNotAllowed(exchange, head);
+      return;
+    }
+    if (history != null && path.equals(History.PATH)) {
+      String nav = GenerationPage.nav(".", true, submissions != null);
+      history.get(exchange, head, owner -> visibility(exchange, owner), nav);
       return;
     }
     if (PageAssets.isAsset(path)) {
@@ -226,13 +238,15 @@ public final class GenerationRoutes implements AutoCloseable {
             .getResponseHeaders()
             .set("Cache-Control", g.isTerminal() ? "private, no-cache" : "no-store");
       }
+      String nav = GenerationPage.nav("..", history != null, submissions != null);
       if (wantsJson) {
         RecordJsonView.ThreadTurns thread =
             g.request().messages().isEmpty() ? null : thread(exchange, g);
         String json = RecordJsonView.json(g, visibility, exchange, thread);
         Answers.send(exchange, 200, Answers.JSON, json, head);
       } else {
-        Answers.send(exchange, 200, GenerationPage.HTML, GenerationPage.html(g, visibility), head);
+        Answers.send(
+            exchange, 200, GenerationPage.HTML, GenerationPage.html(g, visibility, nav), head);
       }
     } else {
       BlobAnswer.send(exchange, blobs, found.get(), target.get().blob(), head);
@@ -288,6 +302,9 @@ public final class GenerationRoutes implements AutoCloseable {
     private @Nullable SubmissionPolicy policy;
     private @Nullable ModelClient client;
     private int maxBytes = DEFAULT_MAX_SUBMISSION_BYTES;
+    private final Set<String> origins = new LinkedHashSet<>();
+    private Caller.@Nullable Resolver callers;
+    private Clock clock = Clock.systemUTC();
 
     private Builder() {}
 
@@ -311,6 +328,42 @@ public final class GenerationRoutes implements AutoCloseable {
         throw new IllegalArgumentException("maxSubmissionBytes must be positive: " + bytes);
       }
       this.maxBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Turns on the history: {@code GET /generations} lists the generations of the caller the
+     * resolver names, newest first, a page at a time, with filters ({@code model}, {@code status},
+     * {@code from} and {@code to} as UTC days, {@code threads=1} for the last turn of each chat,
+     * {@code limit} up to {@value History#MAX_LIMIT}, {@code cursor}) and the spend of the range
+     * (the last {@value History#DEFAULT_DAYS} days by default, at most {@value History#MAX_DAYS})
+     * by model and by day, with a chart of daily spend; JSON for {@code Accept: application/json}.
+     * Each row is also checked with the {@link Authorizer}. Nobody signed in (the resolver answers
+     * null) is a 404; a bad filter a 400. Off by default (404).
+     */
+    public Builder history(Caller.Resolver callers) {
+      this.callers = Objects.requireNonNull(callers, "callers");
+      return this;
+    }
+
+    /** The clock that says which day is today, for the history's default range. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Origins whose pages may post besides the routes' own ({@code https://app.example.com}): for a
+     * proxy that changes the {@code Host} header, so that the browser's {@code Origin} no longer
+     * names it. A post from any other site is refused with 403.
+     *
+     * @throws IllegalArgumentException for a value that is not a scheme, a host and an optional
+     *     port
+     */
+    public Builder allowedOrigins(String... origins) {
+      for (String origin : origins) {
+        this.origins.add(Submissions.origin(Objects.requireNonNull(origin, "origin")));
+      }
       return this;
     }
 

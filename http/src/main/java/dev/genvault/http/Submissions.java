@@ -13,13 +13,14 @@ import dev.genvault.internal.RecordJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.URLDecoder;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import okio.Buffer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -40,13 +41,45 @@ final class Submissions {
   private final SubmissionPolicy policy;
   private final ModelClient client;
   private final int maxBytes;
+  private final Set<String> allowedOrigins;
 
   Submissions(
-      PersistentGenerator generator, SubmissionPolicy policy, ModelClient client, int maxBytes) {
+      PersistentGenerator generator,
+      SubmissionPolicy policy,
+      ModelClient client,
+      int maxBytes,
+      Set<String> allowedOrigins) {
     this.generator = generator;
     this.policy = policy;
     this.client = client;
     this.maxBytes = maxBytes;
+    this.allowedOrigins = Set.copyOf(allowedOrigins);
+  }
+
+  /**
+   * An origin as browsers send it ({@code https://host[:port]}), in lower case.
+   *
+   * @throws IllegalArgumentException for anything else
+   */
+  static String origin(String origin) {
+    URI uri;
+    try {
+      uri = new URI(origin);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("not an origin: " + origin, e);
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!(scheme.equals("http") || scheme.equals("https"))
+        || uri.getHost() == null
+        || uri.getRawUserInfo() != null
+        || !(uri.getRawPath() == null || uri.getRawPath().isEmpty())
+        || uri.getRawQuery() != null
+        || uri.getRawFragment() != null) {
+      throw new IllegalArgumentException(
+          "an origin is a scheme, a host and an optional port, like https://app.example.com: "
+              + origin);
+    }
+    return origin.toLowerCase(Locale.ROOT);
   }
 
   /** Whether a path is a submission route: {@code /generate} or {@code /chat}, without an ID. */
@@ -55,14 +88,17 @@ final class Submissions {
   }
 
   /** The form page ({@code GET /generate} or {@code /chat}). */
-  static void form(HttpExchange exchange, String path, boolean head) throws IOException {
+  static void form(HttpExchange exchange, String path, boolean head, String nav)
+      throws IOException {
     String route = path.substring(1);
     String page =
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             + "<title>New generation</title><link rel=\"stylesheet\" href=\"."
             + PageAssets.path("genvault.css")
-            + "\"></head>\n<body><main><h1>New generation</h1>"
+            + "\"></head>\n<body><main>"
+            + nav
+            + "<h1>New generation</h1>"
             + "<form method=\"post\" action=\""
             + route
             + "\" class=\"submit\"><p><label>Model <input name=\"model\" value=\"\"></label></p>"
@@ -77,7 +113,7 @@ final class Submissions {
   /** Handles a post to {@code path}; everything it answers is short and says nothing internal. */
   void post(HttpExchange exchange, String path) throws IOException {
     exchange.getResponseHeaders().set("Cache-Control", "no-store");
-    if (!sameOrigin(exchange.getRequestHeaders())) {
+    if (!sameOrigin(exchange.getRequestHeaders(), allowedOrigins)) {
       Answers.send(exchange, 403, TEXT, "cross-site posts are refused\n", false);
       return;
     }
@@ -108,6 +144,12 @@ final class Submissions {
       }
       id = generator.submit(request, client);
     } catch (SubmissionRefusedException e) {
+      e.retryAfter()
+          .ifPresent(
+              wait -> {
+                long seconds = wait.getSeconds() + (wait.getNano() > 0 ? 1 : 0);
+                exchange.getResponseHeaders().set("Retry-After", Long.toString(seconds));
+              });
       Answers.send(
           exchange,
           e.status(),
@@ -135,15 +177,17 @@ final class Submissions {
 
   /**
    * Whether the post comes from a page of this origin (or from no browser at all): a browser says
-   * where a post comes from in {@code Sec-Fetch-Site} and {@code Origin}.
+   * where a post comes from in {@code Sec-Fetch-Site} and {@code Origin}. The origin is this one
+   * when it names the request's {@code Host}, or when it is one of {@code allowed} (behind a proxy
+   * that changes the host).
    */
-  static boolean sameOrigin(Headers headers) {
+  static boolean sameOrigin(Headers headers, Set<String> allowed) {
     String site = headers.getFirst("Sec-Fetch-Site");
     if (site != null && !site.equals("same-origin") && !site.equals("none")) {
       return false;
     }
     String origin = headers.getFirst("Origin");
-    if (origin == null) {
+    if (origin == null || allowed.contains(origin.toLowerCase(Locale.ROOT))) {
       return true;
     }
     String host = headers.getFirst("Host");
@@ -183,18 +227,7 @@ final class Submissions {
     Map<String, String> fields = new LinkedHashMap<>();
     List<Message> messages = new ArrayList<>();
     if (type.startsWith("application/x-www-form-urlencoded")) {
-      String form = new String(body, StandardCharsets.UTF_8);
-      for (String pair : form.split("&")) {
-        if (pair.isEmpty()) {
-          continue;
-        }
-        int eq = pair.indexOf('=');
-        String name =
-            URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-        String value =
-            eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-        fields.putIfAbsent(name, value);
-      }
+      fields.putAll(FormFields.decode(new String(body, StandardCharsets.UTF_8)));
     } else if (type.startsWith("application/json")) {
       JsonReader r = JsonReader.of(new Buffer().write(body));
       r.beginObject();

@@ -27,8 +27,35 @@
     if (record && record.status) {
       status.textContent = record.errorType ? record.status + " (" + record.errorType + ")" : record.status;
       main.setAttribute("data-status", record.status);
+      finished(record);
     } else {
       status.textContent = "unavailable (reload the page)";
+    }
+  }
+  function count(n) {
+    return typeof n === "number" ? n.toLocaleString("en-US") : "?";
+  }
+  // What the server's page shows for a finished generation: usage, cost, and the error of a failed one.
+  function finished(record) {
+    var usage = document.getElementById("usage");
+    if (usage) {
+      usage.textContent = record.usage
+        ? count(record.usage.inputTokens) + " in, " + count(record.usage.outputTokens) + " out"
+        : "not reported";
+    }
+    var cost = document.getElementById("cost");
+    if (cost) {
+      cost.textContent = record.cost ? "$" + record.cost.usd : "unpriced";
+    }
+    if (record.errorType && !document.getElementById("error")) {
+      var p = document.createElement("p");
+      p.className = "error";
+      p.id = "error";
+      var strong = document.createElement("strong");
+      strong.textContent = record.errorType;
+      p.appendChild(strong);
+      p.appendChild(document.createTextNode(": " + record.errorMessage));
+      main.appendChild(p);
     }
   }
   events.addEventListener("end", end);

@@ -4,20 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.genvault.DemoModel;
+import dev.genvault.ErrorType;
 import dev.genvault.Generation;
 import dev.genvault.GenerationRequest;
 import dev.genvault.GenerationStream;
 import dev.genvault.ModelClient;
 import dev.genvault.ModelResult;
 import dev.genvault.PersistentGenerator;
+import dev.genvault.ProviderException;
+import dev.genvault.Usage;
 import dev.genvault.spi.DedupCache;
 import dev.genvault.spi.GenerationStore;
 import java.io.File;
+import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +40,7 @@ import org.openqa.selenium.Cookie;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -44,6 +54,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class GenerationPageBrowserTest {
   private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
   private static final File CHROMIUM = new File("/usr/bin/chromium");
+
+  private static final Instant NOW = Instant.parse("2026-11-29T12:00:00Z");
 
   private static ChromeDriver browser;
   private final GenerationStore store = GenerationStore.inMemory();
@@ -94,6 +106,12 @@ class GenerationPageBrowserTest {
                         .userId(cookieUser(exchange.getRequestHeaders().getFirst("Cookie")))
                         .build(),
                 DemoModel.create(Duration.ofMillis(10), 40))
+            .history(
+                exchange -> {
+                  String user = cookieUser(exchange.getRequestHeaders().getFirst("Cookie"));
+                  return user == null ? null : Caller.user(user);
+                })
+            .clock(Clock.fixed(NOW, ZoneOffset.UTC))
             .start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     base = "http://127.0.0.1:" + routes.address().orElseThrow().getPort();
     signIn("ann");
@@ -138,7 +156,7 @@ class GenerationPageBrowserTest {
       for (String piece; !(piece = pieces.poll(30, TimeUnit.SECONDS)).isEmpty(); ) {
         call.emit(piece);
       }
-      return ModelResult.builder().finishReason("stop").build();
+      return ModelResult.builder().finishReason("stop").usage(Usage.of(5, 7)).build();
     };
   }
 
@@ -180,6 +198,10 @@ class GenerationPageBrowserTest {
     new WebDriverWait(browser, Duration.ofSeconds(15))
         .until(d -> d.findElement(By.id("status")).getText().equals("complete"));
     assertThat(text()).isEqualTo(done.text());
+    // The end of the stream fills in what the finished page shows.
+    assertThat(browser.findElement(By.id("usage")).getText()).isEqualTo("5 in, 7 out");
+    assertThat(browser.findElement(By.id("cost")).getText())
+        .isEqualTo("$" + done.cost().usd().toPlainString());
     for (String tab : browser.getWindowHandles()) {
       browser.switchTo().window(tab);
       awaitText("Once upon a time.");
@@ -247,5 +269,127 @@ class GenerationPageBrowserTest {
     signIn("ann"); // and back: the page again, not a copy kept for bob
     browser.get(base + "/generate/" + g.id());
     assertThat(text()).isEqualTo("for ann only");
+  }
+
+  @Test
+  void a_failure_while_the_page_is_open_shows_its_error_and_partial_text() throws Exception {
+    BlockingQueue<String> pieces = new LinkedBlockingQueue<>();
+    GenerationStream stream =
+        genvault.stream(
+            ask("ann"),
+            call -> {
+              call.emit(pieces.poll(30, TimeUnit.SECONDS));
+              pieces.poll(30, TimeUnit.SECONDS);
+              throw new ProviderException(ErrorType.RATE_LIMITED, "slow <down>");
+            });
+    pieces.add("Partial ");
+    awaitStored(stream.id(), "Partial ");
+    browser.get(base + "/generate/" + stream.id());
+    pieces.add("go");
+    new WebDriverWait(browser, Duration.ofSeconds(15))
+        .until(d -> d.findElement(By.id("status")).getText().equals("error (rate_limited)"));
+    assertThat(browser.findElement(By.id("error")).getText())
+        .isEqualTo("rate_limited: slow <down>");
+    assertThat(text()).isEqualTo("Partial ");
+    assertThat(browser.findElement(By.id("cost")).getText()).isEqualTo("unpriced");
+  }
+
+  @Test
+  void the_history_pages_through_120_generations_and_its_chart_sums_to_the_spend()
+      throws Exception {
+    // 120 of ann's over the last 40 days (every 8 hours), in three models, one without a price;
+    // a few of bob's among them.
+    HistoryTest.SettableClock clock = new HistoryTest.SettableClock(NOW);
+    List<Generation> anns = new ArrayList<>();
+    try (PersistentGenerator past =
+        PersistentGenerator.builder().store(store).cache(DedupCache.none()).clock(clock).build()) {
+      String[] models = {"gpt-4o-mini", "gpt-4o", "unpriced-local-model"};
+      for (int i = 0; i < 120; i++) {
+        clock.set(NOW.minus(Duration.ofHours(8L * i + 1)));
+        String text = "story " + i;
+        long tokens = 100L * (i + 1);
+        anns.add(
+            past.generate(
+                GenerationRequest.prompt(models[i % 3], "q " + i).toBuilder().userId("ann").build(),
+                call -> {
+                  call.emit(text);
+                  return ModelResult.builder().usage(Usage.of(tokens, tokens / 2)).build();
+                }));
+        if (i % 30 == 0) {
+          past.generate(
+              GenerationRequest.prompt("gpt-4o", "q").toBuilder().userId("bob").build(),
+              call -> {
+                call.emit("bob's");
+                return ModelResult.builder().usage(Usage.of(10, 10)).build();
+              });
+        }
+      }
+    }
+
+    browser.get(base + "/generations");
+    // The chart: one bar per day of the last 30, summing to the total; the total is what ann's
+    // priced generations of those days cost.
+    BigDecimal total =
+        new BigDecimal(browser.findElement(By.id("total-cost")).getAttribute("data-usd"));
+    List<WebElement> bars = browser.findElements(By.cssSelector("svg rect.bar"));
+    assertThat(bars).hasSize(30);
+    BigDecimal drawn = BigDecimal.ZERO;
+    for (WebElement bar : bars) {
+      drawn = drawn.add(new BigDecimal(bar.getAttribute("data-usd")));
+    }
+    Instant from = Instant.parse("2026-10-31T00:00:00Z");
+    BigDecimal expected =
+        anns.stream()
+            .filter(g -> !g.createdAt().isBefore(from) && g.cost() != null)
+            .map(g -> g.cost().usd())
+            .reduce(BigDecimal.ZERO, BigDecimal::add);
+    assertThat(expected).isPositive();
+    assertThat(drawn).isEqualByComparingTo(total);
+    assertThat(total).isEqualByComparingTo(expected);
+    Path shots = Path.of("target", "screenshots");
+    Files.createDirectories(shots);
+    Files.write(
+        shots.resolve("history-page.png"),
+        ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+
+    // Paging: newest first, every generation once, by following the page's own links.
+    List<String> seen = new ArrayList<>();
+    int pages = 0;
+    while (true) {
+      pages++;
+      for (WebElement row : browser.findElements(By.cssSelector("tr[data-id]"))) {
+        seen.add(row.getAttribute("data-id"));
+      }
+      List<WebElement> next = browser.findElements(By.id("next"));
+      if (next.isEmpty()) {
+        break;
+      }
+      next.get(0).click();
+    }
+    assertThat(pages).isEqualTo(3);
+    assertThat(seen).containsExactlyElementsOf(anns.stream().map(Generation::id).toList());
+
+    // The form filters by model; a row links to its page.
+    browser.get(base + "/generations");
+    browser.findElement(By.name("model")).sendKeys("unpriced-local-model");
+    browser.findElement(By.cssSelector("form.filters button[type=submit]")).click();
+    new WebDriverWait(browser, Duration.ofSeconds(15))
+        .until(d -> d.getCurrentUrl().contains("model=unpriced-local-model"));
+    List<WebElement> rows = browser.findElements(By.cssSelector("tr[data-id]"));
+    assertThat(rows).hasSize(40);
+    assertThat(rows.get(0).getText()).contains("unpriced-local-model").contains("unpriced");
+    rows.get(0).findElement(By.tagName("a")).click();
+    new WebDriverWait(browser, Duration.ofSeconds(15))
+        .until(d -> d.getCurrentUrl().endsWith("/generate/" + anns.get(2).id()));
+    assertThat(text()).isEqualTo("story 2");
+
+    // Bob sees his own history only, and ann's pages are not found for him.
+    signIn("bob");
+    browser.get(base + "/generations");
+    List<WebElement> bobs = browser.findElements(By.cssSelector("tr[data-id]"));
+    assertThat(bobs).hasSize(4);
+    assertThat(browser.getPageSource()).doesNotContain(anns.get(0).id()).doesNotContain("story 0");
+    browser.get(base + "/generate/" + anns.get(0).id());
+    assertThat(browser.getPageSource()).contains("not found").doesNotContain("story 0");
   }
 }

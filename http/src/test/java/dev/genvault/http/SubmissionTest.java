@@ -1,6 +1,7 @@
 package dev.genvault.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.genvault.DemoModel;
 import dev.genvault.Generation;
@@ -53,6 +54,9 @@ class SubmissionTest {
         if ("over-quota".equals(user)) {
           throw new SubmissionRefusedException(429, "too many generations today");
         }
+        if ("busy".equals(user)) {
+          throw new SubmissionRefusedException("busy, try again soon", Duration.ofMillis(1500));
+        }
         GenerationRequest.Builder b =
             GenerationRequest.builder().model("demo").userId(user); // the model is the app's
         return posted.messages().isEmpty()
@@ -76,6 +80,7 @@ class SubmissionTest {
                         : Visibility.NONE)
             .submissions(policy, model)
             .maxSubmissionBytes(4096)
+            .allowedOrigins("https://App.Example.com")
             .start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     base = "http://127.0.0.1:" + routes.address().orElseThrow().getPort();
   }
@@ -158,6 +163,11 @@ class SubmissionTest {
     HttpResponse<String> quota = post("/generate", FORM, "prompt=hi", "X-User", "over-quota");
     assertThat(quota.statusCode()).isEqualTo(429);
     assertThat(quota.body()).isEqualTo("too many generations today\n");
+    assertThat(quota.headers().firstValue("Retry-After")).isEmpty();
+    HttpResponse<String> busy = post("/generate", FORM, "prompt=hi", "X-User", "busy");
+    assertThat(busy.statusCode()).isEqualTo(429);
+    assertThat(busy.body()).isEqualTo("busy, try again soon\n");
+    assertThat(busy.headers().firstValue("Retry-After")).contains("2");
     // No prompt: the request itself is not valid.
     assertThat(post("/generate", FORM, "model=x", "X-User", "ann").statusCode()).isEqualTo(400);
     assertThat(post("/generate", "text/plain", "hi", "X-User", "ann").statusCode()).isEqualTo(400);
@@ -192,6 +202,34 @@ class SubmissionTest {
     assertThat(post("/generate", FORM, "prompt=hi", "X-User", "ann", "Origin", "null").statusCode())
         .isEqualTo(403);
     assertThat(calls).hasValue(0);
+  }
+
+  @Test
+  void an_allowed_origin_may_post_behind_a_proxy_that_changes_the_host() throws Exception {
+    HttpResponse<String> r =
+        post("/generate", FORM, "prompt=hi", "X-User", "ann", "Origin", "https://app.example.com");
+    assertThat(r.statusCode()).isEqualTo(303);
+    assertThat(
+            post(
+                    "/generate",
+                    FORM,
+                    "prompt=hi",
+                    "X-User",
+                    "ann",
+                    "Origin",
+                    "http://app.example.com")
+                .statusCode())
+        .isEqualTo(403);
+    for (String bad :
+        java.util.List.of(
+            "https://app.example.com/", "ftp://app.example.com", "app.example.com", "https://")) {
+      assertThatThrownBy(() -> GenerationRoutes.builder().allowedOrigins(bad))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("origin");
+    }
+    assertThatThrownBy(() -> new SubmissionRefusedException("wait", Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
