@@ -5,6 +5,7 @@ import dev.genvault.DemoModel;
 import dev.genvault.GenerationRequest;
 import dev.genvault.ModelClient;
 import dev.genvault.PersistentGenerator;
+import dev.genvault.http.Caller;
 import dev.genvault.http.GenerationRoutes;
 import dev.genvault.http.Visibility;
 import dev.genvault.jdbc.JdbcDedupCache;
@@ -23,8 +24,8 @@ import java.util.concurrent.CountDownLatch;
  * GENVAULT_HTTP_PORT}), generations and the dedup cache in {@code ./genvault.db} (or {@code
  * GENVAULT_DB}), files in {@code ./genvault-data/blobs}, and the offline demo model (or, with
  * {@code OPENAI_API_KEY}, {@code GENVAULT_MODEL} at OpenAI). Open {@code /generate}, post a prompt
- * and watch the answer stream; refresh mid-stream and it goes on. One local user, {@code local},
- * owns everything: this listens on loopback only.
+ * and watch the answer stream; refresh mid-stream and it goes on; {@code /generations} lists them
+ * with their spend. One local user, {@code local}, owns everything: this listens on loopback only.
  */
 public final class ServeGenerations implements AutoCloseable {
   /** The one user of this local server. */
@@ -85,6 +86,8 @@ public final class ServeGenerations implements AutoCloseable {
                         .userId(USER)
                         .build(),
                 model)
+            // The history at /generations: everything here is the local user's.
+            .history(exchange -> Caller.user(USER))
             .build();
     // Loopback only, and only for loopback names: a page elsewhere that rebinds its own name to
     // 127.0.0.1 (DNS rebinding) sends its own name as Host and is refused.

@@ -56,6 +56,16 @@ class ServeGenerationsTest {
           .contains("Write a haiku")
           .contains("<dd id=\"status\">complete</dd>");
       assertThat(id).hasSize(21);
+      // The history lists it, with the spend of the last 30 days.
+      String history =
+          http.send(
+                  HttpRequest.newBuilder(form.resolve("generations")).build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      assertThat(history)
+          .contains("<tr data-id=\"" + id + "\">")
+          .contains("id=\"total-cost\"")
+          .contains("<svg");
       // A page elsewhere whose name now points at 127.0.0.1 (DNS rebinding) is refused.
       java.net.Socket socket = new java.net.Socket("127.0.0.1", form.getPort());
       try (socket) {
