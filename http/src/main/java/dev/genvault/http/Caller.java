@@ -10,16 +10,24 @@ import org.jspecify.annotations.Nullable;
  * session or token.
  *
  * @param userId the user; the history lists only generations made for exactly this user
- * @param tenantId the tenant, or null; when set, only generations made for this tenant as well
+ * @param tenantId the tenant, or null for the user's generations in every tenant; when set, only
+ *     those made for this tenant (give it in an app with tenants, whose user IDs are per tenant)
  */
 public record Caller(String userId, @Nullable String tenantId) {
 
-  /** Checks the fields. */
+  /**
+   * Checks the fields.
+   *
+   * @throws IllegalArgumentException if {@code userId} is blank
+   */
   public Caller {
     Objects.requireNonNull(userId, "userId");
+    if (userId.isBlank()) {
+      throw new IllegalArgumentException("userId must not be blank");
+    }
   }
 
-  /** A caller who is a user of no particular tenant. */
+  /** A caller who is a user, in every tenant (see {@link #tenantId()}). */
   public static Caller user(String userId) {
     return new Caller(userId, null);
   }

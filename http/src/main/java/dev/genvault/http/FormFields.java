@@ -13,13 +13,22 @@ final class FormFields {
   /**
    * The fields of {@code encoded} ({@code a=1&b=2}), decoded, in order; empty for null.
    *
-   * @throws IllegalArgumentException for a malformed escape
+   * @throws IllegalArgumentException for a malformed %-escape, saying only that
    */
   static Map<String, String> decode(@Nullable String encoded) {
     Map<String, String> fields = new LinkedHashMap<>();
     if (encoded == null) {
       return fields;
     }
+    try {
+      decode(encoded, fields);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("a malformed %-escape", e);
+    }
+    return fields;
+  }
+
+  private static void decode(String encoded, Map<String, String> fields) {
     for (String pair : encoded.split("&")) {
       if (pair.isEmpty()) {
         continue;
@@ -31,6 +40,5 @@ final class FormFields {
           eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
       fields.putIfAbsent(name, value);
     }
-    return fields;
   }
 }

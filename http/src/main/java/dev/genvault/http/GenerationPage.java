@@ -79,8 +79,8 @@ final class GenerationPage {
     if (g.status() == GenerationStatus.ERROR) {
       h.append("<p class=\"error\" id=\"error\"><strong>")
           .append(escape(g.errorType() == null ? "error" : g.errorType().wireName()))
-          .append("</strong>: ")
-          .append(escape(String.valueOf(g.errorMessage())))
+          .append("</strong>")
+          .append(g.errorMessage() == null ? "" : ": " + escape(g.errorMessage()))
           .append("</p>\n");
     }
     h.append("</main>");

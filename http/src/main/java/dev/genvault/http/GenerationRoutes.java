@@ -333,34 +333,41 @@ public final class GenerationRoutes implements AutoCloseable {
 
     /**
      * Turns on the history: {@code GET /generations} lists the generations of the caller the
-     * resolver names, newest first, a page at a time, with filters ({@code model}, {@code status},
-     * {@code from} and {@code to} as UTC days, {@code threads=1} for the last turn of each chat,
-     * {@code limit} up to {@value History#MAX_LIMIT}, {@code cursor}) and the spend of the range
-     * (the last {@value History#DEFAULT_DAYS} days by default, at most {@value History#MAX_DAYS})
-     * by model and by day, with a chart of daily spend; JSON for {@code Accept: application/json}.
-     * Each row is also checked with the {@link Authorizer}. Nobody signed in (the resolver answers
-     * null) is a 404; a bad filter a 400. Off by default (404).
+     * resolver names (its user, and its tenant when it has one), newest first, 50 a page, with
+     * filters ({@code model}, {@code status}, {@code from} and {@code to} as UTC days, {@code
+     * threads=1} for the last turn of each chat, {@code limit} up to 200, {@code cursor}), and the
+     * spend of a range (the last 30 days by default, at most the last 366) by model and by day,
+     * with a chart of daily spend; JSON for {@code Accept: application/json}. Each row is also
+     * checked with the {@link Authorizer}; the spend, summed by the store, counts every generation
+     * of the caller. Nobody signed in (the resolver answers null) is a 404; a bad filter a 400. Off
+     * by default (404).
      */
     public Builder history(Caller.Resolver callers) {
       this.callers = Objects.requireNonNull(callers, "callers");
       return this;
     }
 
-    /** The clock that says which day is today, for the history's default range. */
+    /**
+     * The routes' clock: which day is today, for the history's default range. The system's UTC
+     * clock by default.
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
     /**
-     * Origins whose pages may post besides the routes' own ({@code https://app.example.com}): for a
-     * proxy that changes the {@code Host} header, so that the browser's {@code Origin} no longer
-     * names it. A post from any other site is refused with 403.
+     * Origins whose pages may post to the submission routes besides the routes' own ({@code
+     * https://app.example.com}), whatever the browser calls their site: for a proxy that changes
+     * the {@code Host} header, so that the browser's {@code Origin} no longer names it, or for an
+     * app on another origin. A post from any other site is refused with 403. Each call adds to the
+     * list; without {@link #submissions} it has no effect.
      *
-     * @throws IllegalArgumentException for a value that is not a scheme, a host and an optional
-     *     port
+     * @throws IllegalArgumentException for a value that is not a scheme (http or https), a host and
+     *     an optional port
      */
     public Builder allowedOrigins(String... origins) {
+      Objects.requireNonNull(origins, "origins");
       for (String origin : origins) {
         this.origins.add(Submissions.origin(Objects.requireNonNull(origin, "origin")));
       }

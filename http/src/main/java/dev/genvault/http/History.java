@@ -43,8 +43,13 @@ final class History {
   /** The days a summary covers when no range is given: today and the 29 before. */
   static final int DEFAULT_DAYS = 30;
 
-  /** The longest range: a year, leap day included. */
+  /** The longest range a summary covers: a year, leap day included. */
   static final int MAX_DAYS = 366;
+
+  /** The dates a filter may name: what every store can hold, a day to spare at the end. */
+  private static final LocalDate FIRST_DAY = LocalDate.of(1970, 1, 1);
+
+  private static final LocalDate LAST_DAY = LocalDate.of(9999, 12, 30);
 
   static final int DEFAULT_LIMIT = 50;
   static final int MAX_LIMIT = 200;
@@ -61,8 +66,8 @@ final class History {
   }
 
   /**
-   * What was asked for: filters, range and page. Dates are UTC days, both ends included; a range
-   * not given (both ends null) lists every date and sums the last {@value #DEFAULT_DAYS} days.
+   * What was asked for: filters, range and page. Dates are UTC days, both ends included. The list
+   * keeps to the ends that are given; the summary covers the days {@link #range} reports.
    */
   record Filters(
       @Nullable String model,
@@ -116,6 +121,13 @@ final class History {
         }
       }
       String cursor = blankToNull(fields.get("cursor"));
+      if (cursor != null) {
+        try {
+          GenerationQuery.builder().cursor(cursor);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("not a valid page cursor", e);
+        }
+      }
       boolean threads = "1".equals(fields.get("threads"));
       return new Filters(model, status, from, to, threads, limit, cursor);
     }
@@ -125,23 +137,23 @@ final class History {
       if (value == null) {
         return null;
       }
+      LocalDate date;
       try {
-        return LocalDate.parse(value);
+        date = LocalDate.parse(value);
       } catch (DateTimeParseException e) {
         throw new IllegalArgumentException(name + " must be a date like 2026-01-31");
       }
-    }
-
-    /** Whether a range was given (then the listing keeps to it too). */
-    boolean ranged() {
-      return from != null || to != null;
+      if (date.isBefore(FIRST_DAY) || date.isAfter(LAST_DAY)) {
+        throw new IllegalArgumentException(
+            name + " must be a date from " + FIRST_DAY + " to " + LAST_DAY);
+      }
+      return date;
     }
 
     /**
-     * The range to sum: as given, an open end filled in ({@value #DEFAULT_DAYS} days long, or up to
-     * today), the last {@value #DEFAULT_DAYS} days when none was given.
-     *
-     * @throws IllegalArgumentException for a range of more than {@value #MAX_DAYS} days
+     * The days the summary covers, both included: the range given, an open end filled in (up to
+     * today, or {@value #DEFAULT_DAYS} days back from the end), the last {@value #DEFAULT_DAYS}
+     * days when neither end is given, and the last {@value #MAX_DAYS} days of a longer range.
      */
     LocalDate[] range(LocalDate today) {
       LocalDate end = to;
@@ -150,10 +162,10 @@ final class History {
         end = start == null || !start.isAfter(today) ? today : start;
       }
       if (start == null) {
-        start = end.minusDays(DEFAULT_DAYS - 1);
+        start = end.minusDays(DEFAULT_DAYS - 1L);
       }
-      if (ChronoUnit.DAYS.between(start, end) + 1 > MAX_DAYS) {
-        throw new IllegalArgumentException("the date range is at most " + MAX_DAYS + " days");
+      if (ChronoUnit.DAYS.between(start, end) >= MAX_DAYS) {
+        start = end.minusDays(MAX_DAYS - 1L);
       }
       return new LocalDate[] {start, end};
     }
@@ -200,32 +212,25 @@ final class History {
       return;
     }
     Filters filters;
-    LocalDate[] range;
     try {
       filters = Filters.parse(FormFields.decode(exchange.getRequestURI().getRawQuery()));
-      range = filters.range(LocalDate.now(clock.withZone(ZoneOffset.UTC)));
     } catch (IllegalArgumentException e) {
       Answers.send(exchange, 400, "text/plain; charset=utf-8", e.getMessage() + "\n", head);
       return;
     }
-    GenerationQuery query;
-    try {
-      query = query(caller, filters, range);
-    } catch (IllegalArgumentException e) {
-      Answers.send(exchange, 400, "text/plain; charset=utf-8", "not a valid page cursor\n", head);
-      return;
-    }
-    Page<Generation> page = generator.list(query);
+    Page<Generation> page = generator.list(query(caller, filters));
     List<Generation> rows = new ArrayList<>(page.items().size());
     for (Generation g : page.items()) {
       if (visibility.apply(GenerationOwner.of(g)) != Visibility.NONE) {
         rows.add(g);
       }
     }
+    LocalDate[] range = filters.range(LocalDate.now(clock.withZone(ZoneOffset.UTC)));
     Summary summary = summary(caller, filters, range[0], range[1]);
     String accept = String.valueOf(exchange.getRequestHeaders().getFirst("Accept"));
     exchange.getResponseHeaders().add("Vary", "Accept");
-    exchange.getResponseHeaders().set("Cache-Control", "private, no-cache");
+    // What a user spent is not kept on their disk.
+    exchange.getResponseHeaders().set("Cache-Control", "no-store");
     if (accept.contains("application/json")) {
       String base = exchange.getHttpContext().getPath();
       base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
@@ -247,7 +252,7 @@ final class History {
     }
   }
 
-  private static GenerationQuery query(Caller caller, Filters f, LocalDate[] range) {
+  private static GenerationQuery query(Caller caller, Filters f) {
     GenerationQuery.Builder q =
         GenerationQuery.builder()
             .userId(caller.userId())
@@ -257,14 +262,20 @@ final class History {
             .lastTurnsOnly(f.threads())
             .limit(f.limit())
             .cursor(f.cursor());
-    if (f.ranged()) {
-      q.createdFrom(range[0].atStartOfDay().toInstant(ZoneOffset.UTC));
-      q.createdBefore(range[1].plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC));
+    if (f.from() != null) {
+      q.createdFrom(f.from().atStartOfDay().toInstant(ZoneOffset.UTC));
+    }
+    if (f.to() != null) {
+      q.createdBefore(f.to().plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC));
     }
     return q.build();
   }
 
-  /** The spend of the range (every status), of the filtered model only when one is given. */
+  /**
+   * The spend of the range: every generation of the caller's user (and tenant, when the caller has
+   * one) in every status, of the filtered model only when one is given. The sums come from the
+   * store at once: the {@link Authorizer} is not asked about each generation, as it is for rows.
+   */
   private Summary summary(Caller caller, Filters f, LocalDate from, LocalDate to) {
     SpendQuery q =
         SpendQuery.between(

@@ -57,7 +57,8 @@ final class Submissions {
   }
 
   /**
-   * An origin as browsers send it ({@code https://host[:port]}), in lower case.
+   * An origin as browsers send it ({@code https://host[:port]}): in lower case, without a default
+   * port (80 for http, 443 for https).
    *
    * @throws IllegalArgumentException for anything else
    */
@@ -79,7 +80,13 @@ final class Submissions {
           "an origin is a scheme, a host and an optional port, like https://app.example.com: "
               + origin);
     }
-    return origin.toLowerCase(Locale.ROOT);
+    int port = uri.getPort();
+    boolean defaultPort = port == (scheme.equals("http") ? 80 : 443);
+    if (port == -1 && origin.endsWith(":")) {
+      throw new IllegalArgumentException("an origin's port is a number: " + origin);
+    }
+    String host = uri.getHost().toLowerCase(Locale.ROOT);
+    return scheme + "://" + host + (port == -1 || defaultPort ? "" : ":" + port);
   }
 
   /** Whether a path is a submission route: {@code /generate} or {@code /chat}, without an ID. */
@@ -147,7 +154,10 @@ final class Submissions {
       e.retryAfter()
           .ifPresent(
               wait -> {
-                long seconds = wait.getSeconds() + (wait.getNano() > 0 ? 1 : 0);
+                long seconds = wait.getSeconds();
+                if (wait.getNano() > 0 && seconds < Long.MAX_VALUE) {
+                  seconds++; // whole seconds, rounded up
+                }
                 exchange.getResponseHeaders().set("Retry-After", Long.toString(seconds));
               });
       Answers.send(
@@ -177,17 +187,26 @@ final class Submissions {
 
   /**
    * Whether the post comes from a page of this origin (or from no browser at all): a browser says
-   * where a post comes from in {@code Sec-Fetch-Site} and {@code Origin}. The origin is this one
-   * when it names the request's {@code Host}, or when it is one of {@code allowed} (behind a proxy
-   * that changes the host).
+   * where a post comes from in {@code Sec-Fetch-Site} and {@code Origin}. An origin in {@code
+   * allowed} may post, whatever the browser calls its site; any other must be this one: the browser
+   * says {@code same-origin} (or {@code none}) and the origin names the request's {@code Host}.
    */
   static boolean sameOrigin(Headers headers, Set<String> allowed) {
+    String origin = headers.getFirst("Origin");
+    if (origin != null && !allowed.isEmpty()) {
+      try {
+        if (allowed.contains(origin(origin))) {
+          return true; // whatever the browser thinks of the site: the app allows it
+        }
+      } catch (IllegalArgumentException e) {
+        return false; // "null" and other opaque origins
+      }
+    }
     String site = headers.getFirst("Sec-Fetch-Site");
     if (site != null && !site.equals("same-origin") && !site.equals("none")) {
       return false;
     }
-    String origin = headers.getFirst("Origin");
-    if (origin == null || allowed.contains(origin.toLowerCase(Locale.ROOT))) {
+    if (origin == null) {
       return true;
     }
     String host = headers.getFirst("Host");

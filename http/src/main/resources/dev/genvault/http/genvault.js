@@ -12,7 +12,10 @@
   var status = document.getElementById("status");
   var events = new EventSource(main.getAttribute("data-events") + "?after=" + main.getAttribute("data-offset"));
   events.addEventListener("delta", function (e) {
-    text.appendChild(document.createTextNode(JSON.parse(e.data).text));
+    var delta = JSON.parse(e.data);
+    if (typeof delta.text === "string") {
+      text.appendChild(document.createTextNode(delta.text));
+    }
   });
   function end(e) {
     events.close();
@@ -54,7 +57,9 @@
       var strong = document.createElement("strong");
       strong.textContent = record.errorType;
       p.appendChild(strong);
-      p.appendChild(document.createTextNode(": " + record.errorMessage));
+      if (typeof record.errorMessage === "string") {
+        p.appendChild(document.createTextNode(": " + record.errorMessage));
+      }
       main.appendChild(p);
     }
   }

@@ -2,6 +2,7 @@ package dev.genvault.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.InstanceOfAssertFactories.type;
 
 import com.squareup.moshi.JsonAdapter;
@@ -13,11 +14,11 @@ import dev.genvault.GenerationFailedException;
 import dev.genvault.GenerationRequest;
 import dev.genvault.ModelClient;
 import dev.genvault.ModelResult;
+import dev.genvault.PersistenceException;
 import dev.genvault.PersistentGenerator;
 import dev.genvault.ProviderException;
 import dev.genvault.Usage;
 import dev.genvault.spi.DedupCache;
-import dev.genvault.spi.GenerationStore;
 import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -51,7 +52,7 @@ class HistoryTest {
           .build()
           .adapter(Types.newParameterizedType(Map.class, String.class, Object.class));
 
-  private final GenerationStore store = GenerationStore.inMemory();
+  private final RouteTestStore store = new RouteTestStore();
   private final SettableClock clock = new SettableClock(NOW);
   private final HttpClient http = HttpClient.newHttpClient();
   private final AtomicReference<String> hiddenId = new AtomicReference<>();
@@ -192,7 +193,7 @@ class HistoryTest {
     assertThat(r.headers().firstValue("Content-Security-Policy")).contains(GenerationPage.CSP);
     assertThat(r.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
     assertThat(r.headers().firstValue("Referrer-Policy")).contains("same-origin");
-    assertThat(r.headers().firstValue("Cache-Control")).contains("private, no-cache");
+    assertThat(r.headers().firstValue("Cache-Control")).contains("no-store");
     assertThat(r.headers().allValues("Vary")).contains("Accept");
     assertThat(r.body()).doesNotContain("<script");
     // Submissions are off here: the page links to itself only.
@@ -243,7 +244,11 @@ class HistoryTest {
     assertThat(ids("/generations?from=2026-11-02&to=2026-11-02")).containsExactly(b, failed);
     assertThat(ids("/generations?from=2026-11-02")).containsExactly(c, b, failed);
     assertThat(ids("/generations?to=2026-11-01")).containsExactly(a);
-    assertThat(ids("/generations?model=&status=&from=&to=")).containsExactly(c, b, failed, a);
+    // One end alone bounds the list on that side only, however far the other side is.
+    String old = make("ann", "gpt-4o-mini", "old", Instant.parse("2020-01-01T00:00:00Z")).id();
+    assertThat(ids("/generations?to=2026-11-01")).containsExactly(a, old);
+    assertThat(ids("/generations?from=2020-01-01")).hasSize(5);
+    assertThat(ids("/generations?model=&status=&from=&to=")).containsExactly(c, b, failed, a, old);
 
     String page = get("/generations?status=error", "X-User", "ann").body();
     assertThat(page).contains("error (rate_limited)").contains("half");
@@ -302,13 +307,23 @@ class HistoryTest {
     assertThat(unpriced.get("generations")).isEqualTo(1.0);
 
     String page = get("/generations", "X-User", "ann").body();
-    Matcher bars = Pattern.compile("data-day=\"([0-9-]+)\" data-usd=\"([0-9.]+)\"").matcher(page);
+    Matcher bars =
+        Pattern.compile("height=\"([0-9.]+)\" data-day=\"([0-9-]+)\" data-usd=\"([0-9.]+)\"")
+            .matcher(page);
     BigDecimal drawn = BigDecimal.ZERO;
     Set<String> drawnDays = new HashSet<>();
+    Map<Double, Double> heights = new java.util.HashMap<>();
     while (bars.find()) {
-      drawn = drawn.add(new BigDecimal(bars.group(2)));
-      drawnDays.add(bars.group(1));
+      drawn = drawn.add(new BigDecimal(bars.group(3)));
+      drawnDays.add(bars.group(2));
+      heights.put(Double.parseDouble(bars.group(3)), Double.parseDouble(bars.group(1)));
     }
+    // Each bar is as tall as its spend, the largest at the top of the box (98 of 100 units).
+    double max = heights.keySet().stream().mapToDouble(d -> d).max().orElseThrow();
+    assertThat(max).isPositive();
+    heights.forEach(
+        (usd, height) -> assertThat(height).as("$" + usd).isCloseTo(usd / max * 98, within(0.01)));
+    assertThat(heights).containsEntry(0.0, 0.0);
     assertThat(drawnDays).hasSize(30).contains("2026-10-31", "2026-11-29");
     assertThat(drawn).isEqualByComparingTo(total);
     assertThat(page).contains("id=\"total-cost\" data-usd=\"" + total.toPlainString() + "\"");
@@ -358,40 +373,51 @@ class HistoryTest {
     assertThat(get("/generations", "X-User", "broken").statusCode()).isEqualTo(404);
     assertThat(ids("/generations")).containsExactly(shown.id());
     assertThat(get("/generations", "X-User", "ann").body()).doesNotContain(hidden.id());
+    // The spend, summed by the store, counts every generation of the caller's user.
+    @SuppressWarnings("unchecked")
+    Map<String, Object> spend = (Map<String, Object>) json("/generations", "ann").get("spend");
+    assertThat(spend.get("generations")).isEqualTo(2.0);
   }
 
   @Test
   void bad_filters_are_400_with_a_short_message_and_only_get_and_head_are_allowed()
       throws Exception {
-    Map<String, String> bad =
-        Map.of(
-            "status=done",
-            "status must be one of pending, streaming, complete, error",
-            "from=yesterday",
-            "from must be a date like 2026-01-31",
-            "to=2026-13-01",
-            "to must be a date like 2026-01-31",
-            "from=2026-11-02&to=2026-11-01",
-            "from must not be after to",
-            "from=2025-01-01&to=2026-01-02",
-            "the date range is at most 366 days",
-            "limit=0",
-            "limit must be a number from 1 to 200",
-            "limit=abc",
-            "limit must be a number from 1 to 200",
-            "limit=201",
-            "limit must be a number from 1 to 200",
-            "cursor=not-a-cursor",
-            "not a valid page cursor",
-            "model=" + "m".repeat(257),
-            "model is at most 256 characters");
-    for (Map.Entry<String, String> e : bad.entrySet()) {
-      HttpResponse<String> r = get("/generations?" + e.getKey(), "X-User", "ann");
-      assertThat(r.statusCode()).as(e.getKey()).isEqualTo(400);
-      assertThat(r.body()).as(e.getKey()).isEqualTo(e.getValue() + "\n");
+    String[][] bad = {
+      {"status=done", "status must be one of pending, streaming, complete, error"},
+      {"from=yesterday", "from must be a date like 2026-01-31"},
+      {"to=2026-13-01", "to must be a date like 2026-01-31"},
+      {"from=1969-12-31", "from must be a date from 1970-01-01 to 9999-12-30"},
+      {"to=%2B999999999-12-31", "to must be a date from 1970-01-01 to 9999-12-30"},
+      {"from=2026-11-02&to=2026-11-01", "from must not be after to"},
+      {"limit=0", "limit must be a number from 1 to 200"},
+      {"limit=abc", "limit must be a number from 1 to 200"},
+      {"limit=201", "limit must be a number from 1 to 200"},
+      {"cursor=not-a-cursor", "not a valid page cursor"},
+      {"model=" + "m".repeat(257), "model is at most 256 characters"},
+    };
+    for (String[] e : bad) {
+      HttpResponse<String> r = get("/generations?" + e[0], "X-User", "ann");
+      assertThat(r.statusCode()).as(e[0]).isEqualTo(400);
+      assertThat(r.body()).as(e[0]).isEqualTo(e[1] + "\n");
     }
-    assertThat(get("/generations?from=2025-01-01&to=2025-12-31", "X-User", "ann").statusCode())
-        .isEqualTo(200);
+    // A malformed escape, which no URI class sends: the JDK's server refuses it before the routes.
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", URI.create(base).getPort())) {
+      socket
+          .getOutputStream()
+          .write(
+              ("GET /generations?model=%zz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-User: ann\r\n"
+                      + "Connection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(answer).startsWith("HTTP/1.1 400");
+    }
+    // A range longer than a year lists all of it; its summary is its last 366 days.
+    @SuppressWarnings("unchecked")
+    Map<String, Object> spend =
+        (Map<String, Object>)
+            json("/generations?from=2020-01-01&to=2026-11-29", "ann").get("spend");
+    assertThat(spend.get("from")).isEqualTo("2025-11-29");
+    assertThat(spend.get("to")).isEqualTo("2026-11-29");
 
     HttpResponse<String> post =
         http.send(
@@ -411,7 +437,22 @@ class HistoryTest {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(head.statusCode()).isEqualTo(200);
-    assertThat(head.body()).isEmpty();
+    assertThat(head.headers().firstValue("Content-Type")).contains(GenerationPage.HTML);
+    assertThat(head.headers().firstValue("Cache-Control")).contains("no-store");
+    assertThat(head.headers().firstValue("Content-Security-Policy")).contains(GenerationPage.CSP);
+  }
+
+  @Test
+  void a_store_outage_is_a_503_that_says_nothing_of_it() throws Exception {
+    make("ann", "gpt-4o-mini", "x", NOW);
+    store.readFailure = new PersistenceException("db down: secret detail", null);
+    for (String accept : List.of("text/html", "application/json")) {
+      HttpResponse<String> r = get("/generations", "X-User", "ann", "Accept", accept);
+      assertThat(r.statusCode()).isEqualTo(503);
+      assertThat(r.body()).isEqualTo("{\"error\":\"unavailable\"}");
+    }
+    store.readFailure = new IllegalStateException("a bug");
+    assertThat(get("/generations", "X-User", "ann").statusCode()).isEqualTo(500);
   }
 
   @Test

@@ -2,7 +2,11 @@ package dev.genvault.http;
 
 import dev.genvault.Generation;
 import dev.genvault.GenerationOwner;
+import dev.genvault.GenerationQuery;
 import dev.genvault.GenerationStatus;
+import dev.genvault.Page;
+import dev.genvault.SpendQuery;
+import dev.genvault.SpendRow;
 import dev.genvault.spi.Chunk;
 import dev.genvault.spi.ForwardingGenerationStore;
 import dev.genvault.spi.GenerationStore;
@@ -45,6 +49,18 @@ final class RouteTestStore extends ForwardingGenerationStore {
   public Optional<GenerationStatus> status(String id) {
     throwIfSet(readFailure);
     return super.status(id);
+  }
+
+  @Override
+  public Page<Generation> list(GenerationQuery query) {
+    throwIfSet(readFailure);
+    return super.list(query);
+  }
+
+  @Override
+  public List<SpendRow> spend(SpendQuery query) {
+    throwIfSet(readFailure);
+    return super.spend(query);
   }
 
   @Override

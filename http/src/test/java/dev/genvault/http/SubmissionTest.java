@@ -80,7 +80,7 @@ class SubmissionTest {
                         : Visibility.NONE)
             .submissions(policy, model)
             .maxSubmissionBytes(4096)
-            .allowedOrigins("https://App.Example.com")
+            .allowedOrigins("https://App.Example.com:443", "http://127.0.0.1:9000")
             .start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     base = "http://127.0.0.1:" + routes.address().orElseThrow().getPort();
   }
@@ -171,6 +171,9 @@ class SubmissionTest {
     // No prompt: the request itself is not valid.
     assertThat(post("/generate", FORM, "model=x", "X-User", "ann").statusCode()).isEqualTo(400);
     assertThat(post("/generate", "text/plain", "hi", "X-User", "ann").statusCode()).isEqualTo(400);
+    HttpResponse<String> escape = post("/generate", FORM, "prompt=%zz", "X-User", "ann");
+    assertThat(escape.statusCode()).isEqualTo(400);
+    assertThat(escape.body()).isEqualTo("malformed request: a malformed %-escape\n");
     for (String json :
         java.util.List.of(
             "{\"prompt\":",
@@ -209,20 +212,36 @@ class SubmissionTest {
     HttpResponse<String> r =
         post("/generate", FORM, "prompt=hi", "X-User", "ann", "Origin", "https://app.example.com");
     assertThat(r.statusCode()).isEqualTo(303);
-    assertThat(
-            post(
-                    "/generate",
-                    FORM,
-                    "prompt=hi",
-                    "X-User",
-                    "ann",
-                    "Origin",
-                    "http://app.example.com")
-                .statusCode())
-        .isEqualTo(403);
+    // Listed origins may post whatever the browser calls their site; the case does not matter.
+    for (String origin : java.util.List.of("HTTPS://APP.example.com", "http://127.0.0.1:9000")) {
+      HttpResponse<String> listed =
+          post(
+              "/generate",
+              FORM,
+              "prompt=hi",
+              "X-User",
+              "ann",
+              "Origin",
+              origin,
+              "Sec-Fetch-Site",
+              "cross-site");
+      assertThat(listed.statusCode()).as(origin).isEqualTo(303);
+    }
+    for (String other :
+        java.util.List.of(
+            "http://app.example.com", "https://app.example.com:8443", "http://127.0.0.1:9001")) {
+      HttpResponse<String> refused =
+          post("/generate", FORM, "prompt=hi", "X-User", "ann", "Origin", other);
+      assertThat(refused.statusCode()).as(other).isEqualTo(403);
+    }
     for (String bad :
         java.util.List.of(
-            "https://app.example.com/", "ftp://app.example.com", "app.example.com", "https://")) {
+            "https://app.example.com/",
+            "ftp://app.example.com",
+            "app.example.com",
+            "https://",
+            "https://app.example.com:",
+            "https://user@app.example.com")) {
       assertThatThrownBy(() -> GenerationRoutes.builder().allowedOrigins(bad))
           .as(bad)
           .isInstanceOf(IllegalArgumentException.class)
