@@ -19,6 +19,7 @@ SUPPORTED = [
     "input_mtok", "cache_read_mtok", "cache_write_mtok", "output_mtok",
     "input_audio_mtok", "output_audio_mtok", "input_image_mtok", "output_image_mtok",
     "output_reasoning_mtok", "requests_kcount",
+    "cache_write_1h_mtok", "cache_audio_read_mtok", "cache_image_read_mtok",
 ]
 MATCH_KINDS = {"equals", "starts_with", "ends_with", "contains", "regex", "or", "and"}
 

@@ -28,6 +28,9 @@ public final class Usage {
   private final @Nullable Long imageOutputTokens;
   private final @Nullable Long audioInputTokens;
   private final @Nullable Long audioOutputTokens;
+  private final @Nullable Long cacheWrite1hTokens;
+  private final @Nullable Long audioCacheReadTokens;
+  private final @Nullable Long imageCacheReadTokens;
   private final Map<String, Long> raw;
 
   private Usage(Builder b) {
@@ -40,6 +43,9 @@ public final class Usage {
     this.imageOutputTokens = b.imageOutputTokens;
     this.audioInputTokens = b.audioInputTokens;
     this.audioOutputTokens = b.audioOutputTokens;
+    this.cacheWrite1hTokens = b.cacheWrite1hTokens;
+    this.audioCacheReadTokens = b.audioCacheReadTokens;
+    this.imageCacheReadTokens = b.imageCacheReadTokens;
     this.raw = Collections.unmodifiableMap(new TreeMap<>(b.raw));
   }
 
@@ -65,6 +71,9 @@ public final class Usage {
         .imageOutputTokens(imageOutputTokens)
         .audioInputTokens(audioInputTokens)
         .audioOutputTokens(audioOutputTokens)
+        .cacheWrite1hTokens(cacheWrite1hTokens)
+        .audioCacheReadTokens(audioCacheReadTokens)
+        .imageCacheReadTokens(imageCacheReadTokens)
         .raw(raw);
   }
 
@@ -114,6 +123,31 @@ public final class Usage {
   }
 
   /**
+   * Input tokens written to the cache for one hour rather than the default few minutes (part of
+   * {@link #cacheWriteTokens()}), at the one-hour write rate: Anthropic's {@code
+   * cache_creation.ephemeral_1h_input_tokens}.
+   */
+  public @Nullable Long cacheWrite1hTokens() {
+    return cacheWrite1hTokens;
+  }
+
+  /**
+   * Audio input tokens read from the cache: part of both {@link #cacheReadTokens()} and {@link
+   * #audioInputTokens()}, at the cached audio rate.
+   */
+  public @Nullable Long audioCacheReadTokens() {
+    return audioCacheReadTokens;
+  }
+
+  /**
+   * Image input tokens read from the cache: part of both {@link #cacheReadTokens()} and {@link
+   * #imageInputTokens()}, at the cached image rate.
+   */
+  public @Nullable Long imageCacheReadTokens() {
+    return imageCacheReadTokens;
+  }
+
+  /**
    * The provider's own usage report, flattened to dotted paths (e.g. {@code
    * prompt_tokens_details.cached_tokens}); empty when the client kept none.
    */
@@ -144,6 +178,9 @@ public final class Usage {
         && Objects.equals(imageOutputTokens, u.imageOutputTokens)
         && Objects.equals(audioInputTokens, u.audioInputTokens)
         && Objects.equals(audioOutputTokens, u.audioOutputTokens)
+        && Objects.equals(cacheWrite1hTokens, u.cacheWrite1hTokens)
+        && Objects.equals(audioCacheReadTokens, u.audioCacheReadTokens)
+        && Objects.equals(imageCacheReadTokens, u.imageCacheReadTokens)
         && raw.equals(u.raw);
   }
 
@@ -158,7 +195,10 @@ public final class Usage {
         imageInputTokens,
         imageOutputTokens,
         audioInputTokens,
-        audioOutputTokens);
+        audioOutputTokens,
+        cacheWrite1hTokens,
+        audioCacheReadTokens,
+        imageCacheReadTokens);
   }
 
   @Override
@@ -173,6 +213,9 @@ public final class Usage {
     append(sb, "imageOutput", imageOutputTokens);
     append(sb, "audioInput", audioInputTokens);
     append(sb, "audioOutput", audioOutputTokens);
+    append(sb, "cacheWrite1h", cacheWrite1hTokens);
+    append(sb, "audioCacheRead", audioCacheReadTokens);
+    append(sb, "imageCacheRead", imageCacheReadTokens);
     if (sb.charAt(sb.length() - 1) == ' ') {
       sb.setLength(sb.length() - 1);
     }
@@ -196,6 +239,9 @@ public final class Usage {
     private @Nullable Long imageOutputTokens;
     private @Nullable Long audioInputTokens;
     private @Nullable Long audioOutputTokens;
+    private @Nullable Long cacheWrite1hTokens;
+    private @Nullable Long audioCacheReadTokens;
+    private @Nullable Long imageCacheReadTokens;
     private final Map<String, Long> raw = new TreeMap<>();
 
     private Builder() {}
@@ -251,6 +297,24 @@ public final class Usage {
     /** Sets {@link Usage#audioOutputTokens()}. */
     public Builder audioOutputTokens(@Nullable Long v) {
       this.audioOutputTokens = check("audioOutputTokens", v);
+      return this;
+    }
+
+    /** Sets {@link Usage#cacheWrite1hTokens()}. */
+    public Builder cacheWrite1hTokens(@Nullable Long v) {
+      this.cacheWrite1hTokens = check("cacheWrite1hTokens", v);
+      return this;
+    }
+
+    /** Sets {@link Usage#audioCacheReadTokens()}. */
+    public Builder audioCacheReadTokens(@Nullable Long v) {
+      this.audioCacheReadTokens = check("audioCacheReadTokens", v);
+      return this;
+    }
+
+    /** Sets {@link Usage#imageCacheReadTokens()}. */
+    public Builder imageCacheReadTokens(@Nullable Long v) {
+      this.imageCacheReadTokens = check("imageCacheReadTokens", v);
       return this;
     }
 

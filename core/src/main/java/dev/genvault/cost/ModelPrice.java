@@ -19,6 +19,9 @@ public final class ModelPrice {
   private final @Nullable Rate audioOutput;
   private final @Nullable Rate imageInput;
   private final @Nullable Rate imageOutput;
+  private final @Nullable Rate cacheWrite1h;
+  private final @Nullable Rate audioCacheRead;
+  private final @Nullable Rate imageCacheRead;
   private final @Nullable BigDecimal perThousandRequests;
 
   private ModelPrice(Builder b) {
@@ -31,6 +34,9 @@ public final class ModelPrice {
     this.audioOutput = b.audioOutput;
     this.imageInput = b.imageInput;
     this.imageOutput = b.imageOutput;
+    this.cacheWrite1h = b.cacheWrite1h;
+    this.audioCacheRead = b.audioCacheRead;
+    this.imageCacheRead = b.imageCacheRead;
     this.perThousandRequests = b.perThousandRequests;
   }
 
@@ -94,6 +100,30 @@ public final class ModelPrice {
     return imageOutput;
   }
 
+  /**
+   * Input written to the cache for an hour ({@code cache_write_1h_mtok}); without it, the cache
+   * write rate applies, then the input rate.
+   */
+  public @Nullable Rate cacheWrite1h() {
+    return cacheWrite1h;
+  }
+
+  /**
+   * Audio input read from the cache ({@code cache_audio_read_mtok}); without it, the audio input
+   * rate applies, then the input rate.
+   */
+  public @Nullable Rate audioCacheRead() {
+    return audioCacheRead;
+  }
+
+  /**
+   * Image input read from the cache ({@code cache_image_read_mtok}); without it, the image input
+   * rate applies, then the input rate.
+   */
+  public @Nullable Rate imageCacheRead() {
+    return imageCacheRead;
+  }
+
   /** A flat price per thousand requests, or null. */
   public @Nullable BigDecimal perThousandRequests() {
     return perThousandRequests;
@@ -110,6 +140,9 @@ public final class ModelPrice {
         && audioOutput == null
         && imageInput == null
         && imageOutput == null
+        && cacheWrite1h == null
+        && audioCacheRead == null
+        && imageCacheRead == null
         && perThousandRequests == null;
   }
 
@@ -133,6 +166,9 @@ public final class ModelPrice {
     private @Nullable Rate audioOutput;
     private @Nullable Rate imageInput;
     private @Nullable Rate imageOutput;
+    private @Nullable Rate cacheWrite1h;
+    private @Nullable Rate audioCacheRead;
+    private @Nullable Rate imageCacheRead;
     private @Nullable BigDecimal perThousandRequests;
 
     private Builder() {}
@@ -191,6 +227,24 @@ public final class ModelPrice {
       return this;
     }
 
+    /** Sets {@link ModelPrice#cacheWrite1h()}. */
+    public Builder cacheWrite1h(@Nullable Rate rate) {
+      this.cacheWrite1h = rate;
+      return this;
+    }
+
+    /** Sets {@link ModelPrice#audioCacheRead()}. */
+    public Builder audioCacheRead(@Nullable Rate rate) {
+      this.audioCacheRead = rate;
+      return this;
+    }
+
+    /** Sets {@link ModelPrice#imageCacheRead()}. */
+    public Builder imageCacheRead(@Nullable Rate rate) {
+      this.imageCacheRead = rate;
+      return this;
+    }
+
     /** Sets {@link ModelPrice#perThousandRequests()}. */
     public Builder perThousandRequests(@Nullable BigDecimal usd) {
       if (usd != null && usd.signum() < 0) {
@@ -219,7 +273,11 @@ public final class ModelPrice {
         || !add(sum, u.textOutput(), out, totalInput)
         || !add(sum, u.reasoning(), first(reasoning, out), totalInput)
         || !add(sum, u.audioOutput(), first(audioOutput, out), totalInput)
-        || !add(sum, u.imageOutput(), first(imageOutput, out), totalInput)) {
+        || !add(sum, u.imageOutput(), first(imageOutput, out), totalInput)
+        || !add(sum, u.cacheWrite1h(), first(cacheWrite1h, first(cacheWrite, in)), totalInput)
+        || !add(sum, u.audioCacheRead(), first(audioCacheRead, first(audioInput, in)), totalInput)
+        || !add(
+            sum, u.imageCacheRead(), first(imageCacheRead, first(imageInput, in)), totalInput)) {
       return null;
     }
     BigDecimal total = sum[0].movePointLeft(6);
@@ -259,6 +317,9 @@ public final class ModelPrice {
         && Objects.equals(audioOutput, p.audioOutput)
         && Objects.equals(imageInput, p.imageInput)
         && Objects.equals(imageOutput, p.imageOutput)
+        && Objects.equals(cacheWrite1h, p.cacheWrite1h)
+        && Objects.equals(audioCacheRead, p.audioCacheRead)
+        && Objects.equals(imageCacheRead, p.imageCacheRead)
         && Objects.equals(perThousandRequests, p.perThousandRequests);
   }
 

@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,11 +22,16 @@ final class PriceTable {
 
   final String version;
   final String source;
+
+  /** Price keys of the reference that the generator left out of the table. */
+  final Set<String> dropped;
+
   final List<Provider> providers;
 
-  PriceTable(String version, String source, List<Provider> providers) {
+  PriceTable(String version, String source, Set<String> dropped, List<Provider> providers) {
     this.version = version;
     this.source = source;
+    this.dropped = dropped;
     this.providers = providers;
   }
 

@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -35,6 +37,7 @@ final class PriceTableReader {
     BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
     String version = null;
     String source = null;
+    Set<String> dropped = Set.of();
     boolean formatSeen = false;
     List<Provider> providers = new ArrayList<>();
     String providerId = null;
@@ -64,7 +67,12 @@ final class PriceTableReader {
           case "version" -> version = field(f, 1, n);
           case "source" -> source = field(f, 1, n);
           case "dropped" -> {
-            // informational: price keys the generator left out
+            // price keys the generator left out, each with its count: KEY=N,KEY=N
+            Set<String> keys = new TreeSet<>();
+            for (String entry : field(f, 1, n).split(",")) {
+              keys.add(entry.split("=", 2)[0]);
+            }
+            dropped = Set.copyOf(keys);
           }
           case "provider" -> {
             if (providerId != null) {
@@ -119,7 +127,7 @@ final class PriceTableReader {
     if (!formatSeen || version == null || source == null) {
       throw new FormatException(n, "the table needs its format line, a version and a source");
     }
-    return new PriceTable(version, source, List.copyOf(providers));
+    return new PriceTable(version, source, dropped, List.copyOf(providers));
   }
 
   private static Model model(
@@ -187,6 +195,9 @@ final class PriceTableReader {
         case "output_audio_mtok" -> b.audioOutput(rate(value));
         case "input_image_mtok" -> b.imageInput(rate(value));
         case "output_image_mtok" -> b.imageOutput(rate(value));
+        case "cache_write_1h_mtok" -> b.cacheWrite1h(rate(value));
+        case "cache_audio_read_mtok" -> b.audioCacheRead(rate(value));
+        case "cache_image_read_mtok" -> b.imageCacheRead(rate(value));
         case "requests_kcount" -> b.perThousandRequests(decimal(value));
         default -> throw new FormatException(line, "unknown price key '" + key + "'");
       }

@@ -43,12 +43,19 @@ public final class ProviderUsage {
     return b == null ? a : a + b;
   }
 
-  /** An OpenAI Chat Completions {@code usage} object. */
+  /**
+   * An OpenAI Chat Completions {@code usage} object: {@code prompt_tokens} with its cached, cache
+   * write, audio and image parts ({@code prompt_tokens_details}), {@code completion_tokens} with
+   * its reasoning and audio parts ({@code completion_tokens_details}). Predicted-output tokens are
+   * billed as completion tokens, which count them already.
+   */
   public static Usage openAiChat(Map<String, ? extends Number> report) {
     return Usage.builder()
         .inputTokens(get(report, "prompt_tokens"))
         .cacheReadTokens(get(report, "prompt_tokens_details.cached_tokens"))
+        .cacheWriteTokens(get(report, "prompt_tokens_details.cache_write_tokens"))
         .audioInputTokens(get(report, "prompt_tokens_details.audio_tokens"))
+        .imageInputTokens(get(report, "prompt_tokens_details.image_tokens"))
         .outputTokens(get(report, "completion_tokens"))
         .reasoningTokens(get(report, "completion_tokens_details.reasoning_tokens"))
         .audioOutputTokens(get(report, "completion_tokens_details.audio_tokens"))
@@ -56,11 +63,15 @@ public final class ProviderUsage {
         .build();
   }
 
-  /** An OpenAI Responses API {@code usage} object. */
+  /**
+   * An OpenAI Responses API {@code usage} object: {@code input_tokens} with its cached and cache
+   * write parts, {@code output_tokens} with its reasoning part.
+   */
   public static Usage openAiResponses(Map<String, ? extends Number> report) {
     return Usage.builder()
         .inputTokens(get(report, "input_tokens"))
         .cacheReadTokens(get(report, "input_tokens_details.cached_tokens"))
+        .cacheWriteTokens(get(report, "input_tokens_details.cache_write_tokens"))
         .outputTokens(get(report, "output_tokens"))
         .reasoningTokens(get(report, "output_tokens_details.reasoning_tokens"))
         .raw(raw(report))
@@ -69,42 +80,79 @@ public final class ProviderUsage {
 
   /**
    * An OpenAI Images API {@code usage} object ({@code gpt-image-1}): input split into text and
-   * image tokens; every output token is an image token.
+   * image tokens; output split into image and text tokens by {@code output_tokens_details}, and all
+   * image tokens when it does not say.
    */
   public static Usage openAiImages(Map<String, ? extends Number> report) {
     Long output = get(report, "output_tokens");
+    Long imageOutput = get(report, "output_tokens_details.image_tokens");
+    Long textOutput = get(report, "output_tokens_details.text_tokens");
+    if (imageOutput == null && output != null) {
+      imageOutput = textOutput == null ? output : Math.max(0, output - textOutput);
+    }
     return Usage.builder()
         .inputTokens(get(report, "input_tokens"))
         .imageInputTokens(get(report, "input_tokens_details.image_tokens"))
         .outputTokens(output)
-        .imageOutputTokens(output)
+        .imageOutputTokens(imageOutput)
         .raw(raw(report))
         .build();
   }
 
-  /** An Anthropic Messages {@code usage} object. */
+  /**
+   * An Anthropic Messages {@code usage} object: {@code input_tokens} plus the cache reads and
+   * writes it leaves out, the writes split by {@code cache_creation} into five-minute and one-hour
+   * ones.
+   */
   public static Usage anthropic(Map<String, ? extends Number> report) {
     Long uncached = get(report, "input_tokens");
     Long cacheRead = get(report, "cache_read_input_tokens");
+    Long write1h = get(report, "cache_creation.ephemeral_1h_input_tokens");
     Long cacheWrite = get(report, "cache_creation_input_tokens");
+    if (cacheWrite == null) {
+      cacheWrite = sum(get(report, "cache_creation.ephemeral_5m_input_tokens"), write1h);
+    }
     return Usage.builder()
         .inputTokens(uncached == null ? null : sum(sum(uncached, cacheRead), cacheWrite))
         .cacheReadTokens(cacheRead)
         .cacheWriteTokens(cacheWrite)
+        .cacheWrite1hTokens(write1h)
         .outputTokens(get(report, "output_tokens"))
         .raw(raw(report))
         .build();
   }
 
-  /** A Google Gemini {@code usageMetadata} object. */
+  /**
+   * A Google Gemini {@code usageMetadata} object. Its lists of counts by modality ({@code
+   * promptTokensDetails}, {@code cacheTokensDetails}, {@code candidatesTokensDetails}, {@code
+   * toolUsePromptTokensDetails}: {@code [{"modality": "AUDIO", "tokenCount": 10}]}) are given
+   * flattened by modality: {@code promptTokensDetails.AUDIO}. Input is the prompt plus the tool-use
+   * prompt ({@code toolUsePromptTokenCount}); output the candidates plus the thoughts. Audio and
+   * image counts, cached or not, get their own rates; other modalities (text, video, documents) are
+   * billed as text.
+   */
   public static Usage google(Map<String, ? extends Number> report) {
     Long candidates = get(report, "candidatesTokenCount");
     Long thoughts = get(report, "thoughtsTokenCount");
+    Long prompt = get(report, "promptTokenCount");
+    Long toolUse = get(report, "toolUsePromptTokenCount");
     return Usage.builder()
-        .inputTokens(get(report, "promptTokenCount"))
+        .inputTokens(prompt == null && toolUse == null ? null : sum(prompt, toolUse))
         .cacheReadTokens(get(report, "cachedContentTokenCount"))
+        .audioInputTokens(
+            sum(
+                get(report, "promptTokensDetails.AUDIO"),
+                get(report, "toolUsePromptTokensDetails.AUDIO")))
+        .imageInputTokens(
+            sum(
+                get(report, "promptTokensDetails.IMAGE"),
+                get(report, "toolUsePromptTokensDetails.IMAGE")))
+        .audioCacheReadTokens(get(report, "cacheTokensDetails.AUDIO"))
+        .imageCacheReadTokens(get(report, "cacheTokensDetails.IMAGE"))
         .outputTokens(candidates == null && thoughts == null ? null : sum(candidates, thoughts))
         .reasoningTokens(thoughts)
+        .audioOutputTokens(get(report, "candidatesTokensDetails.AUDIO"))
+        .imageOutputTokens(get(report, "candidatesTokensDetails.IMAGE"))
         .raw(raw(report))
         .build();
   }

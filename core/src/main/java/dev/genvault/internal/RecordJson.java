@@ -291,6 +291,9 @@ public final class RecordJson {
           count.write("image_output_tokens", u.imageOutputTokens());
           count.write("audio_input_tokens", u.audioInputTokens());
           count.write("audio_output_tokens", u.audioOutputTokens());
+          count.write("cache_write_1h_tokens", u.cacheWrite1hTokens());
+          count.write("audio_cache_read_tokens", u.audioCacheReadTokens());
+          count.write("image_cache_read_tokens", u.imageCacheReadTokens());
           if (!u.raw().isEmpty()) {
             w.name("raw").beginObject();
             for (Map.Entry<String, Long> e : u.raw().entrySet()) {
@@ -320,6 +323,9 @@ public final class RecordJson {
               case "image_output_tokens" -> b.imageOutputTokens(r.nextLong());
               case "audio_input_tokens" -> b.audioInputTokens(r.nextLong());
               case "audio_output_tokens" -> b.audioOutputTokens(r.nextLong());
+              case "cache_write_1h_tokens" -> b.cacheWrite1hTokens(r.nextLong());
+              case "audio_cache_read_tokens" -> b.audioCacheReadTokens(r.nextLong());
+              case "image_cache_read_tokens" -> b.imageCacheReadTokens(r.nextLong());
               case "raw" -> {
                 Map<String, Long> raw = new TreeMap<>();
                 r.beginObject();

@@ -112,6 +112,9 @@ public final class Fixtures {
                 .imageOutputTokens(20L)
                 .audioInputTokens(3L)
                 .audioOutputTokens(4L)
+                .cacheWrite1hTokens(0L)
+                .audioCacheReadTokens(2L)
+                .imageCacheReadTokens(5L)
                 .raw(
                     java.util.Map.of(
                         "prompt_tokens", 1200L, "prompt_tokens_details.cached_tokens", 1024L))
