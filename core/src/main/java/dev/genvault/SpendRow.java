@@ -17,6 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param inputTokens the sum of reported input tokens
  * @param outputTokens the sum of reported output tokens
  * @param costUsd the exact sum of known costs in US dollars
+ * @param unpriced how many of the group's generations have no known cost (a model without a price,
+ *     no usage reported, or still live): their spend is not in {@code costUsd}
  */
 public record SpendRow(
     @Nullable String userId,
@@ -25,10 +27,27 @@ public record SpendRow(
     long generations,
     long inputTokens,
     long outputTokens,
-    BigDecimal costUsd) {
+    BigDecimal costUsd,
+    long unpriced) {
 
   /** Checks the fields. */
   public SpendRow {
     Objects.requireNonNull(costUsd, "costUsd");
+    if (unpriced < 0 || unpriced > generations) {
+      throw new IllegalArgumentException(
+          "unpriced must be 0 to generations (" + generations + "): " + unpriced);
+    }
+  }
+
+  /** A group whose generations all have a known cost. */
+  public SpendRow(
+      @Nullable String userId,
+      @Nullable String model,
+      @Nullable LocalDate day,
+      long generations,
+      long inputTokens,
+      long outputTokens,
+      BigDecimal costUsd) {
+    this(userId, model, day, generations, inputTokens, outputTokens, costUsd, 0);
   }
 }

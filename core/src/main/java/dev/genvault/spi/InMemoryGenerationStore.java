@@ -315,13 +315,15 @@ final class InMemoryGenerationStore implements GenerationStore {
               : null;
       List<Object> key = java.util.Arrays.asList(user, model, day);
       keys.putIfAbsent(key, new SpendRow(user, model, day, 0, 0, 0, BigDecimal.ZERO));
-      long[] c = counts.computeIfAbsent(key, k -> new long[3]);
+      long[] c = counts.computeIfAbsent(key, k -> new long[4]);
       c[0]++;
       Usage usage = g.usage();
       c[1] += value(usage == null ? null : usage.inputTokens());
       c[2] += value(usage == null ? null : usage.outputTokens());
       if (g.cost() != null) {
         costs.merge(key, g.cost().usd(), BigDecimal::add);
+      } else {
+        c[3]++;
       }
     }
     List<SpendRow> result = new ArrayList<>();
@@ -336,7 +338,8 @@ final class InMemoryGenerationStore implements GenerationStore {
                   c[0],
                   c[1],
                   c[2],
-                  costs.getOrDefault(key, BigDecimal.ZERO)));
+                  costs.getOrDefault(key, BigDecimal.ZERO),
+                  c[3]));
         });
     return result;
   }

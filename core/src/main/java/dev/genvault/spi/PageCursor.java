@@ -28,6 +28,9 @@ public record PageCursor(Instant createdAt, String id) {
         .encodeToString(raw.getBytes(StandardCharsets.UTF_8));
   }
 
+  private static final Instant FIRST = Instant.parse("0001-01-01T00:00:00Z");
+  private static final Instant LAST = Instant.parse("9999-12-31T23:59:59.999999999Z");
+
   /**
    * Parses an {@link #encode()}d cursor.
    *
@@ -43,7 +46,11 @@ public record PageCursor(Instant createdAt, String id) {
       }
       long seconds = Long.parseLong(raw.substring(0, first));
       int nanos = Integer.parseInt(raw.substring(first + 1, second));
-      return new PageCursor(Instant.ofEpochSecond(seconds, nanos), raw.substring(second + 1));
+      Instant at = Instant.ofEpochSecond(seconds, nanos);
+      if (at.isBefore(FIRST) || at.isAfter(LAST)) {
+        throw new IllegalArgumentException("out of range"); // no store holds such a time
+      }
+      return new PageCursor(at, raw.substring(second + 1));
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("not a valid page cursor: " + cursor, e);
     }

@@ -98,9 +98,15 @@ public final class ServeGenerations implements AutoCloseable {
     server.createContext(
         "/",
         exchange -> {
-          String host = exchange.getRequestHeaders().getFirst("Host");
-          if (host == null || !hosts.contains(host.toLowerCase(java.util.Locale.ROOT))) {
+          java.util.List<String> host = exchange.getRequestHeaders().get("Host");
+          String target = exchange.getRequestURI().getRawAuthority(); // GET http://host/... form
+          if (host == null
+              || host.size() != 1
+              || !hosts.contains(host.get(0).toLowerCase(java.util.Locale.ROOT))
+              || (target != null && !hosts.contains(target.toLowerCase(java.util.Locale.ROOT)))) {
             byte[] refused = "this server answers 127.0.0.1 and localhost only\n".getBytes();
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+            exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
             exchange.sendResponseHeaders(421, refused.length);
             exchange.getResponseBody().write(refused);
             exchange.close();

@@ -66,19 +66,27 @@ class ServeGenerationsTest {
           .contains("<tr data-id=\"" + id + "\">")
           .contains("id=\"total-cost\"")
           .contains("<svg");
-      // A page elsewhere whose name now points at 127.0.0.1 (DNS rebinding) is refused.
-      java.net.Socket socket = new java.net.Socket("127.0.0.1", form.getPort());
-      try (socket) {
-        socket
-            .getOutputStream()
-            .write(
-                ("GET /generate HTTP/1.1\r\nHost: evil.test:" + form.getPort() + "\r\n\r\n")
-                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        String status =
-            new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream()))
-                .readLine();
-        assertThat(status).startsWith("HTTP/1.1 421");
+      // A page elsewhere whose name now points at 127.0.0.1 (DNS rebinding) is refused, and so
+      // are a second Host and a request target naming another host.
+      int port = form.getPort();
+      String own = "Host: 127.0.0.1:" + port + "\r\n";
+      for (String request :
+          java.util.List.of(
+              "GET /generate HTTP/1.1\r\nHost: evil.test:" + port + "\r\n\r\n",
+              "GET /generate HTTP/1.1\r\n" + own + "Host: evil.test\r\n\r\n",
+              "GET http://evil.test/generate HTTP/1.1\r\n" + own + "\r\n")) {
+        assertThat(statusLine(port, request)).as(request).startsWith("HTTP/1.1 421");
       }
+      assertThat(statusLine(port, "GET /generate HTTP/1.1\r\n" + own + "\r\n"))
+          .startsWith("HTTP/1.1 200");
+    }
+  }
+
+  private static String statusLine(int port, String request) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream()))
+          .readLine();
     }
   }
 }

@@ -198,6 +198,11 @@ public final class GenerationRoutes implements AutoCloseable {
     boolean blob = target.get().isBlob();
     String accept = String.valueOf(exchange.getRequestHeaders().getFirst("Accept"));
     if (target.get().events() || (!blob && accept.contains("text/event-stream"))) {
+      // A stream is never kept: each request gets what follows its own offset.
+      exchange.getResponseHeaders().set("Cache-Control", "no-store");
+      if (!target.get().events()) {
+        exchange.getResponseHeaders().add("Vary", "Accept");
+      }
       EventStreamAnswer.send(exchange, generator, id, visibility, head);
       return;
     }
@@ -229,7 +234,7 @@ public final class GenerationRoutes implements AutoCloseable {
         exchange.getResponseHeaders().set("Cache-Control", "private, no-cache");
         exchange.getResponseHeaders().set("ETag", etag);
         String seen = exchange.getRequestHeaders().getFirst("If-None-Match");
-        if (seen != null && seen.contains(etag)) {
+        if (seen != null && (seen.contains(etag) || seen.strip().equals("*"))) {
           exchange.sendResponseHeaders(304, -1);
           return;
         }

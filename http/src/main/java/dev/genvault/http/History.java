@@ -128,7 +128,11 @@ final class History {
           throw new IllegalArgumentException("not a valid page cursor", e);
         }
       }
-      boolean threads = "1".equals(fields.get("threads"));
+      String t = blankToNull(fields.get("threads"));
+      if (t != null && !t.equals("1") && !t.equals("0")) {
+        throw new IllegalArgumentException("threads must be 1 or 0");
+      }
+      boolean threads = "1".equals(t);
       return new Filters(model, status, from, to, threads, limit, cursor);
     }
 
@@ -206,6 +210,9 @@ final class History {
       Function<GenerationOwner, Visibility> visibility,
       String nav)
       throws IOException {
+    // What a user spent is not kept on their disk, nor any answer about it.
+    exchange.getResponseHeaders().set("Cache-Control", "no-store");
+    exchange.getResponseHeaders().add("Vary", "Accept");
     Caller caller = caller(exchange);
     if (caller == null) {
       Answers.notFound(exchange, head);
@@ -228,9 +235,6 @@ final class History {
     LocalDate[] range = filters.range(LocalDate.now(clock.withZone(ZoneOffset.UTC)));
     Summary summary = summary(caller, filters, range[0], range[1]);
     String accept = String.valueOf(exchange.getRequestHeaders().getFirst("Accept"));
-    exchange.getResponseHeaders().add("Vary", "Accept");
-    // What a user spent is not kept on their disk.
-    exchange.getResponseHeaders().set("Cache-Control", "no-store");
     if (accept.contains("application/json")) {
       String base = exchange.getHttpContext().getPath();
       base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
@@ -306,7 +310,14 @@ final class History {
   /** The row's sums under another key. */
   private static SpendRow keyed(SpendRow row, @Nullable String model, @Nullable LocalDate day) {
     return new SpendRow(
-        null, model, day, row.generations(), row.inputTokens(), row.outputTokens(), row.costUsd());
+        null,
+        model,
+        day,
+        row.generations(),
+        row.inputTokens(),
+        row.outputTokens(),
+        row.costUsd(),
+        row.unpriced());
   }
 
   /** The sums of two rows under the first one's key. */
@@ -318,7 +329,8 @@ final class History {
         a.generations() + b.generations(),
         a.inputTokens() + b.inputTokens(),
         a.outputTokens() + b.outputTokens(),
-        a.costUsd().add(b.costUsd()));
+        a.costUsd().add(b.costUsd()),
+        a.unpriced() + b.unpriced());
   }
 
   private static @Nullable String blankToNull(@Nullable String s) {

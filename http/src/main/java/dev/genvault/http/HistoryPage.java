@@ -118,8 +118,9 @@ final class HistoryPage {
         .append(count(t.inputTokens()))
         .append(" tokens in, ")
         .append(count(t.outputTokens()))
-        .append(" out. Generations without a known price count as $0 here; their rows say")
-        .append(" unpriced.</p>\n");
+        .append(" out")
+        .append(unpriced(t))
+        .append(".</p>\n");
     chart(h, s);
     h.append("<table class=\"by-model\"><caption>By model</caption><thead><tr><th>Model</th>")
         .append("<th>Generations</th><th>Tokens in</th><th>Tokens out</th><th>Cost</th></tr>")
@@ -146,8 +147,14 @@ final class HistoryPage {
         .append("</td><td>")
         .append(count(row.outputTokens()))
         .append("</td><td>")
-        .append(usd(row.costUsd()))
+        .append(row.unpriced() == row.generations() ? "unpriced" : usd(row.costUsd()))
+        .append(row.unpriced() > 0 && row.unpriced() < row.generations() ? unpriced(row) : "")
         .append("</td></tr>\n");
+  }
+
+  /** What a sum leaves out: " (N unpriced, not in the sum)", or nothing. */
+  private static String unpriced(SpendRow row) {
+    return row.unpriced() == 0 ? "" : " (" + count(row.unpriced()) + " unpriced, not in the sum)";
   }
 
   /**
@@ -326,5 +333,6 @@ final class HistoryPage {
     w.name("inputTokens").value(row.inputTokens());
     w.name("outputTokens").value(row.outputTokens());
     w.name("costUsd").value(row.costUsd().toPlainString());
+    w.name("unpriced").value(row.unpriced());
   }
 }

@@ -139,8 +139,18 @@ final class Submissions {
     Submission submission;
     try {
       submission = parse(exchange.getRequestHeaders().getFirst("Content-Type"), body, route);
-    } catch (IllegalArgumentException | IOException | JsonDataException e) {
+    } catch (IllegalArgumentException e) {
       Answers.send(exchange, 400, TEXT, "malformed request: " + e.getMessage() + "\n", false);
+      return;
+    } catch (IOException | JsonDataException e) {
+      // The parser's own words name its paths and types: not for the caller.
+      Answers.send(
+          exchange,
+          400,
+          TEXT,
+          "malformed request: not JSON of the expected shape ({\"prompt\": \"...\"} or"
+              + " {\"messages\": [{\"role\": \"...\", \"content\": \"...\"}]})\n",
+          false);
       return;
     }
     String id;

@@ -131,6 +131,8 @@ class GenerationRoutesTest {
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("Content-Type"))
         .hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
+    // A stream is never kept by a cache, live or not.
+    assertThat(r.headers().firstValue("Cache-Control")).contains("no-store");
     StringBuilder body = new StringBuilder();
     try (BufferedReader in =
         new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {

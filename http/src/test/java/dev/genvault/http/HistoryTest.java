@@ -305,6 +305,8 @@ class HistoryTest {
     Map<String, Object> unpriced = list(spend, "byModel").get(0);
     assertThat(unpriced.get("costUsd")).isEqualTo("0");
     assertThat(unpriced.get("generations")).isEqualTo(1.0);
+    assertThat(unpriced.get("unpriced")).isEqualTo(1.0);
+    assertThat(spend.get("unpriced")).isEqualTo(1.0);
 
     String page = get("/generations", "X-User", "ann").body();
     Matcher bars =
@@ -328,6 +330,11 @@ class HistoryTest {
     assertThat(drawn).isEqualByComparingTo(total);
     assertThat(page).contains("id=\"total-cost\" data-usd=\"" + total.toPlainString() + "\"");
     assertThat(page).contains("<td>unpriced</td>");
+    // The summary says what its sums leave out, and a model without a price is not "$0".
+    assertThat(page)
+        .contains("(1 unpriced, not in the sum)")
+        .contains(
+            "<tr><td>demo-unpriced-model</td><td>1</td><td>100</td><td>50</td><td>unpriced</td>");
 
     // A model filter narrows the summary too.
     @SuppressWarnings("unchecked")
@@ -393,6 +400,8 @@ class HistoryTest {
       {"limit=abc", "limit must be a number from 1 to 200"},
       {"limit=201", "limit must be a number from 1 to 200"},
       {"cursor=not-a-cursor", "not a valid page cursor"},
+      {"cursor=OTIyMzM3MjAzNjg1NS4wLng", "not a valid page cursor"}, // a time no store holds
+      {"threads=2", "threads must be 1 or 0"},
       {"model=" + "m".repeat(257), "model is at most 256 characters"},
     };
     for (String[] e : bad) {

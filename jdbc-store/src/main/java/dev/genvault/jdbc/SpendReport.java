@@ -67,7 +67,7 @@ final class SpendReport {
         + "SELECT "
         + select
         + ", COUNT(*) AS n, COALESCE(SUM(input_tokens), 0) AS tin,"
-        + " COALESCE(SUM(output_tokens), 0) AS tout"
+        + " COALESCE(SUM(output_tokens), 0) AS tout, COUNT(cost_usd) AS priced"
         + (dialect.sumsDecimalsExactly() ? ", SUM(cost_usd) AS cost" : "")
         + where
         + groupBy;
@@ -87,7 +87,8 @@ final class SpendReport {
                     rs.getLong("tout"),
                     dialect.sumsDecimalsExactly() && rs.getBigDecimal("cost") != null
                         ? rs.getBigDecimal("cost")
-                        : BigDecimal.ZERO))
+                        : BigDecimal.ZERO,
+                    rs.getLong("n") - rs.getLong("priced")))
         // An aggregate without GROUP BY answers one all-zero row for no match: drop it.
         .filter(r -> r.generations() > 0)
         .forEach(r -> rows.put(Arrays.asList(r.userId(), r.model(), r.day()), r));
@@ -123,7 +124,8 @@ final class SpendReport {
                     r.generations(),
                     r.inputTokens(),
                     r.outputTokens(),
-                    sum));
+                    sum,
+                    r.unpriced()));
           }
         });
   }

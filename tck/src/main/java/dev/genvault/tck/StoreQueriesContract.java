@@ -174,6 +174,7 @@ abstract class StoreQueriesContract extends StoreWritesContract {
       assertThat(total.get(0).inputTokens()).isEqualTo(100);
       assertThat(total.get(0).outputTokens()).isEqualTo(10);
       assertThat(total.get(0).costUsd()).isEqualByComparingTo("0.300000000000000001");
+      assertThat(total.get(0).unpriced()).as("bob's has no known cost").isEqualTo(1);
 
       List<SpendRow> byUser =
           store.spend(
@@ -187,6 +188,8 @@ abstract class StoreQueriesContract extends StoreWritesContract {
       SpendRow bob =
           byUser.stream().filter(r -> "bob".equals(r.userId())).findFirst().orElseThrow();
       assertThat(bob.costUsd()).as("an unknown cost adds nothing").isEqualByComparingTo("0");
+      assertThat(bob.unpriced()).isEqualTo(1);
+      assertThat(alice.unpriced()).isZero();
       assertThat(bob.model()).isNull();
 
       List<SpendRow> byModelAndDay =
