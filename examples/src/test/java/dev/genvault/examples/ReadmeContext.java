@@ -29,6 +29,9 @@ abstract class ReadmeContext {
   /** The signed-in user of a request, or null. */
   abstract String currentUser(HttpExchange exchange);
 
+  /** The tenant of a request's user, or null. */
+  abstract String currentTenant(HttpExchange exchange);
+
   /** The client an application already has. */
   interface MyExistingClient {
     String complete(String prompt);
