@@ -7,7 +7,11 @@ import dev.genvault.CostCalculator;
 import dev.genvault.Generation;
 import dev.genvault.PriceSource;
 import dev.genvault.Usage;
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -21,6 +25,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -38,16 +46,23 @@ import org.slf4j.LoggerFactory;
  * UsageBuckets}) so cached tokens are never billed twice. A model that matches nothing, or usage
  * that a price cannot cover, gets a null cost (never 0) and one warning per model name.
  *
+ * <p>Newer prices without a new release: {@link Builder#prices(java.net.URI)} loads a genai-prices
+ * {@code data.json} (validated; its prices win over the bundled ones, which still price what it
+ * lacks) and {@link Builder#refreshEvery} loads it again on a schedule, keeping the last good table
+ * when a load fails. Each cost records the version of the table that priced it.
+ *
  * <pre>{@code
- * CostCalculator prices = Pricing.builder()
- *     .override("my-finetune", ModelPrice.of("0.30", "1.20"))
+ * Pricing prices = Pricing.builder()
+ *     .prices(URI.create("https://example.com/genai-prices/data.json"))
+ *     .refreshEvery(Duration.ofHours(6))
+ *     .override("my-finetune", ModelPrice.of("0.30", "1.20"))   // wins over both tables
  *     .build();
  * }</pre>
  *
  * <p>Thread safe. Lookups are cached, so pricing a generation costs a hash lookup and some
  * BigDecimal arithmetic.
  */
-public final class Pricing implements CostCalculator {
+public final class Pricing implements CostCalculator, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Pricing.class);
   private static final Pattern DATED =
       Pattern.compile("^(.+?)(-\\d{4}-\\d{2}-\\d{2}|-\\d{8}|@\\d{8}|-\\d{4})$");
@@ -71,24 +86,60 @@ public final class Pricing implements CostCalculator {
 
   private record DatedPrice(@Nullable LocalDate since, ModelPrice price) {}
 
-  /** What a name resolved to: overrides or a table model. */
-  private record Resolved(@Nullable List<DatedPrice> overrides, PriceTable.@Nullable Model model) {}
+  /** What a name resolved to: overrides, a model of the loaded table, one of the bundled. */
+  private record Resolved(
+      @Nullable List<DatedPrice> overrides,
+      PriceTable.@Nullable Model loaded,
+      PriceTable.@Nullable Model bundled) {}
 
-  private static final Resolved NONE = new Resolved(null, null);
+  private static final Resolved NONE = new Resolved(null, null, null);
 
-  private final @Nullable PriceTable table;
+  /** The tables in force and the names resolved in them: replaced whole by a refresh. */
+  private record Tables(
+      @Nullable PriceTable loaded,
+      @Nullable Instant loadedAt,
+      @Nullable PriceTable bundled,
+      Cache<String, Resolved> resolved) {
+    Tables(@Nullable PriceTable loaded, @Nullable Instant at, @Nullable PriceTable bundled) {
+      this(loaded, at, bundled, Caffeine.newBuilder().maximumSize(10_000).build());
+    }
+  }
+
+  private volatile Tables tables;
   private final Map<String, List<DatedPrice>> overrides;
-  private final Cache<String, Resolved> resolved =
-      Caffeine.newBuilder().maximumSize(10_000).build();
+  private final @Nullable PriceLoader loader;
+  private final @Nullable ScheduledExecutorService ownScheduler;
+  private final @Nullable ScheduledFuture<?> refreshing;
   private final Set<String> unpriced = ConcurrentHashMap.newKeySet();
+  private final AtomicLong unpricedGenerations = new AtomicLong();
+  private final AtomicLong refreshFailures = new AtomicLong();
 
-  private Pricing(@Nullable PriceTable table, Map<String, List<DatedPrice>> overrides) {
-    this.table = table;
+  private Pricing(
+      @Nullable PriceTable bundled,
+      Map<String, List<DatedPrice>> overrides,
+      @Nullable PriceLoader loader,
+      @Nullable Duration every,
+      @Nullable ScheduledExecutorService scheduler) {
+    this.tables = new Tables(null, null, bundled);
     this.overrides = overrides;
+    this.loader = loader;
+    if (loader != null) {
+      refresh();
+    }
+    if (loader != null && every != null) {
+      this.ownScheduler = scheduler == null ? PriceLoader.scheduler() : null;
+      ScheduledExecutorService on = scheduler == null ? ownScheduler : scheduler;
+      this.refreshing =
+          on.scheduleWithFixedDelay(
+              this::refresh, every.toNanos(), every.toNanos(), TimeUnit.NANOSECONDS);
+    } else {
+      this.ownScheduler = null;
+      this.refreshing = null;
+    }
   }
 
   private static final class Bundled {
-    static final Pricing INSTANCE = new Pricing(PriceTable.bundled(), Map.of());
+    static final Pricing INSTANCE = new Pricing(PriceTable.bundled(), Map.of(), null, null, null);
   }
 
   /** Pricing from the bundled table alone; the table is loaded once, on first use. */
@@ -106,14 +157,83 @@ public final class Pricing implements CostCalculator {
     return PriceTable.bundled().version;
   }
 
-  /** The version of the table behind these prices; empty when there are only overrides. */
+  /**
+   * The version of the table that prices first: the loaded one's when one is loaded, else the
+   * bundled one's; empty when there are only overrides.
+   */
   public Optional<String> tableVersion() {
-    return table == null ? Optional.empty() : Optional.of(table.version);
+    Tables t = tables;
+    PriceTable first = t.loaded() != null ? t.loaded() : t.bundled();
+    return first == null ? Optional.empty() : Optional.of(first.version);
+  }
+
+  /** The table loaded from {@link Builder#prices(Path)} or {@link Builder#prices(URI)}, if any. */
+  public Optional<LoadedPrices> loaded() {
+    Tables t = tables;
+    PriceTable table = t.loaded();
+    if (table == null || loader == null || t.loadedAt() == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new LoadedPrices(table.version, loader.location(), t.loadedAt(), table.dropped));
+  }
+
+  /**
+   * Reads the price data again from where it was loaded, and prices with it from now on when it is
+   * valid. A source that cannot be read or holds no valid data leaves the table in force as it is
+   * (the last good one, or the bundled one), is logged, and counts in {@link #refreshFailures()}.
+   * Runs on its own with {@link Builder#refreshEvery}.
+   *
+   * @return true if a table was loaded; false if the load failed or there is nothing to load
+   */
+  public boolean refresh() {
+    if (loader == null) {
+      return false;
+    }
+    try {
+      PriceTable table = loader.load();
+      Tables t = tables;
+      tables = new Tables(table, Instant.now(), t.bundled());
+      log.info("prices loaded from {}: version {}", loader.location(), table.version);
+      return true;
+    } catch (IOException | RuntimeException e) {
+      refreshFailures.incrementAndGet();
+      log.warn(
+          "prices could not be loaded from {}; the prices in force stay ({}): {}",
+          loader.location(),
+          tableVersion().orElse("overrides only"),
+          e.toString());
+      return false;
+    }
+  }
+
+  /** How many loads of the price data have failed so far. */
+  public long refreshFailures() {
+    return refreshFailures.get();
+  }
+
+  /** Stops the refresh schedule this pricing started, if any. */
+  @Override
+  public void close() {
+    if (refreshing != null) {
+      refreshing.cancel(false);
+    }
+    if (ownScheduler != null) {
+      ownScheduler.shutdownNow();
+    }
   }
 
   /** Model names that could not be priced so far (each was warned about once). */
   public Set<String> unpricedModels() {
     return Set.copyOf(unpriced);
+  }
+
+  /**
+   * How many costs asked of this pricing were left unknown (null) although usage was reported: a
+   * model without a price, or tokens without a rate.
+   */
+  public long unpricedGenerations() {
+    return unpricedGenerations.get();
   }
 
   /**
@@ -131,7 +251,8 @@ public final class Pricing implements CostCalculator {
   private @Nullable Priced priced(String model, @Nullable String provider, Instant at) {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(at, "at");
-    Resolved r = resolved.get(provider + "\u0000" + model, k -> resolve(model, provider));
+    Tables t = tables;
+    Resolved r = t.resolved().get(provider + "\u0000" + model, k -> resolve(t, model, provider));
     if (r.overrides() != null) {
       LocalDate day = LocalDate.ofInstant(at, ZoneOffset.UTC);
       DatedPrice chosen = null;
@@ -144,16 +265,22 @@ public final class Pricing implements CostCalculator {
         return new Priced(chosen.price(), PriceSource.OVERRIDE);
       }
     }
-    if (r.model() != null && table != null) {
-      ModelPrice price = r.model().priceAt(at);
-      if (price != null && !price.isEmpty()) {
-        return new Priced(price, PriceSource.table(table.version));
-      }
-    }
-    return null;
+    Priced loaded = inTable(r.loaded(), t.loaded(), at);
+    return loaded != null ? loaded : inTable(r.bundled(), t.bundled(), at);
   }
 
-  private Resolved resolve(String model, @Nullable String provider) {
+  private static @Nullable Priced inTable(
+      PriceTable.@Nullable Model model, @Nullable PriceTable table, Instant at) {
+    if (model == null || table == null) {
+      return null;
+    }
+    ModelPrice price = model.priceAt(at);
+    return price == null || price.isEmpty()
+        ? null
+        : new Priced(price, PriceSource.table(table.version));
+  }
+
+  private Resolved resolve(Tables t, String model, @Nullable String provider) {
     String full = model.strip();
     String name = full;
     String hint = provider;
@@ -165,7 +292,8 @@ public final class Pricing implements CostCalculator {
       name = full.substring(slash + 1);
       String prefix = full.substring(0, slash);
       prefix = prefix.substring(prefix.lastIndexOf('/') + 1);
-      if (table != null && table.provider(prefix) != null) {
+      if ((t.loaded() != null && t.loaded().provider(prefix) != null)
+          || (t.bundled() != null && t.bundled().provider(prefix) != null)) {
         hint = prefix;
       }
       candidates.add(name);
@@ -182,17 +310,27 @@ public final class Pricing implements CostCalculator {
         break;
       }
     }
-    PriceTable.Model found = null;
-    if (table != null) {
-      for (String candidate : candidates) {
-        found = table.find(candidate, hint);
-        if (found != null) {
-          break;
-        }
+    PriceTable.Model loaded = find(t.loaded(), candidates, hint);
+    PriceTable.Model bundled = find(t.bundled(), candidates, hint);
+    // All are kept: an override that starts on a day leaves earlier days to the tables, and a
+    // loaded table without a price on a day leaves it to the bundled one.
+    return own == null && loaded == null && bundled == null
+        ? NONE
+        : new Resolved(own, loaded, bundled);
+  }
+
+  private static PriceTable.@Nullable Model find(
+      @Nullable PriceTable table, List<String> candidates, @Nullable String hint) {
+    if (table == null) {
+      return null;
+    }
+    for (String candidate : candidates) {
+      PriceTable.Model found = table.find(candidate, hint);
+      if (found != null) {
+        return found;
       }
     }
-    // Both are kept: an override that starts on a day leaves earlier days to the table.
-    return own == null && found == null ? NONE : new Resolved(own, found);
+    return null;
   }
 
   /**
@@ -211,6 +349,7 @@ public final class Pricing implements CostCalculator {
   /** Prices usage at an already resolved price (null: the model has none). */
   private @Nullable Cost cost(String model, @Nullable Priced priced, Usage usage) {
     if (priced == null) {
+      unpricedGenerations.incrementAndGet();
       warnOnce(model, "no price for model '{}': its cost is recorded as unknown");
       return null;
     }
@@ -221,6 +360,7 @@ public final class Pricing implements CostCalculator {
     BigDecimal usd =
         priced.price().cost(buckets, usage.inputTokens() == null ? 0 : usage.inputTokens());
     if (usd == null) {
+      unpricedGenerations.incrementAndGet();
       warnOnce(
           model,
           "model '{}' has no rate for some of the tokens it used: its cost is recorded as unknown");
@@ -269,12 +409,61 @@ public final class Pricing implements CostCalculator {
   public static final class Builder {
     private boolean bundledTable = true;
     private final Map<String, List<DatedPrice>> overrides = new HashMap<>();
+    private @Nullable PriceLoader loader;
+    private @Nullable Duration every;
+    private @Nullable ScheduledExecutorService scheduler;
 
     private Builder() {}
 
     /** Leaves the bundled table out: only overrides are priced. */
     public Builder withoutBundledTable() {
       this.bundledTable = false;
+      return this;
+    }
+
+    /**
+     * Prices from a genai-prices {@code data.json} file (its format, the one the bundled table is
+     * derived from), read when the pricing is built and again by {@link Pricing#refresh()}. Its
+     * prices win over the bundled table's; a model or day it does not price falls to the bundled
+     * table, and overrides win over both. A file that cannot be read or is not valid leaves the
+     * bundled table in force (logged, and counted in {@link Pricing#refreshFailures()}).
+     */
+    public Builder prices(Path dataJson) {
+      Objects.requireNonNull(dataJson, "dataJson");
+      this.loader = PriceLoader.of(dataJson);
+      return this;
+    }
+
+    /**
+     * Prices from a genai-prices {@code data.json} at a URL ({@code https}, {@code http} or {@code
+     * file}), as {@link #prices(Path)} does: for example the project's published file, or a copy
+     * the app keeps.
+     *
+     * @throws IllegalArgumentException for another scheme
+     */
+    public Builder prices(URI dataJson) {
+      Objects.requireNonNull(dataJson, "dataJson");
+      this.loader = PriceLoader.of(dataJson);
+      return this;
+    }
+
+    /**
+     * Loads the price data again every {@code every}, keeping the last good table when a load
+     * fails; on a thread of its own (stopped by {@link Pricing#close()}) unless {@link #scheduler}
+     * gives one.
+     */
+    public Builder refreshEvery(Duration every) {
+      Objects.requireNonNull(every, "every");
+      if (every.isNegative() || every.isZero()) {
+        throw new IllegalArgumentException("refreshEvery must be positive: " + every);
+      }
+      this.every = every;
+      return this;
+    }
+
+    /** Where the refreshes of {@link #refreshEvery} run. */
+    public Builder scheduler(ScheduledExecutorService scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
       return this;
     }
 
@@ -299,11 +488,19 @@ public final class Pricing implements CostCalculator {
       return this;
     }
 
-    /** The pricing. */
+    /**
+     * The pricing; with {@link #prices(Path)} or {@link #prices(URI)}, after the first load.
+     *
+     * @throws IllegalStateException for {@link #refreshEvery} without a source to load
+     */
     public Pricing build() {
+      if (every != null && loader == null) {
+        throw new IllegalStateException("refreshEvery needs prices(...) to load from");
+      }
       Map<String, List<DatedPrice>> copy = new HashMap<>();
       overrides.forEach((k, v) -> copy.put(k, List.copyOf(v)));
-      return new Pricing(bundledTable ? PriceTable.bundled() : null, Map.copyOf(copy));
+      return new Pricing(
+          bundledTable ? PriceTable.bundled() : null, Map.copyOf(copy), loader, every, scheduler);
     }
   }
 }

@@ -1,0 +1,109 @@
+package dev.genvault.cost;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/** Where price data is read from: a file or a URL, read whole, at most {@link #MAX_BYTES}. */
+final class PriceLoader {
+  /** The largest price data read: the reference is about 1 MB. */
+  static final int MAX_BYTES = 64 * 1024 * 1024;
+
+  @FunctionalInterface
+  private interface Source {
+    InputStream open() throws IOException;
+  }
+
+  private final String location;
+  private final Source source;
+
+  private PriceLoader(String location, Source source) {
+    this.location = location;
+    this.source = source;
+  }
+
+  static PriceLoader of(Path file) {
+    return new PriceLoader(file.toString(), () -> Files.newInputStream(file));
+  }
+
+  /**
+   * A loader for a URL: {@code file}, {@code http} or {@code https}.
+   *
+   * @throws IllegalArgumentException for another scheme
+   */
+  static PriceLoader of(URI url) {
+    String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+    if (scheme.equals("file")) {
+      return of(Path.of(url));
+    }
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      throw new IllegalArgumentException("prices are read from a file, http or https URL: " + url);
+    }
+    // Logged and recorded without user info or query, which may hold a token.
+    String shown =
+        scheme + "://" + url.getRawAuthority().replaceFirst("^.*@", "") + url.getRawPath();
+    HttpClient http =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
+    return new PriceLoader(
+        shown,
+        () -> {
+          HttpRequest request =
+              HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(60)).GET().build();
+          HttpResponse<InputStream> response;
+          try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+          }
+          if (response.statusCode() != 200) {
+            response.body().close();
+            throw new IOException("HTTP " + response.statusCode() + " from " + shown);
+          }
+          return response.body();
+        });
+  }
+
+  String location() {
+    return location;
+  }
+
+  /**
+   * Reads and checks the data.
+   *
+   * @throws IOException when it cannot be read, or is over {@link #MAX_BYTES}
+   * @throws IllegalArgumentException when it is not valid price data
+   */
+  PriceTable load() throws IOException {
+    byte[] bytes;
+    try (InputStream in = source.open()) {
+      bytes = in.readNBytes(MAX_BYTES + 1);
+    }
+    if (bytes.length > MAX_BYTES) {
+      throw new IOException("the price data is over " + MAX_BYTES + " bytes");
+    }
+    return GenaiPricesData.read(bytes, location);
+  }
+
+  /** A daemon thread of its own for refreshes. */
+  static ScheduledExecutorService scheduler() {
+    return Executors.newSingleThreadScheduledExecutor(
+        r -> {
+          Thread t = new Thread(r, "genvault-prices");
+          t.setDaemon(true);
+          return t;
+        });
+  }
+}
