@@ -72,6 +72,8 @@ final class Admitter {
     if (hit != null) {
       return new Admission(hit, runner);
     }
+    // Before the row and the call: a generation over a budget leaves nothing behind.
+    s.budgets.reserve(request, client.provider(), id, now);
 
     Generation pending =
         Generation.builder()
@@ -122,6 +124,7 @@ final class Admitter {
         return admitted(live, client, fingerprint, claimed, localLeader, remoteLeader);
       }
       runner.releaseFlight(fingerprint, live, claimed);
+      s.budgets.release(id);
       throw new PersistenceException(
           "could not insert the pending row of generation "
               + id

@@ -32,6 +32,7 @@ final class GeneratorState {
   final Checkpointer checkpointer;
   final TerminalWriter terminals;
   final Outcomes outcomes;
+  final BudgetKeeper budgets;
 
   /**
    * Whether requests are deduplicated: false with {@link DedupCache#none()}, where no fingerprint
@@ -72,7 +73,9 @@ final class GeneratorState {
       long maxInputChars,
       Checkpointer checkpointer,
       TerminalWriter terminals,
-      Outcomes outcomes) {
+      Outcomes outcomes,
+      BudgetKeeper budgets) {
+    this.budgets = budgets;
     this.store = store;
     this.blobs = blobs;
     this.cache = cache;
@@ -108,6 +111,7 @@ final class GeneratorState {
     DedupCache cache = b.cache == null ? DedupCache.caffeine(10_000) : b.cache;
     Checkpointer checkpointer =
         new Checkpointer(store, clock, b.checkpointPolicy, b.lease.dividedBy(4), listener);
+    BudgetKeeper budgets = new BudgetKeeper(b.budgets, b.costs);
     return new GeneratorState(
         store,
         blobs,
@@ -122,8 +126,9 @@ final class GeneratorState {
         b.lease,
         b.maxInputChars,
         checkpointer,
-        new TerminalWriter(store, blobs, checkpointer, sleeper, b.persistTimeout),
-        new Outcomes(clock, blobs, b.costs));
+        new TerminalWriter(store, blobs, checkpointer, sleeper, b.persistTimeout, budgets),
+        new Outcomes(clock, blobs, b.costs),
+        budgets);
   }
 
   Instant now() {

@@ -179,6 +179,15 @@ public final class PersistentGenerator implements AutoCloseable {
     return state.store.owner(id);
   }
 
+  /**
+   * Where each budget of a user and tenant stands in its current period: spent, reserved and when
+   * it resets (see {@link Builder#budgets}). Budgets of a scope the caller gives no owner for are
+   * left out; empty without budgets.
+   */
+  public List<BudgetStatus> budgetStatus(@Nullable String userId, @Nullable String tenantId) {
+    return state.budgets.status(userId, tenantId, state.now());
+  }
+
   /** A page of stored generations, newest first. */
   public Page<Generation> list(GenerationQuery query) {
     return state.store.list(query);
@@ -302,6 +311,7 @@ public final class PersistentGenerator implements AutoCloseable {
     CheckpointPolicy checkpointPolicy = CheckpointPolicy.DEFAULT;
     GenerationListener listener = GenerationListener.NONE;
     CostCalculator costs = Pricing.bundled();
+    @Nullable Budgets budgets;
     GenerationUrls urls = GenerationUrls.LOCALHOST;
     @Nullable ScheduledExecutorService scheduler;
     CacheScope cacheScope = CacheScope.USER;
@@ -405,6 +415,19 @@ public final class PersistentGenerator implements AutoCloseable {
     public Builder costCalculator(CostCalculator costs) {
       once("costCalculator");
       this.costs = Objects.requireNonNull(costs, "costs");
+      return this;
+    }
+
+    /**
+     * Spending limits to enforce: each generation reserves its largest possible cost on every
+     * budget that applies before its row is written and its provider called, and is refused with a
+     * {@link BudgetExceededException} if one would go over; its actual cost replaces the
+     * reservation when it ends, and the sweeper settles what a dead process left reserved. None by
+     * default.
+     */
+    public Builder budgets(Budgets budgets) {
+      once("budgets");
+      this.budgets = Objects.requireNonNull(budgets, "budgets");
       return this;
     }
 

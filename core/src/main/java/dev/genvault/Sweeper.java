@@ -62,9 +62,15 @@ final class Sweeper implements AutoCloseable {
               .build();
       if (s.store.finish(interrupted)) {
         ended++;
+        s.budgets.settle(interrupted);
         log.warn(
             "generation {} had no heartbeat since {}; ended as interrupted", stale.id(), lastSeen);
       }
+    }
+    try {
+      s.budgets.reconcile(s.store, now.minus(s.lease));
+    } catch (RuntimeException e) {
+      log.warn("settling the budget reservations left behind failed: {}", e.toString());
     }
     return ended;
   }

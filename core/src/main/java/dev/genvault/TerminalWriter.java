@@ -28,13 +28,16 @@ final class TerminalWriter {
   private final Sleeper sleeper;
   private final Duration persistTimeout;
   private final Queue<Generation> unpersisted = new ConcurrentLinkedQueue<>();
+  private final BudgetKeeper budgets;
 
   TerminalWriter(
       GenerationStore store,
       BlobStore blobs,
       Checkpointer checkpointer,
       Sleeper sleeper,
-      Duration persistTimeout) {
+      Duration persistTimeout,
+      BudgetKeeper budgets) {
+    this.budgets = budgets;
     this.store = store;
     this.blobs = blobs;
     this.checkpointer = checkpointer;
@@ -52,6 +55,15 @@ final class TerminalWriter {
    * #persistFallback}). The failure is kept on {@code live} for the caller's exception.
    */
   Generation persist(Generation terminal, LiveGeneration live) {
+    try {
+      return persistOnce(terminal, live);
+    } finally {
+      // What the call cost was spent, whether or not its row could be written.
+      budgets.settle(terminal);
+    }
+  }
+
+  private Generation persistOnce(Generation terminal, LiveGeneration live) {
     long deadline = System.nanoTime() + persistTimeout.toNanos();
     checkpointer.ending(live);
     Duration backoff = Duration.ofMillis(25);

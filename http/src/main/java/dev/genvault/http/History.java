@@ -1,6 +1,7 @@
 package dev.genvault.http;
 
 import com.sun.net.httpserver.HttpExchange;
+import dev.genvault.BudgetStatus;
 import dev.genvault.Generation;
 import dev.genvault.GenerationOwner;
 import dev.genvault.GenerationQuery;
@@ -201,7 +202,12 @@ final class History {
    * the total.
    */
   record Summary(
-      LocalDate from, LocalDate to, SpendRow total, List<SpendRow> byModel, List<SpendRow> byDay) {}
+      LocalDate from,
+      LocalDate to,
+      SpendRow total,
+      List<SpendRow> byModel,
+      List<SpendRow> byDay,
+      List<BudgetStatus> budgets) {}
 
   /** Answers a {@code GET} or {@code HEAD} of the history. */
   void get(
@@ -304,7 +310,13 @@ final class History {
       byDay.merge(day, keyed(row, null, day), History::sum);
       total = sum(total, row);
     }
-    return new Summary(from, to, total, List.copyOf(byModel.values()), List.copyOf(byDay.values()));
+    return new Summary(
+        from,
+        to,
+        total,
+        List.copyOf(byModel.values()),
+        List.copyOf(byDay.values()),
+        generator.budgetStatus(caller.userId(), caller.tenantId()));
   }
 
   /** The row's sums under another key. */

@@ -3,6 +3,7 @@ package dev.genvault.http;
 import static dev.genvault.http.GenerationPage.escape;
 
 import com.squareup.moshi.JsonWriter;
+import dev.genvault.BudgetStatus;
 import dev.genvault.Cost;
 import dev.genvault.Generation;
 import dev.genvault.GenerationStatus;
@@ -121,6 +122,7 @@ final class HistoryPage {
         .append(" out")
         .append(unpriced(t))
         .append(".</p>\n");
+    budgets(h, s);
     chart(h, s);
     h.append("<table class=\"by-model\"><caption>By model</caption><thead><tr><th>Model</th>")
         .append("<th>Generations</th><th>Tokens in</th><th>Tokens out</th><th>Cost</th></tr>")
@@ -135,6 +137,32 @@ final class HistoryPage {
       spendRow(h, String.valueOf(row.day()), row);
     }
     h.append("</tbody></table></details></section>\n");
+  }
+
+  /** Where each of the caller's budgets stands now. */
+  private static void budgets(StringBuilder h, History.Summary s) {
+    if (s.budgets().isEmpty()) {
+      return;
+    }
+    h.append("<ul class=\"budgets\">");
+    for (BudgetStatus b : s.budgets()) {
+      h.append("<li data-remaining=\"")
+          .append(b.remaining().toPlainString())
+          .append("\">Budget ")
+          .append(escape(b.budget().toString()))
+          .append(" for ")
+          .append(escape(b.owner()))
+          .append(": ")
+          .append(usd(b.spent()))
+          .append(" spent, ")
+          .append(usd(b.reserved()))
+          .append(" reserved by generations running, ")
+          .append(usd(b.remaining()))
+          .append(" left; it starts again at ")
+          .append(TIME.format(b.resetsAt()))
+          .append(" UTC</li>");
+    }
+    h.append("</ul>\n");
   }
 
   private static void spendRow(StringBuilder h, String name, SpendRow row) {
@@ -323,7 +351,20 @@ final class HistoryPage {
         sums(w, row);
         w.endObject();
       }
-      w.endArray().endObject().endObject();
+      w.endArray().endObject();
+      w.name("budgets").beginArray();
+      for (BudgetStatus b : s.budgets()) {
+        w.beginObject();
+        w.name("budget").value(b.budget().toString());
+        w.name("owner").value(b.owner());
+        w.name("limitUsd").value(b.budget().limit().toPlainString());
+        w.name("spentUsd").value(b.spent().toPlainString());
+        w.name("reservedUsd").value(b.reserved().toPlainString());
+        w.name("remainingUsd").value(b.remaining().toPlainString());
+        w.name("resetsAt").value(b.resetsAt().toString());
+        w.endObject();
+      }
+      w.endArray().endObject();
     }
     return buffer.readUtf8();
   }

@@ -19,6 +19,7 @@ import dev.genvault.PersistentGenerator;
 import dev.genvault.ProviderException;
 import dev.genvault.Usage;
 import dev.genvault.spi.DedupCache;
+import dev.genvault.spi.GenerationStore;
 import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -462,6 +463,48 @@ class HistoryTest {
     }
     store.readFailure = new IllegalStateException("a bug");
     assertThat(get("/generations", "X-User", "ann").statusCode()).isEqualTo(500);
+  }
+
+  @Test
+  void the_history_shows_where_the_callers_budgets_stand() throws Exception {
+    try (PersistentGenerator budgeted =
+            PersistentGenerator.builder()
+                .store(GenerationStore.inMemory())
+                .cache(DedupCache.none())
+                .clock(Clock.fixed(NOW, ZoneOffset.UTC))
+                .budgets(
+                    dev.genvault.Budgets.builder()
+                        .ledger(dev.genvault.spi.BudgetLedger.inMemory())
+                        .add(dev.genvault.Budget.perUser("5", dev.genvault.Budget.Period.DAY))
+                        .build())
+                .build();
+        GenerationRoutes routes =
+            GenerationRoutes.builder()
+                .generator(budgeted)
+                .authorizer(Authorizer.allowAll())
+                .history(exchange -> Caller.user("ann"))
+                .clock(Clock.fixed(NOW, ZoneOffset.UTC))
+                .start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+      budgeted.generate(
+          GenerationRequest.builder()
+              .model("gpt-4o-mini")
+              .prompt("q")
+              .maxOutputTokens(100)
+              .userId("ann")
+              .build(),
+          answering("a", 1_000_000, 0)); // $0.15 at $0.15 per million input tokens
+      String url = "http://127.0.0.1:" + routes.address().orElseThrow().getPort() + "/generations";
+      String page = TestRequests.get(url).body();
+      assertThat(page)
+          .contains("Budget $5 a day per user for ann: $0.15 spent, $0 reserved")
+          .contains("$4.85 left; it starts again at 2026-11-30 00:00 UTC");
+      Map<String, Object> json =
+          JSON.fromJson(TestRequests.get(url, "Accept", "application/json").body());
+      Map<String, Object> budget = list(json, "budgets").get(0);
+      assertThat(budget.get("spentUsd")).isEqualTo("0.15");
+      assertThat(budget.get("remainingUsd")).isEqualTo("4.85");
+      assertThat(budget.get("resetsAt")).isEqualTo("2026-11-30T00:00:00Z");
+    }
   }
 
   @Test

@@ -37,9 +37,17 @@ public final class CrashChild {
     env.put("GENVAULT_REDIS_URL", args[4]);
     env.put("GENVAULT_HTTP_PORT", "0");
     PrintStream out = System.out;
+    // Budgets on the same database: the kill leaves reservations that a sweep must settle.
+    com.zaxxer.hikari.HikariDataSource ledgerPool = new com.zaxxer.hikari.HikariDataSource();
+    ledgerPool.setJdbcUrl(args[0]);
+    ledgerPool.setMaximumPoolSize(2);
+    dev.genvault.Budgets budgets =
+        CrashFaultTest.budgets(dev.genvault.jdbc.JdbcBudgetLedger.create(ledgerPool));
     ProductionWiring app =
         ProductionWiring.start(
-            env, b -> b.checkpointPolicy(new CheckpointPolicy(CHECKPOINT_INTERVAL, 64)));
+            env,
+            b ->
+                b.checkpointPolicy(new CheckpointPolicy(CHECKPOINT_INTERVAL, 64)).budgets(budgets));
     List<Thread> readers = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       GenerationStream stream =

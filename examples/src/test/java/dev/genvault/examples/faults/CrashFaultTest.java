@@ -36,6 +36,14 @@ class CrashFaultTest {
   private static final int EVENTS = 100;
   private static final Duration MAX_LOSS = Duration.ofMillis(250);
 
+  /** The budget of the child and of the sweeper: far above what the runs can spend. */
+  static dev.genvault.Budgets budgets(dev.genvault.spi.BudgetLedger ledger) {
+    return dev.genvault.Budgets.builder()
+        .ledger(ledger)
+        .add(dev.genvault.Budget.perUser("100", dev.genvault.Budget.Period.MONTH))
+        .build();
+  }
+
   /** One piece the child received: when, and what. */
   record Emit(long millis, String piece) {}
 
@@ -128,15 +136,27 @@ class CrashFaultTest {
     }
     assertThat(killed).as("runs killed mid-stream").isGreaterThanOrEqualTo(RUNS - 2);
 
+    // The killed processes left budget reservations behind.
+    assertThat(sum(database, "SELECT COALESCE(SUM(reserved), 0) FROM genvault_budget_counters"))
+        .as("reserved by the killed runs")
+        .isPositive();
+
     // The lease passes (a clock ahead by more than it), and one sweep runs.
     try (JdbcGenerationStore store = JdbcGenerationStore.create(FaultStack.directUrl(database));
         PersistentGenerator sweeper =
             PersistentGenerator.builder()
                 .store(store)
                 .clock(Clock.offset(Clock.systemUTC(), Duration.ofMinutes(2)))
+                .budgets(budgets(dev.genvault.jdbc.JdbcBudgetLedger.create(store)))
                 .build()) {
       sweeper.sweep();
     }
+    // Every reservation is settled: what the interrupted rows had received is counted as spent.
+    assertThat(sum(database, "SELECT COALESCE(SUM(reserved), 0) FROM genvault_budget_counters"))
+        .isZero();
+    assertThat(sum(database, "SELECT COUNT(*) FROM genvault_budget_reservations")).isZero();
+    assertThat(sum(database, "SELECT COALESCE(SUM(spent), 0) FROM genvault_budget_counters"))
+        .isPositive();
 
     Map<String, String[]> rows = new HashMap<>();
     try (Connection c = FaultStack.direct(database);
@@ -183,5 +203,14 @@ class CrashFaultTest {
         "crash loop: %d runs, %d rows interrupted, worst loss %d ms before the kill%n",
         RUNS, interrupted, worstLossMillis);
     assertThat(interrupted).as("rows cut short by a kill").isGreaterThanOrEqualTo(RUNS);
+  }
+
+  private static long sum(String database, String sql) throws Exception {
+    try (Connection c = FaultStack.direct(database);
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 }
