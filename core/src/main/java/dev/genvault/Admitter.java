@@ -61,7 +61,9 @@ final class Admitter {
   }
 
   /** Steps 2–4, once the request passed its checks. */
-  private Admission admitChecked(GenerationRequest request, ModelClient client) {
+  private Admission admitChecked(GenerationRequest asked, ModelClient client) {
+    // Under a budget, a request without an output limit gets the one it is reserved for.
+    GenerationRequest request = s.budgets.capped(asked);
     // Without a cache there is no reader of the fingerprint: no dedup and no single flight.
     String fingerprint = s.dedups ? Fingerprint.of(request, s.cacheScope) : NO_FINGERPRINT;
     String id = IdGenerator.check(s.ids.newId());

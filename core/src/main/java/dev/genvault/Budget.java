@@ -128,7 +128,7 @@ public final class Budget {
         + "|"
         + periodStart(at)
         + "|"
-        + zone.getId(); // not the limit: a changed limit keeps what was spent
+        + zone.normalized().getId(); // not the limit: a changed limit keeps what was spent
   }
 
   @Override

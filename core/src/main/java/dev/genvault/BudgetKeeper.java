@@ -1,5 +1,6 @@
 package dev.genvault;
 
+import dev.genvault.internal.RecordJson;
 import dev.genvault.spi.BudgetLedger;
 import dev.genvault.spi.GenerationStore;
 import java.math.BigDecimal;
@@ -35,6 +36,33 @@ final class BudgetKeeper {
     return budgets != null;
   }
 
+  /** Whether any budget applies to a request (it names the owner of one). */
+  private boolean applies(GenerationRequest request) {
+    if (budgets == null) {
+      return false;
+    }
+    for (Budget b : budgets.budgets()) {
+      if (b.owner(request) != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The request as it is admitted: a budget bounds only what a request may cost, so one that sets
+   * no output limit gets the cap it is reserved for (not an image: its output is bounded by the
+   * largest image instead).
+   */
+  GenerationRequest capped(GenerationRequest request) {
+    if (request.maxOutputTokens() != null
+        || request.kind() == GenerationKind.IMAGE
+        || !applies(request)) {
+      return request;
+    }
+    return request.toBuilder().maxOutputTokens(budgets.defaultMaxOutputTokens()).build();
+  }
+
   /**
    * Reserves the largest possible cost of a generation on every budget that applies to it.
    *
@@ -54,9 +82,7 @@ final class BudgetKeeper {
     if (applying.isEmpty()) {
       return;
     }
-    Integer max = request.maxOutputTokens();
-    BigDecimal most =
-        costOf(request, provider, id, now, max == null ? budgets.defaultMaxOutputTokens() : max);
+    BigDecimal most = largest(request, provider, id, now);
     if (most == null) {
       if (budgets.allowUnpriced()) {
         return;
@@ -91,19 +117,73 @@ final class BudgetKeeper {
     }
   }
 
+  /** The most image output tokens one image may take: gpt-image's 1536x1024 at high quality. */
+  static final long IMAGE_MAX_OUTPUT_TOKENS = 6240;
+
+  /** Which rate a bound prices its tokens at. */
+  private enum Kind {
+    TEXT,
+    REASONING,
+    AUDIO,
+    IMAGE
+  }
+
   /**
-   * The cost of the request's input at its largest and {@code output} tokens, or null when its
-   * model has no price.
+   * The largest possible cost of a request, or null when its model has no price: its input at its
+   * largest (one token per UTF-8 byte of the whole request as stored, plus 4 per message) and its
+   * output cap for each of its {@code n} choices, at the highest of the model's input rates and of
+   * its output rates.
    */
-  private @Nullable BigDecimal costOf(
-      GenerationRequest request, @Nullable String provider, String id, Instant now, long output) {
-    long input = 0;
-    for (Message m : request.conversation()) {
-      input += m.content().getBytes(StandardCharsets.UTF_8).length + PER_MESSAGE;
+  private @Nullable BigDecimal largest(
+      GenerationRequest request, @Nullable String provider, String id, Instant now) {
+    long input = inputBound(request);
+    Integer max = request.maxOutputTokens();
+    long perChoice =
+        request.kind() == GenerationKind.IMAGE
+            ? Math.max(max == null ? 0 : max, IMAGE_MAX_OUTPUT_TOKENS)
+            : max == null ? budgets.defaultMaxOutputTokens() : max;
+    long output = perChoice * Math.max(1, request.n() == null ? 1 : request.n());
+    BigDecimal most = null;
+    for (Kind in : List.of(Kind.TEXT, Kind.AUDIO, Kind.IMAGE)) {
+      for (Kind out : Kind.values()) {
+        BigDecimal cost = costOf(request, provider, id, now, input, in, output, out);
+        if (cost == null && in == Kind.TEXT && out == Kind.TEXT) {
+          return null;
+        }
+        if (cost != null && (most == null || cost.compareTo(most) > 0)) {
+          most = cost;
+        }
+      }
     }
+    return most;
+  }
+
+  private static long inputBound(GenerationRequest request) {
+    return RecordJson.request(request).getBytes(StandardCharsets.UTF_8).length
+        + PER_MESSAGE * (request.conversation().size() + 1);
+  }
+
+  /** The cost of {@code input} and {@code output} tokens of the given kinds, or null. */
+  private @Nullable BigDecimal costOf(
+      GenerationRequest request,
+      @Nullable String provider,
+      String id,
+      Instant now,
+      long input,
+      Kind in,
+      long output,
+      Kind out) {
     Usage.Builder usage = Usage.builder().inputTokens(input).outputTokens(output);
-    if (request.kind() == GenerationKind.IMAGE) {
-      usage.imageOutputTokens(output);
+    if (in == Kind.AUDIO) {
+      usage.audioInputTokens(input);
+    } else if (in == Kind.IMAGE) {
+      usage.imageInputTokens(input);
+    }
+    switch (out) {
+      case REASONING -> usage.reasoningTokens(output);
+      case AUDIO -> usage.audioOutputTokens(output);
+      case IMAGE -> usage.imageOutputTokens(output);
+      default -> {}
     }
     Generation most =
         Generation.builder()
@@ -120,32 +200,41 @@ final class BudgetKeeper {
   }
 
   /**
-   * Replaces a generation's reservation by its cost. A failed one reports no usage: when text had
-   * arrived, the provider bills for it, and what it may bill is counted (the input at its largest,
-   * one token per UTF-8 byte of the text); when none had, nothing is.
+   * Replaces a generation's reservation by what it cost. A known cost is what it cost. A complete
+   * generation whose cost is unknown (no usage reported, or not priceable) counts its whole
+   * reservation. A failed one reports no usage: when text had arrived, the provider bills for it,
+   * and what it may bill is counted (the input at its largest, one token per UTF-8 byte of the
+   * text), at most its reservation; when none had, nothing is.
    */
   void settle(Generation ended) {
     if (budgets == null) {
       return;
     }
-    BigDecimal actual = ended.cost() == null ? BigDecimal.ZERO : ended.cost().usd();
-    if (ended.cost() == null
-        && ended.status() == GenerationStatus.ERROR
-        && !ended.text().isEmpty()) {
-      try {
+    try {
+      BigDecimal actual;
+      if (ended.cost() != null) {
+        actual = ended.cost().usd();
+      } else if (ended.status() == GenerationStatus.COMPLETE) {
+        actual = budgets.ledger().reservation(ended.id()).orElse(BigDecimal.ZERO);
+      } else if (ended.status() == GenerationStatus.ERROR && !ended.text().isEmpty()) {
         BigDecimal partial =
             costOf(
                 ended.request(),
                 ended.provider(),
                 ended.id(),
                 ended.createdAt(),
-                ended.text().getBytes(StandardCharsets.UTF_8).length);
+                inputBound(ended.request()),
+                Kind.TEXT,
+                ended.text().getBytes(StandardCharsets.UTF_8).length,
+                Kind.TEXT);
+        BigDecimal held = budgets.ledger().reservation(ended.id()).orElse(null);
         actual = partial == null ? BigDecimal.ZERO : partial;
-      } catch (RuntimeException e) {
-        log.warn("pricing the partial text of generation {} failed: {}", ended.id(), e.toString());
+        if (held != null && actual.compareTo(held) > 0) {
+          actual = held;
+        }
+      } else {
+        actual = BigDecimal.ZERO;
       }
-    }
-    try {
       budgets.ledger().settle(ended.id(), actual);
     } catch (RuntimeException e) {
       log.warn(
@@ -178,7 +267,7 @@ final class BudgetKeeper {
       return 0;
     }
     int settled = 0;
-    for (String id : budgets.ledger().reservedBefore(before, 100)) {
+    for (String id : budgets.ledger().reservedBefore(before, 1000)) {
       Optional<Generation> row = store.find(id);
       if (row.isPresent() && !row.get().isTerminal()) {
         continue;

@@ -83,9 +83,23 @@ public final class Budgets {
       return this;
     }
 
-    /** Adds a budget. */
+    /**
+     * Adds a budget.
+     *
+     * @throws IllegalArgumentException for a second budget of the same scope, period and zone (they
+     *     would count on one counter)
+     */
     public Builder add(Budget budget) {
-      budgets.add(Objects.requireNonNull(budget, "budget"));
+      Objects.requireNonNull(budget, "budget");
+      for (Budget b : budgets) {
+        if (b.scope() == budget.scope()
+            && b.period() == budget.period()
+            && b.zone().normalized().equals(budget.zone().normalized())) {
+          throw new IllegalArgumentException(
+              "a budget per " + b.scope() + " and " + b.period() + " is there already: " + b);
+        }
+      }
+      budgets.add(budget);
       return this;
     }
 

@@ -39,6 +39,7 @@ final class Shutdown {
         } catch (RuntimeException e) {
           log.error("could not end generation {} on close: {}", live.id(), e.toString());
         }
+        state.budgets.settle(interrupted);
         live.finish(interrupted);
       }
     }

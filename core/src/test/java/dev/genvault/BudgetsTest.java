@@ -23,13 +23,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Budgets on the generator: reservation before the call, settlement after it, release of what a
- * dead process held, and periods. Prices: $1 per million input tokens, $2 per million output; a
- * prompt of "hello" is at most 9 input tokens (5 bytes and 4 for its message), so a generation of
- * at most 1,000 output tokens may cost $0.002009.
+ * dead process held, and periods. Prices: $1 per million input tokens, $2 per million output. A
+ * request's input is bounded by one token per byte of the request as stored and 4 per message (and
+ * one more); a generation of at most 1,000 output tokens may cost that at $1 and $0.002.
  */
 class BudgetsTest {
   private static final String MODEL = "budget-model";
-  private static final BigDecimal MOST = new BigDecimal("0.002009");
+  private static final BigDecimal MOST = most(ask("ann", "acme"));
   private static final Pricing PRICES =
       Pricing.builder().override(MODEL, ModelPrice.of("1", "2")).build();
 
@@ -62,6 +62,16 @@ class BudgetsTest {
             .build();
     generators.add(g);
     return g;
+  }
+
+  /** The largest possible cost of a request of at most 1,000 output tokens, by hand. */
+  private static BigDecimal most(GenerationRequest r) {
+    long input =
+        dev.genvault.internal.RecordJson.request(r)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                .length
+            + 4L * (r.conversation().size() + 1);
+    return BigDecimal.valueOf(input).movePointLeft(6).add(new BigDecimal("0.002"));
   }
 
   private static GenerationRequest ask(String user, String tenant) {
@@ -100,13 +110,13 @@ class BudgetsTest {
         .satisfies(
             e -> {
               assertThat(e.owner()).isEqualTo("ann");
-              assertThat(e.limit()).isEqualByComparingTo("0.006027");
+              assertThat(e.limit()).isEqualByComparingTo(MOST.multiply(BigDecimal.valueOf(3)));
               assertThat(e.spent()).isEqualByComparingTo("0");
-              assertThat(e.reserved()).isEqualByComparingTo("0.006027");
+              assertThat(e.reserved()).isEqualByComparingTo(MOST.multiply(BigDecimal.valueOf(3)));
               assertThat(e.requested()).isEqualByComparingTo(MOST);
               assertThat(e.resetsAt()).isEqualTo(Instant.parse("2026-11-30T00:00:00Z"));
               assertThat(e.budget().scope()).isEqualTo(Budget.Scope.USER);
-              assertThat(e.getMessage()).contains("ann", "0.006027", "2026-11-30T00:00:00Z");
+              assertThat(e.getMessage()).contains("ann", "2026-11-30T00:00:00Z");
             });
     assertThat(store.list(GenerationQuery.builder().build()).items()).hasSize(3);
     // Another user has a budget of their own.
@@ -121,7 +131,9 @@ class BudgetsTest {
     BudgetStatus ann = genvault.budgetStatus("ann", "acme").get(0);
     assertThat(ann.spent()).isEqualByComparingTo("0.000627");
     assertThat(ann.reserved()).isEqualByComparingTo("0");
-    assertThat(ann.remaining()).isEqualByComparingTo("0.0054");
+    assertThat(ann.remaining())
+        .isEqualByComparingTo(
+            MOST.multiply(BigDecimal.valueOf(3)).subtract(new BigDecimal("0.000627")));
     assertThat(ann.resetsAt()).isEqualTo(Instant.parse("2026-11-30T00:00:00Z"));
     assertThat(genvault.generate(ask("ann", "acme"), waiting()).status())
         .isEqualTo(GenerationStatus.COMPLETE);
@@ -173,9 +185,10 @@ class BudgetsTest {
                       throw new ProviderException(ErrorType.PROVIDER_ERROR, "stream cut");
                     }))
         .isInstanceOf(GenerationFailedException.class);
-    // Billed at most: 9 input tokens and 3 output tokens (one per byte): 9 x $1 + 3 x $2 per M.
+    // Billed at most: the input bound (the stored request's bytes and 4 tokens per message) and 3
+    // output tokens (one per byte), at most what was reserved.
     BudgetStatus after = genvault.budgetStatus("ann", "acme").get(0);
-    assertThat(after.spent()).isEqualByComparingTo("0.000015");
+    assertThat(after.spent()).isGreaterThan(new BigDecimal("0.000006")).isLessThan(MOST);
     assertThat(after.reserved()).isEqualByComparingTo("0");
   }
 
@@ -261,5 +274,55 @@ class BudgetsTest {
     assertThat(ann.reserved()).isEqualByComparingTo("0");
     assertThat(ann.spent()).isEqualByComparingTo("0");
     assertThat(ledger.reservedBefore(later.instant(), 10)).isEmpty();
+
+    // It was not dead after all: when it finishes, what its call cost is counted in full.
+    release.countDown();
+    assertThat(dead.follow(id).result().status()).isEqualTo(GenerationStatus.ERROR);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(sweeper.budgetStatus("ann", "acme").get(0).spent())
+                    .isEqualByComparingTo("0.000209"));
+  }
+
+  @Test
+  void a_request_without_an_output_limit_is_sent_with_the_cap_it_is_reserved_for() {
+    PersistentGenerator genvault = generator(clock, user(new BigDecimal("1")));
+    java.util.concurrent.atomic.AtomicReference<Integer> sent =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    GenerationRequest open =
+        GenerationRequest.builder().model(MODEL).prompt("hello").userId("ann").n(2).build();
+    genvault.generate(
+        open,
+        call -> {
+          sent.set(call.request().maxOutputTokens());
+          return ModelResult.builder().build(); // no usage: the cost is unknown
+        });
+    assertThat(sent.get()).isEqualTo(Budgets.DEFAULT_MAX_OUTPUT_TOKENS);
+    // No usage reported: the whole reservation counts, two choices of 4,096 tokens at $2 per
+    // million and the input bound (the stored request's bytes) at $1.
+    BigDecimal spent = genvault.budgetStatus("ann", null).get(0).spent();
+    assertThat(spent)
+        .isGreaterThan(new BigDecimal("0.016384"))
+        .isLessThan(new BigDecimal("0.0166"));
+    // A request without a user runs as asked: no budget applies to it.
+    genvault.generate(
+        GenerationRequest.builder().model(MODEL).prompt("hello").build(),
+        call -> {
+          sent.set(call.request().maxOutputTokens());
+          return ModelResult.builder().build();
+        });
+    assertThat(sent.get()).isNull();
+  }
+
+  @Test
+  void two_budgets_of_one_scope_period_and_zone_are_refused() {
+    Budgets.Builder b =
+        Budgets.builder().ledger(ledger).add(Budget.perUser("1", Budget.Period.DAY));
+    assertThatThrownBy(
+            () -> b.add(Budget.perUser("2", Budget.Period.DAY).zone(java.time.ZoneId.of("UTC"))))
+        .isInstanceOf(IllegalArgumentException.class);
+    b.add(Budget.perUser("20", Budget.Period.MONTH));
   }
 }

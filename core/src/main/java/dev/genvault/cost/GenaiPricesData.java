@@ -59,7 +59,7 @@ final class GenaiPricesData {
   static PriceTable read(byte[] json, String location) {
     try {
       return parse(json, location);
-    } catch (ClassCastException | java.time.DateTimeException e) {
+    } catch (ClassCastException | NullPointerException | java.time.DateTimeException e) {
       throw new IllegalArgumentException("not a genai-prices data file: " + e.getMessage(), e);
     }
   }
@@ -85,7 +85,7 @@ final class GenaiPricesData {
     int models = 0;
     for (Object p : providers) {
       Map<String, Object> provider = map(p, "a provider");
-      String id = string(provider.get("id"), "a provider's id");
+      String id = oneLine(string(provider.get("id"), "a provider's id"));
       lines.add("provider\t" + id);
       if (provider.get("model_match") != null) {
         lines.add("model_match\t" + clause(provider.get("model_match"), id));
@@ -98,7 +98,7 @@ final class GenaiPricesData {
         String where = id + "/" + model.get("id");
         lines.add(
             "model\t"
-                + string(model.get("id"), "a model's id of " + id)
+                + oneLine(string(model.get("id"), "a model's id of " + id))
                 + "\t"
                 + clause(model.get("match"), where));
         Object prices = model.get("prices");
@@ -151,9 +151,9 @@ final class GenaiPricesData {
     } else if (constraint.containsKey("start_time")) {
       kind =
           "window:"
-              + string(constraint.get("start_time"), "a start_time")
+              + oneLine(string(constraint.get("start_time"), "a start_time"))
               + "/"
-              + string(constraint.get("end_time"), "an end_time");
+              + oneLine(string(constraint.get("end_time"), "an end_time"));
     }
     for (String key : constraint.keySet()) {
       if (!Set.of("start_date", "start_time", "end_time").contains(key)) {
@@ -198,6 +198,10 @@ final class GenaiPricesData {
     }
     if (d.signum() < 0) {
       throw new IllegalArgumentException("a price of " + where + " is negative: " + d);
+    }
+    if (d.scale() > 24 || d.precision() - d.scale() > 15) {
+      // Checked before the number is written out: 1e999999999 would take gigabytes.
+      throw new IllegalArgumentException("a price of " + where + " is out of range");
     }
     return d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString();
   }

@@ -18,6 +18,9 @@ final class PriceLoader {
   /** The largest price data read: the reference is about 1 MB. */
   static final int MAX_BYTES = 64 * 1024 * 1024;
 
+  /** The longest a read of the price data may take. */
+  static final Duration READ_TIMEOUT = Duration.ofSeconds(120);
+
   @FunctionalInterface
   private interface Source {
     InputStream open() throws IOException;
@@ -48,9 +51,17 @@ final class PriceLoader {
     if (!scheme.equals("http") && !scheme.equals("https")) {
       throw new IllegalArgumentException("prices are read from a file, http or https URL: " + url);
     }
+    if (url.getHost() == null) {
+      throw new IllegalArgumentException(
+          "prices are read from a URL with a host name (no '_' in it, for example)");
+    }
     // Logged and recorded without user info or query, which may hold a token.
     String shown =
-        scheme + "://" + url.getRawAuthority().replaceFirst("^.*@", "") + url.getRawPath();
+        scheme
+            + "://"
+            + url.getHost()
+            + (url.getPort() == -1 ? "" : ":" + url.getPort())
+            + (url.getRawPath() == null ? "" : url.getRawPath());
     HttpClient http =
         HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(10))
@@ -67,6 +78,9 @@ final class PriceLoader {
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
+          } catch (IOException | RuntimeException e) {
+            // Said without the exception's own words, which may hold the whole URL.
+            throw new IOException("fetching " + shown + " failed: " + e.getClass().getSimpleName());
           }
           if (response.statusCode() != 200) {
             response.body().close();
@@ -88,8 +102,28 @@ final class PriceLoader {
    */
   PriceTable load() throws IOException {
     byte[] bytes;
-    try (InputStream in = source.open()) {
-      bytes = in.readNBytes(MAX_BYTES + 1);
+    InputStream in = source.open();
+    try (in) {
+      // A server that stalls mid-body is given up on: the read is bounded in time and in size.
+      java.util.concurrent.CompletableFuture<byte[]> read =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return in.readNBytes(MAX_BYTES + 1);
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              });
+      try {
+        bytes = read.get(READ_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new IOException("reading " + location + " took over " + READ_TIMEOUT);
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IOException("reading " + location + " failed: " + e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
+      }
     }
     if (bytes.length > MAX_BYTES) {
       throw new IOException("the price data is over " + MAX_BYTES + " bytes");

@@ -131,7 +131,7 @@ public final class Pricing implements CostCalculator, AutoCloseable {
       ScheduledExecutorService on = scheduler == null ? ownScheduler : scheduler;
       this.refreshing =
           on.scheduleWithFixedDelay(
-              this::refresh, every.toNanos(), every.toNanos(), TimeUnit.NANOSECONDS);
+              this::refreshOnSchedule, every.toNanos(), every.toNanos(), TimeUnit.NANOSECONDS);
     } else {
       this.ownScheduler = null;
       this.refreshing = null;
@@ -186,7 +186,7 @@ public final class Pricing implements CostCalculator, AutoCloseable {
    *
    * @return true if a table was loaded; false if the load failed or there is nothing to load
    */
-  public boolean refresh() {
+  public synchronized boolean refresh() {
     if (loader == null) {
       return false;
     }
@@ -204,6 +204,16 @@ public final class Pricing implements CostCalculator, AutoCloseable {
           tableVersion().orElse("overrides only"),
           e.toString());
       return false;
+    }
+  }
+
+  /** A scheduled refresh: whatever it throws, the schedule goes on. */
+  private void refreshOnSchedule() {
+    try {
+      refresh();
+    } catch (Throwable t) {
+      refreshFailures.incrementAndGet();
+      log.error("a scheduled refresh of the prices failed; the prices in force stay", t);
     }
   }
 

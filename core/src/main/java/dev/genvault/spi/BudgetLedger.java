@@ -70,6 +70,7 @@ public interface BudgetLedger {
    * Reserves each charge's amount on its counter for a generation, all or none, as one atomic step.
    * A generation that holds reservations already is left as it is (a retry): reserved.
    *
+   * @param charges charges on distinct counters
    * @param at when, for {@link #reservedBefore}
    * @return empty when reserved; else the state of the first counter that would go over its limit
    *     (nothing is reserved then)
@@ -77,19 +78,38 @@ public interface BudgetLedger {
   Optional<Counter> reserve(String generationId, List<Charge> charges, Instant at);
 
   /**
+   * Checks that charges name distinct counters.
+   *
+   * @throws IllegalArgumentException for two charges on one counter
+   */
+  static void checkDistinct(List<Charge> charges) {
+    java.util.Set<String> keys = new java.util.HashSet<>();
+    for (Charge c : charges) {
+      if (!keys.add(c.key())) {
+        throw new IllegalArgumentException("two charges on one counter: " + c.key());
+      }
+    }
+  }
+
+  /**
    * Replaces each reservation of a generation by its actual cost on the same counter: {@code
    * reserved} drops by the reservation, {@code spent} rises by {@code actualCost}. Zero releases
-   * the reservation. Idempotent: a generation without reservations (never reserved, or settled
-   * already) changes nothing.
+   * the reservation. A generation settled already is settled again only upwards: a higher cost (its
+   * process finished after a sweeper had settled it as interrupted) adds the difference to {@code
+   * spent}; the same or a lower one changes nothing. A generation never reserved changes nothing. A
+   * ledger keeps settled reservations long enough for such late settlements (at least a day).
    */
   void settle(String generationId, BigDecimal actualCost);
+
+  /** The amount a generation holds reserved (the same on each counter), if it holds one. */
+  Optional<BigDecimal> reservation(String generationId);
 
   /** A counter's state; zeros for a counter never charged. */
   Counter counter(String key);
 
   /**
-   * Generations holding reservations made before {@code before}, oldest first, at most {@code
-   * limit}: what the sweeper checks for reservations a dead process left behind.
+   * Generations holding reservations not settled yet, made before {@code before}, oldest first, at
+   * most {@code limit}: what the sweeper checks for reservations a dead process left behind.
    */
   List<String> reservedBefore(Instant before, int limit);
 }

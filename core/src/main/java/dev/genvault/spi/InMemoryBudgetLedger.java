@@ -10,9 +10,19 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
-/** {@link BudgetLedger#inMemory()}: exact amounts, one lock. */
+/** {@link BudgetLedger#inMemory()}: exact amounts, one lock; settled reservations are kept. */
 final class InMemoryBudgetLedger implements BudgetLedger {
-  private record Held(List<Charge> charges, Instant at) {}
+  /** A generation's reservation, and what it was settled at (null while open). */
+  private static final class Held {
+    final List<Charge> charges;
+    final Instant at;
+    BigDecimal settled;
+
+    Held(List<Charge> charges, Instant at) {
+      this.charges = charges;
+      this.at = at;
+    }
+  }
 
   private final Map<String, BigDecimal[]> counters = new HashMap<>();
   private final Map<String, Held> reservations = new HashMap<>();
@@ -25,6 +35,7 @@ final class InMemoryBudgetLedger implements BudgetLedger {
     if (reservations.containsKey(generationId)) {
       return Optional.empty();
     }
+    BudgetLedger.checkDistinct(charges);
     for (Charge c : charges) {
       BigDecimal[] n = counters.getOrDefault(c.key(), zero());
       if (n[0].add(n[1]).add(c.amount()).compareTo(c.limit()) > 0) {
@@ -42,15 +53,30 @@ final class InMemoryBudgetLedger implements BudgetLedger {
   @Override
   public synchronized void settle(String generationId, BigDecimal actualCost) {
     Objects.requireNonNull(actualCost, "actualCost");
-    Held held = reservations.remove(Objects.requireNonNull(generationId, "generationId"));
+    Held held = reservations.get(Objects.requireNonNull(generationId, "generationId"));
     if (held == null) {
       return;
     }
-    for (Charge c : held.charges()) {
+    for (Charge c : held.charges) {
       BigDecimal[] n = counters.computeIfAbsent(c.key(), k -> zero());
-      n[0] = n[0].add(actualCost);
-      n[1] = n[1].subtract(c.amount());
+      if (held.settled == null) {
+        n[0] = n[0].add(actualCost);
+        n[1] = n[1].subtract(c.amount());
+      } else if (actualCost.compareTo(held.settled) > 0) {
+        n[0] = n[0].add(actualCost.subtract(held.settled));
+      }
     }
+    if (held.settled == null || actualCost.compareTo(held.settled) > 0) {
+      held.settled = actualCost;
+    }
+  }
+
+  @Override
+  public synchronized Optional<BigDecimal> reservation(String generationId) {
+    Held held = reservations.get(Objects.requireNonNull(generationId, "generationId"));
+    return held == null || held.settled != null || held.charges.isEmpty()
+        ? Optional.empty()
+        : Optional.of(plain(held.charges.get(0).amount()));
   }
 
   @Override
@@ -61,13 +87,15 @@ final class InMemoryBudgetLedger implements BudgetLedger {
 
   @Override
   public synchronized List<String> reservedBefore(Instant before, int limit) {
+    Instant forgotten = before.minus(java.time.Duration.ofDays(2));
+    reservations.values().removeIf(h -> h.settled != null && h.at.isBefore(forgotten));
     List<Map.Entry<String, Held>> old = new ArrayList<>();
     for (Map.Entry<String, Held> e : reservations.entrySet()) {
-      if (e.getValue().at().isBefore(before)) {
+      if (e.getValue().settled == null && e.getValue().at.isBefore(before)) {
         old.add(e);
       }
     }
-    old.sort(Comparator.comparing(e -> e.getValue().at()));
+    old.sort(Comparator.comparing(e -> e.getValue().at));
     return old.stream().limit(limit).map(Map.Entry::getKey).toList();
   }
 

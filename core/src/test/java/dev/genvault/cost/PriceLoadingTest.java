@@ -77,6 +77,10 @@ class PriceLoadingTest {
       Cost haiku = cost(pricing, "claude-3-5-haiku-20241022");
       assertThat(haiku.usd()).isEqualByComparingTo("4.8");
       assertThat(haiku.source().id()).isEqualTo(Pricing.bundledVersion());
+      // An override prices a model no table knows.
+      assertThat(cost(pricing, "override-me").usd()).isEqualByComparingTo("1");
+      assertThat(cost(pricing, "override-me").source())
+          .isEqualTo(dev.genvault.PriceSource.OVERRIDE);
       // Overrides over loaded, from their day on; before it, the loaded price cut of 2026-10-01.
       assertThat(cost(pricing, "brand-new-model").usd()).isEqualByComparingTo("18");
       assertThat(
@@ -111,6 +115,12 @@ class PriceLoadingTest {
       },
       {data("1").replace("start_date", "weekday"), "unknown constraint"},
       {data("1").replace("2026-10-01", "soon"), "not a genai-prices data file"},
+      {data("1e999999999"), "out of range"},
+      {data("1").replace("\"id\": \"gpt-4o-mini\"", "\"id\": \"x\\nprice\\t-\""), "line break"},
+      {
+        data("1").replace("{\"start\": 200000, \"price\": 3}", "{\"price\": 3}, {\"price\": 4}"),
+        "not a genai-prices data file"
+      },
     };
     for (String[] b : bad) {
       assertThatThrownBy(() -> GenaiPricesData.read(b[0].getBytes(StandardCharsets.UTF_8), "x"))
@@ -190,6 +200,25 @@ class PriceLoadingTest {
     }
     assertThatThrownBy(() -> Pricing.builder().prices(URI.create("ftp://x/data.json")))
         .isInstanceOf(IllegalArgumentException.class);
+    // A host name java.net.URI cannot read as one: refused at once, the token not repeated.
+    assertThatThrownBy(
+            () ->
+                Pricing.builder().prices(URI.create("https://prices_svc:8080/d.json?token=canary")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageNotContaining("canary");
+    // A failed fetch says where without the query.
+    int closed;
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+    assertThatThrownBy(
+            () ->
+                PriceLoader.of(URI.create("http://127.0.0.1:" + closed + "/d.json?token=canary"))
+                    .load())
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("http://127.0.0.1:" + closed + "/d.json")
+        .hasMessageNotContaining("canary");
   }
 
   @Test

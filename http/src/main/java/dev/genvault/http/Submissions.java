@@ -4,6 +4,7 @@ import com.squareup.moshi.JsonDataException;
 import com.squareup.moshi.JsonReader;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
+import dev.genvault.BudgetExceededException;
 import dev.genvault.GenerationRequest;
 import dev.genvault.Message;
 import dev.genvault.ModelClient;
@@ -15,6 +16,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -183,6 +185,17 @@ final class Submissions {
           400,
           TEXT,
           (e.getMessage() == null ? "not valid" : e.getMessage()) + "\n",
+          false);
+      return;
+    } catch (BudgetExceededException e) {
+      long wait =
+          Math.max(1, java.time.Duration.between(Instant.now(), e.resetsAt()).toSeconds() + 1);
+      exchange.getResponseHeaders().set("Retry-After", Long.toString(wait));
+      Answers.send(
+          exchange,
+          429,
+          TEXT,
+          "over budget (" + e.budget() + ") until " + e.resetsAt() + "\n",
           false);
       return;
     } catch (PersistenceException | IllegalStateException e) {

@@ -194,6 +194,49 @@ class SubmissionTest {
   }
 
   @Test
+  void a_post_over_the_callers_budget_is_a_429_until_the_budget_resets() throws Exception {
+    try (PersistentGenerator budgeted =
+            PersistentGenerator.builder()
+                .store(GenerationStore.inMemory())
+                .cache(DedupCache.none())
+                .costCalculator(
+                    dev.genvault.cost.Pricing.builder()
+                        .override("demo", dev.genvault.cost.ModelPrice.of("1", "1"))
+                        .build())
+                .budgets(
+                    dev.genvault.Budgets.builder()
+                        .ledger(dev.genvault.spi.BudgetLedger.inMemory())
+                        .add(
+                            dev.genvault.Budget.perUser("0.000001", dev.genvault.Budget.Period.DAY))
+                        .build())
+                .build();
+        GenerationRoutes routes =
+            GenerationRoutes.builder()
+                .generator(budgeted)
+                .authorizer(Authorizer.allowAll())
+                .submissions(policy, model)
+                .start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          "http://127.0.0.1:"
+                              + routes.address().orElseThrow().getPort()
+                              + "/generate"))
+                  .header("Content-Type", FORM)
+                  .header("X-User", "ann")
+                  .POST(HttpRequest.BodyPublishers.ofString("prompt=hi"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(429);
+      assertThat(r.body()).startsWith("over budget ($0.000001 a day per user) until ");
+      long retryAfter = Long.parseLong(r.headers().firstValue("Retry-After").orElseThrow());
+      assertThat(retryAfter).isBetween(1L, 86_401L);
+      assertThat(calls).hasValue(0);
+    }
+  }
+
+  @Test
   void cross_site_posts_are_refused() throws Exception {
     assertThat(
             post("/generate", FORM, "prompt=hi", "X-User", "ann", "Sec-Fetch-Site", "cross-site")

@@ -15,6 +15,7 @@ import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link BudgetLedger} in the database, shared by every instance that uses it: PostgreSQL, SQLite
@@ -46,6 +47,7 @@ public final class JdbcBudgetLedger implements BudgetLedger {
         + " counter_key VARCHAR(1024) NOT NULL,"
         + " amount BIGINT NOT NULL,"
         + " reserved_at BIGINT NOT NULL,"
+        + " settled BIGINT,"
         + " PRIMARY KEY (generation_id, counter_key))",
     "CREATE INDEX IF NOT EXISTS genvault_budget_reserved_at"
         + " ON genvault_budget_reservations (reserved_at)"
@@ -89,6 +91,7 @@ public final class JdbcBudgetLedger implements BudgetLedger {
   public Optional<Counter> reserve(String generationId, List<Charge> charges, Instant at) {
     Objects.requireNonNull(generationId, "generationId");
     Objects.requireNonNull(at, "at");
+    BudgetLedger.checkDistinct(charges);
     List<Charge> sorted =
         charges.stream().sorted(java.util.Comparator.comparing(Charge::key)).toList();
     return run(
@@ -173,37 +176,71 @@ public final class JdbcBudgetLedger implements BudgetLedger {
             h.inTransaction(
                 TransactionIsolationLevel.READ_COMMITTED,
                 tx -> {
+                  // Locked: of two settles at once, the second sees what the first settled.
                   List<Held> held =
                       tx.createQuery(
-                              "SELECT counter_key, amount FROM genvault_budget_reservations"
-                                  + " WHERE generation_id = :id ORDER BY counter_key")
+                              "SELECT counter_key, amount, settled FROM genvault_budget_reservations"
+                                  + " WHERE generation_id = :id ORDER BY counter_key"
+                                  + dialect.sql().forUpdate())
                           .bind("id", generationId)
-                          .map((rs, ctx) -> new Held(rs.getString(1), rs.getLong(2)))
+                          .map(
+                              (rs, ctx) -> {
+                                String key = rs.getString(1);
+                                long amount = rs.getLong(2);
+                                long settled = rs.getLong(3);
+                                return new Held(key, amount, rs.wasNull() ? null : settled);
+                              })
                           .list();
                   for (Held r : held) {
-                    // Deleted first: of two settles at once, only one finds the row.
-                    int deleted =
-                        tx.createUpdate(
-                                "DELETE FROM genvault_budget_reservations"
-                                    + " WHERE generation_id = :id AND counter_key = :key")
-                            .bind("id", generationId)
-                            .bind("key", r.key())
-                            .execute();
-                    if (deleted == 1) {
-                      tx.createUpdate(
-                              "UPDATE genvault_budget_counters SET reserved = reserved - :amount,"
-                                  + " spent = spent + :actual WHERE counter_key = :key")
-                          .bind("amount", r.amount())
-                          .bind("actual", actual)
-                          .bind("key", r.key())
-                          .execute();
+                    long spend;
+                    long unreserve;
+                    if (r.settled() == null) {
+                      spend = actual;
+                      unreserve = r.amount();
+                    } else if (actual > r.settled()) {
+                      spend = actual - r.settled(); // settled low before (by a sweeper): top up
+                      unreserve = 0;
+                    } else {
+                      continue;
                     }
+                    tx.createUpdate(
+                            "UPDATE genvault_budget_reservations SET settled = :actual"
+                                + " WHERE generation_id = :id AND counter_key = :key")
+                        .bind("actual", actual)
+                        .bind("id", generationId)
+                        .bind("key", r.key())
+                        .execute();
+                    tx.createUpdate(
+                            "UPDATE genvault_budget_counters SET reserved = reserved - :unreserve,"
+                                + " spent = spent + :spend WHERE counter_key = :key")
+                        .bind("unreserve", unreserve)
+                        .bind("spend", spend)
+                        .bind("key", r.key())
+                        .execute();
                   }
                   return null;
                 }));
   }
 
-  private record Held(String key, long amount) {}
+  @Override
+  public Optional<BigDecimal> reservation(String generationId) {
+    Objects.requireNonNull(generationId, "generationId");
+    return run(
+        h ->
+            h.createQuery(
+                    "SELECT MAX(amount) FROM genvault_budget_reservations"
+                        + " WHERE generation_id = :id AND settled IS NULL")
+                .bind("id", generationId)
+                .map(
+                    (rs, ctx) -> {
+                      long amount = rs.getLong(1);
+                      return rs.wasNull() ? null : usd(amount);
+                    })
+                .findOne()
+                .flatMap(Optional::ofNullable));
+  }
+
+  private record Held(String key, long amount, @Nullable Long settled) {}
 
   @Override
   public Counter counter(String key) {
@@ -224,15 +261,22 @@ public final class JdbcBudgetLedger implements BudgetLedger {
   public List<String> reservedBefore(Instant before, int limit) {
     Objects.requireNonNull(before, "before");
     return run(
-        h ->
-            h.createQuery(
-                    "SELECT generation_id FROM genvault_budget_reservations"
-                        + " WHERE reserved_at < :before GROUP BY generation_id"
-                        + " ORDER BY MIN(reserved_at) LIMIT :limit")
-                .bind("before", before.toEpochMilli())
-                .bind("limit", limit)
-                .mapTo(String.class)
-                .list());
+        h -> {
+          // Settled reservations are kept two days for late settlements, then forgotten.
+          h.createUpdate(
+                  "DELETE FROM genvault_budget_reservations"
+                      + " WHERE settled IS NOT NULL AND reserved_at < :forgotten")
+              .bind("forgotten", before.minus(java.time.Duration.ofDays(2)).toEpochMilli())
+              .execute();
+          return h.createQuery(
+                  "SELECT generation_id FROM genvault_budget_reservations"
+                      + " WHERE settled IS NULL AND reserved_at < :before GROUP BY generation_id"
+                      + " ORDER BY MIN(reserved_at) LIMIT :limit")
+              .bind("before", before.toEpochMilli())
+              .bind("limit", limit)
+              .mapTo(String.class)
+              .list();
+        });
   }
 
   private <T> T run(HandleCallback<T, SQLException> work) {

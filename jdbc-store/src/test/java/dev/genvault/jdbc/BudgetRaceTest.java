@@ -36,15 +36,32 @@ import org.junit.jupiter.api.Test;
 class BudgetRaceTest {
   private static final String MODEL = "race-model";
 
-  /** A prompt "hello" with at most 1,000 output tokens at $1 and $2 per million: $0.002009. */
-  private static final BigDecimal MOST = new BigDecimal("0.002009");
+  /**
+   * The largest cost of a request of at most 1,000 output tokens at $1 and $2 per million: its
+   * input bound (one token per byte of the stored request, 4 per message and one more) and $0.002.
+   */
+  private static BigDecimal most(GenerationRequest r) {
+    long input =
+        dev.genvault.internal.RecordJson.request(r)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                .length
+            + 4L * (r.conversation().size() + 1);
+    return BigDecimal.valueOf(input).movePointLeft(6).add(new BigDecimal("0.002"));
+  }
 
   @Test
   void fifty_threads_on_two_instances_get_exactly_ten_generations_and_no_more_calls()
       throws Exception {
     String user = "racer-" + UUID.randomUUID();
+    GenerationRequest request =
+        GenerationRequest.builder()
+            .model(MODEL)
+            .prompt("hello")
+            .maxOutputTokens(1000)
+            .userId(user)
+            .build();
     Budget budget =
-        Budget.perUser(MOST.multiply(BigDecimal.TEN).toPlainString(), Budget.Period.DAY);
+        Budget.perUser(most(request).multiply(BigDecimal.TEN).toPlainString(), Budget.Period.DAY);
     AtomicInteger calls = new AtomicInteger();
     CountDownLatch release = new CountDownLatch(1);
     ModelClient model =
@@ -74,13 +91,6 @@ class BudgetRaceTest {
                     Budgets.builder().ledger(JdbcBudgetLedger.create(store)).add(budget).build())
                 .build());
       }
-      GenerationRequest request =
-          GenerationRequest.builder()
-              .model(MODEL)
-              .prompt("hello")
-              .maxOutputTokens(1000)
-              .userId(user)
-              .build();
       CountDownLatch start = new CountDownLatch(1);
       List<Future<String>> results = new ArrayList<>();
       for (int t = 0; t < 50; t++) {

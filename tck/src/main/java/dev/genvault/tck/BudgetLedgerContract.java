@@ -102,7 +102,7 @@ public abstract class BudgetLedgerContract {
     ledger.settle(g, new BigDecimal("0.123456789012"));
     assertCounter(user, "0.123456789012", "0");
     assertCounter(tenant, "0.123456789012", "0");
-    ledger.settle(g, new BigDecimal("0.5")); // again: nothing changes
+    ledger.settle(g, new BigDecimal("0.1")); // again, lower: nothing changes
     assertCounter(user, "0.123456789012", "0");
     // A reservation made again for a generation that holds one is a retry: kept as it is.
     String h = id();
@@ -116,6 +116,34 @@ public abstract class BudgetLedgerContract {
     // Spent counts against the limit.
     assertThat(ledger.reserve(id(), List.of(charge(user, "1", "0.9")), T0)).isPresent();
     assertThat(ledger.reserve(id(), List.of(charge(user, "1", "0.876543210988")), T0)).isEmpty();
+  }
+
+  @Test
+  void a_later_higher_settlement_tops_up_and_a_lower_one_changes_nothing() {
+    String user = key("user");
+    String g = id();
+    ledger.reserve(g, List.of(charge(user, "1", "0.5")), T0);
+    assertThat(ledger.reservation(g))
+        .hasValueSatisfying(r -> assertThat(r).isEqualByComparingTo("0.5"));
+    ledger.settle(g, new BigDecimal("0.1")); // a sweeper, from the text it saw
+    assertThat(ledger.reservation(g)).isEmpty();
+    ledger.settle(g, new BigDecimal("0.3")); // the process itself, later, with the real cost
+    assertCounter(user, "0.3", "0");
+    ledger.settle(g, new BigDecimal("0.2"));
+    ledger.settle(g, new BigDecimal("0.3"));
+    assertCounter(user, "0.3", "0");
+    assertThat(ledger.reservation(id())).isEmpty();
+  }
+
+  @Test
+  void two_charges_on_one_counter_are_refused() {
+    String user = key("user");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                ledger.reserve(
+                    id(), List.of(charge(user, "1", "0.1"), charge(user, "1", "0.1")), T0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertCounter(user, "0", "0");
   }
 
   @Test
