@@ -41,6 +41,9 @@ final class Admitter {
               + s.maxInputChars
               + " (PersistentGenerator.Builder.maxInputChars)");
     }
+    // Under a budget, a request without an output limit gets the one it is reserved for; the
+    // client checks the request as it will be sent.
+    request = s.budgets.capped(request);
     client.check(request);
     String user = request.userId();
     if (user == null) {
@@ -61,9 +64,7 @@ final class Admitter {
   }
 
   /** Steps 2–4, once the request passed its checks. */
-  private Admission admitChecked(GenerationRequest asked, ModelClient client) {
-    // Under a budget, a request without an output limit gets the one it is reserved for.
-    GenerationRequest request = s.budgets.capped(asked);
+  private Admission admitChecked(GenerationRequest request, ModelClient client) {
     // Without a cache there is no reader of the fingerprint: no dedup and no single flight.
     String fingerprint = s.dedups ? Fingerprint.of(request, s.cacheScope) : NO_FINGERPRINT;
     String id = IdGenerator.check(s.ids.newId());

@@ -55,6 +55,17 @@ final class BudgetKeeper {
    * largest image instead).
    */
   GenerationRequest capped(GenerationRequest request) {
+    if (applies(request)) {
+      for (String name : request.parameters().keySet()) {
+        if (UNBOUNDED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+          throw new IllegalArgumentException(
+              "the provider parameter '"
+                  + name
+                  + "' is refused under a budget: set the request's maxOutputTokens or n instead,"
+                  + " which the budget reserves for");
+        }
+      }
+    }
     if (request.maxOutputTokens() != null
         || request.kind() == GenerationKind.IMAGE
         || !applies(request)) {
@@ -93,9 +104,12 @@ final class BudgetKeeper {
               + "' has no price, so no budget can bound it: price it (Pricing.builder().override)"
               + " or allow it (Budgets.builder().allowUnpriced(true))");
     }
+    // Beyond any limit, a charge is cut to just over the largest: refused all the same, and every
+    // ledger can hold it.
+    BigDecimal charged = most.min(Budget.MAX_LIMIT.add(BigDecimal.ONE));
     List<BudgetLedger.Charge> charges = new ArrayList<>();
     for (Budget b : applying) {
-      charges.add(new BudgetLedger.Charge(b.counterKey(request, now), b.limit(), most));
+      charges.add(new BudgetLedger.Charge(b.counterKey(request, now), b.limit(), charged));
     }
     // One order for every process: two reservations never wait on each other's counters.
     charges.sort(Comparator.comparing(BudgetLedger.Charge::key));
@@ -116,6 +130,17 @@ final class BudgetKeeper {
           refusing.resetsAt(now));
     }
   }
+
+  /** Provider parameters that would let a call use more than was reserved for it. */
+  private static final java.util.Set<String> UNBOUNDED =
+      java.util.Set.of(
+          "max_tokens",
+          "max_completion_tokens",
+          "max_output_tokens",
+          "maxoutputtokens",
+          "n",
+          "partial_images",
+          "candidatecount");
 
   /** The most image output tokens one image may take: gpt-image's 1536x1024 at high quality. */
   static final long IMAGE_MAX_OUTPUT_TOKENS = 6240;

@@ -287,6 +287,52 @@ class BudgetsTest {
   }
 
   @Test
+  void a_late_finish_of_unknown_cost_after_a_sweep_counts_its_reservation() {
+    TestClock frozen = new TestClock(Instant.parse("2026-11-29T10:00:00Z"));
+    PersistentGenerator slow = generator(frozen, user(new BigDecimal("1")));
+    String id =
+        slow.submit(
+            ask("ann", "acme"),
+            call -> {
+              calls.incrementAndGet();
+              release.await(30, TimeUnit.SECONDS);
+              return ModelResult.builder().build(); // no usage: the cost is unknown
+            });
+    await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() == 1);
+    PersistentGenerator sweeper =
+        generator(new TestClock(Instant.parse("2026-11-29T10:03:00Z")), user(new BigDecimal("1")));
+    assertThat(sweeper.sweep()).isEqualTo(1); // settled at 0: no text had arrived
+    assertThat(sweeper.budgetStatus("ann", "acme").get(0).spent()).isEqualByComparingTo("0");
+    release.countDown();
+    slow.follow(id).result();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(sweeper.budgetStatus("ann", "acme").get(0).spent())
+                    .isEqualByComparingTo(MOST));
+  }
+
+  @Test
+  void provider_parameters_that_would_pass_the_reservation_are_refused() {
+    PersistentGenerator genvault = generator(clock, user(new BigDecimal("1")));
+    for (String name : List.of("max_tokens", "max_completion_tokens", "n", "partial_images")) {
+      GenerationRequest sneaky = ask("ann", "acme").toBuilder().parameter(name, "100000").build();
+      assertThatThrownBy(() -> genvault.submit(sneaky, waiting()))
+          .as(name)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(name);
+    }
+    // A request that could cost more than any ledger holds is refused like any other.
+    GenerationRequest huge =
+        ask("ann", "acme").toBuilder().maxOutputTokens(Integer.MAX_VALUE).n(128).build();
+    assertThatThrownBy(() -> genvault.submit(huge, waiting()))
+        .isInstanceOf(BudgetExceededException.class);
+    assertThat(store.list(GenerationQuery.builder().build()).items()).isEmpty();
+    assertThat(calls).hasValue(0);
+  }
+
+  @Test
   void a_request_without_an_output_limit_is_sent_with_the_cap_it_is_reserved_for() {
     PersistentGenerator genvault = generator(clock, user(new BigDecimal("1")));
     java.util.concurrent.atomic.AtomicReference<Integer> sent =

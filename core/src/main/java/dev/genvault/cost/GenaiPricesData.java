@@ -125,7 +125,7 @@ final class GenaiPricesData {
     if (!dropped.isEmpty()) {
       StringBuilder d = new StringBuilder();
       dropped.forEach(
-          (k, v) -> d.append(d.length() == 0 ? "" : ",").append(k).append('=').append(v));
+          (k, v) -> d.append(d.length() == 0 ? "" : ",").append(oneLine(k)).append('=').append(v));
       tsv.append("dropped\t").append(d).append('\n');
     }
     lines.forEach(l -> tsv.append(l).append('\n'));
@@ -229,7 +229,7 @@ final class GenaiPricesData {
 
   private static String oneLine(String s) {
     if (s.indexOf('\t') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
-      throw new IllegalArgumentException("a value holds a tab or a line break: " + s);
+      throw new IllegalArgumentException("a value holds a tab or a line break"); // not repeated
     }
     return s;
   }

@@ -18,6 +18,15 @@ final class PriceLoader {
   /** The largest price data read: the reference is about 1 MB. */
   static final int MAX_BYTES = 64 * 1024 * 1024;
 
+  /** Threads of their own for the reads: a stuck one never holds a shared pool's thread. */
+  private static final java.util.concurrent.Executor READERS =
+      java.util.concurrent.Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "genvault-prices-read");
+            t.setDaemon(true);
+            return t;
+          });
+
   /** The longest a read of the price data may take. */
   static final Duration READ_TIMEOUT = Duration.ofSeconds(120);
 
@@ -113,7 +122,8 @@ final class PriceLoader {
                 } catch (IOException e) {
                   throw new java.io.UncheckedIOException(e);
                 }
-              });
+              },
+              READERS);
       try {
         bytes = read.get(READ_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
       } catch (java.util.concurrent.TimeoutException e) {

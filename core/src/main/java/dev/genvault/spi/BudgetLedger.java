@@ -101,7 +101,10 @@ public interface BudgetLedger {
    */
   void settle(String generationId, BigDecimal actualCost);
 
-  /** The amount a generation holds reserved (the same on each counter), if it holds one. */
+  /**
+   * The amount reserved for a generation (the same on each counter), settled or not, as long as the
+   * ledger keeps it; empty for a generation never reserved.
+   */
   Optional<BigDecimal> reservation(String generationId);
 
   /** A counter's state; zeros for a counter never charged. */

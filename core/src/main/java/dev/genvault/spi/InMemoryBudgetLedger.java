@@ -74,7 +74,7 @@ final class InMemoryBudgetLedger implements BudgetLedger {
   @Override
   public synchronized Optional<BigDecimal> reservation(String generationId) {
     Held held = reservations.get(Objects.requireNonNull(generationId, "generationId"));
-    return held == null || held.settled != null || held.charges.isEmpty()
+    return held == null || held.charges.isEmpty()
         ? Optional.empty()
         : Optional.of(plain(held.charges.get(0).amount()));
   }

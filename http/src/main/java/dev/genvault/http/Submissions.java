@@ -188,6 +188,16 @@ final class Submissions {
           false);
       return;
     } catch (BudgetExceededException e) {
+      if (e.requested().compareTo(e.limit()) > 0) {
+        // No period will ever hold it: asking again is no use.
+        Answers.send(
+            exchange,
+            403,
+            TEXT,
+            "over budget: the request may cost more than the whole budget\n",
+            false);
+        return;
+      }
       long wait =
           Math.max(1, java.time.Duration.between(Instant.now(), e.resetsAt()).toSeconds() + 1);
       exchange.getResponseHeaders().set("Retry-After", Long.toString(wait));

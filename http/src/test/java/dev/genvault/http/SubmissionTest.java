@@ -193,46 +193,73 @@ class SubmissionTest {
     assertThat(store.list(dev.genvault.GenerationQuery.builder().build()).items()).isEmpty();
   }
 
+  /** Routes whose generator limits each user to {@code usd} a day, at $1 per million tokens. */
+  private GenerationRoutes budgeted(String usd, ModelClient client) throws Exception {
+    PersistentGenerator g =
+        PersistentGenerator.builder()
+            .store(GenerationStore.inMemory())
+            .cache(DedupCache.none())
+            .costCalculator(
+                dev.genvault.cost.Pricing.builder()
+                    .override("demo", dev.genvault.cost.ModelPrice.of("1", "1"))
+                    .build())
+            .budgets(
+                dev.genvault.Budgets.builder()
+                    .ledger(dev.genvault.spi.BudgetLedger.inMemory())
+                    .add(dev.genvault.Budget.perUser(usd, dev.genvault.Budget.Period.DAY))
+                    .build())
+            .build();
+    budgetedGenerators.add(g);
+    return GenerationRoutes.builder()
+        .generator(g)
+        .authorizer(Authorizer.allowAll())
+        .submissions(policy, client)
+        .start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+  }
+
+  private final java.util.List<PersistentGenerator> budgetedGenerators =
+      new java.util.ArrayList<>();
+
+  private HttpResponse<String> postTo(GenerationRoutes routes) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(
+                URI.create(
+                    "http://127.0.0.1:" + routes.address().orElseThrow().getPort() + "/generate"))
+            .header("Content-Type", FORM)
+            .header("X-User", "ann")
+            .POST(HttpRequest.BodyPublishers.ofString("prompt=hi"))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   @Test
-  void a_post_over_the_callers_budget_is_a_429_until_the_budget_resets() throws Exception {
-    try (PersistentGenerator budgeted =
-            PersistentGenerator.builder()
-                .store(GenerationStore.inMemory())
-                .cache(DedupCache.none())
-                .costCalculator(
-                    dev.genvault.cost.Pricing.builder()
-                        .override("demo", dev.genvault.cost.ModelPrice.of("1", "1"))
-                        .build())
-                .budgets(
-                    dev.genvault.Budgets.builder()
-                        .ledger(dev.genvault.spi.BudgetLedger.inMemory())
-                        .add(
-                            dev.genvault.Budget.perUser("0.000001", dev.genvault.Budget.Period.DAY))
-                        .build())
-                .build();
-        GenerationRoutes routes =
-            GenerationRoutes.builder()
-                .generator(budgeted)
-                .authorizer(Authorizer.allowAll())
-                .submissions(policy, model)
-                .start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-      HttpResponse<String> r =
-          http.send(
-              HttpRequest.newBuilder(
-                      URI.create(
-                          "http://127.0.0.1:"
-                              + routes.address().orElseThrow().getPort()
-                              + "/generate"))
-                  .header("Content-Type", FORM)
-                  .header("X-User", "ann")
-                  .POST(HttpRequest.BodyPublishers.ofString("prompt=hi"))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      assertThat(r.statusCode()).isEqualTo(429);
-      assertThat(r.body()).startsWith("over budget ($0.000001 a day per user) until ");
-      long retryAfter = Long.parseLong(r.headers().firstValue("Retry-After").orElseThrow());
+  void a_post_over_the_callers_budget_is_a_429_until_it_resets_or_a_403_if_it_never_fits()
+      throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    ModelClient waiting =
+        call -> {
+          calls.incrementAndGet();
+          release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+          return ModelResult.builder().build();
+        };
+    // Each post may cost about $0.0043 (4,096 output tokens and its input at $1 per million).
+    try (GenerationRoutes roomy = budgeted("0.006", waiting);
+        GenerationRoutes tiny = budgeted("0.000001", waiting)) {
+      assertThat(postTo(roomy).statusCode()).isEqualTo(303);
+      HttpResponse<String> second = postTo(roomy); // the first holds its reservation
+      assertThat(second.statusCode()).isEqualTo(429);
+      assertThat(second.body()).startsWith("over budget ($0.006 a day per user) until ");
+      long retryAfter = Long.parseLong(second.headers().firstValue("Retry-After").orElseThrow());
       assertThat(retryAfter).isBetween(1L, 86_401L);
-      assertThat(calls).hasValue(0);
+
+      HttpResponse<String> never = postTo(tiny);
+      assertThat(never.statusCode()).isEqualTo(403);
+      assertThat(never.body()).contains("more than the whole budget");
+      assertThat(never.headers().firstValue("Retry-After")).isEmpty();
+      assertThat(calls).hasValue(1);
+    } finally {
+      release.countDown();
+      budgetedGenerators.forEach(PersistentGenerator::close);
     }
   }
 

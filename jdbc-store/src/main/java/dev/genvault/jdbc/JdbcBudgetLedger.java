@@ -49,8 +49,9 @@ public final class JdbcBudgetLedger implements BudgetLedger {
         + " reserved_at BIGINT NOT NULL,"
         + " settled BIGINT,"
         + " PRIMARY KEY (generation_id, counter_key))",
-    "CREATE INDEX IF NOT EXISTS genvault_budget_reserved_at"
-        + " ON genvault_budget_reservations (reserved_at)"
+    // The sweeper's question: open reservations older than the lease; and the cleanup's.
+    "CREATE INDEX IF NOT EXISTS genvault_budget_open"
+        + " ON genvault_budget_reservations (settled, reserved_at)"
   };
 
   private final Jdbi jdbi;
@@ -229,7 +230,7 @@ public final class JdbcBudgetLedger implements BudgetLedger {
         h ->
             h.createQuery(
                     "SELECT MAX(amount) FROM genvault_budget_reservations"
-                        + " WHERE generation_id = :id AND settled IS NULL")
+                        + " WHERE generation_id = :id")
                 .bind("id", generationId)
                 .map(
                     (rs, ctx) -> {
