@@ -11,6 +11,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A generation as a small HTML page: model, status, time, usage and cost, the conversation (for a
@@ -40,7 +41,11 @@ final class GenerationPage {
    * The page of {@code g} as {@code visibility} shows it. Paths are relative to the page's own path
    * ({@code /chat/{id}}), so the routes work under any context path.
    */
-  static String html(Generation g, Visibility visibility, String nav) {
+  static String html(
+      Generation g,
+      Visibility visibility,
+      String nav,
+      RecordJsonView.@Nullable ThreadTurns thread) {
     boolean live = !g.isTerminal();
     StringBuilder h = new StringBuilder(2048 + g.text().length() * 2);
     h.append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
@@ -76,6 +81,7 @@ final class GenerationPage {
         .append(escape(g.text()))
         .append("</pre></section>\n");
     files(h, g);
+    turns(h, g, thread);
     if (g.status() == GenerationStatus.ERROR) {
       h.append("<p class=\"error\" id=\"error\"><strong>")
           .append(escape(g.errorType() == null ? "error" : g.errorType().wireName()))
@@ -162,6 +168,58 @@ final class GenerationPage {
         .append("</span><pre class=\"text\">\n")
         .append(escape(content))
         .append("</pre></div>\n");
+  }
+
+  /**
+   * The turns of a chat's thread, oldest first, when it has more than this one: each with its
+   * question, status, cost and link, this one marked.
+   */
+  private static void turns(
+      StringBuilder h, Generation g, RecordJsonView.@Nullable ThreadTurns thread) {
+    if (thread == null || thread.turns().size() < 2) {
+      return;
+    }
+    h.append("<section class=\"turns\"><h2>This conversation</h2>");
+    if (thread.more()) {
+      h.append("<p class=\"more\">Only its latest turns are listed.</p>");
+    }
+    h.append("<ol>");
+    for (ThreadJsonView.Turn turn : thread.turns()) {
+      Generation t = turn.generation();
+      boolean self = t.id().equals(g.id());
+      h.append("<li")
+          .append(self ? " class=\"self\" aria-current=\"page\"" : "")
+          .append(" data-id=\"")
+          .append(escape(t.id()))
+          .append("\"><a href=\"..")
+          .append(escape(GenerationUrls.path(t)))
+          .append("\">")
+          .append(escape(question(t)))
+          .append("</a> <span class=\"status\">")
+          .append(t.status().wireName())
+          .append("</span> <span class=\"cost\">")
+          .append(t.cost() == null ? "unpriced" : "$" + t.cost().usd().toPlainString())
+          .append("</span>")
+          .append(self ? " <span class=\"here\">(this turn)</span>" : "")
+          .append("</li>");
+    }
+    h.append("</ol></section>\n");
+  }
+
+  /** A turn's last user message on one line, cut short: what it asked. */
+  private static String question(Generation t) {
+    String asked = "";
+    for (Message m : t.request().messages()) {
+      if (m.role().equals("user")) {
+        asked = m.content();
+      }
+    }
+    asked = asked.strip().replaceAll("\\s+", " ");
+    return asked.length() <= 80 ? asked : asked.substring(0, surrogateSafe(asked, 80)) + "…";
+  }
+
+  private static int surrogateSafe(String s, int end) {
+    return Character.isHighSurrogate(s.charAt(end - 1)) ? end - 1 : end;
   }
 
   /** Its files: an image for a raster type, a link for anything else. */

@@ -221,6 +221,9 @@ public final class GenerationRoutes implements AutoCloseable {
       // may have changed) and gets a 304 while it is unchanged; a live one is never kept.
       // A chat's JSON lists its thread, which changes with later turns: asked again each time.
       boolean revalidated = g.isTerminal() && !(wantsJson && !g.request().messages().isEmpty());
+      // A chat's page lists its thread's turns: its validator changes with them.
+      RecordJsonView.ThreadTurns thread =
+          g.request().messages().isEmpty() ? null : thread(exchange, g);
       if (revalidated) {
         String etag =
             "\""
@@ -230,6 +233,7 @@ public final class GenerationRoutes implements AutoCloseable {
                 + '.'
                 + visibility.name().charAt(0)
                 + (wantsJson ? "j" : "h" + PageAssets.VERSION)
+                + (thread == null ? "" : "." + Integer.toHexString(signature(thread)))
                 + "\"";
         exchange.getResponseHeaders().set("Cache-Control", "private, no-cache");
         exchange.getResponseHeaders().set("ETag", etag);
@@ -245,17 +249,29 @@ public final class GenerationRoutes implements AutoCloseable {
       }
       String nav = GenerationPage.nav("..", history != null, submissions != null);
       if (wantsJson) {
-        RecordJsonView.ThreadTurns thread =
-            g.request().messages().isEmpty() ? null : thread(exchange, g);
         String json = RecordJsonView.json(g, visibility, exchange, thread);
         Answers.send(exchange, 200, Answers.JSON, json, head);
       } else {
         Answers.send(
-            exchange, 200, GenerationPage.HTML, GenerationPage.html(g, visibility, nav), head);
+            exchange,
+            200,
+            GenerationPage.HTML,
+            GenerationPage.html(g, visibility, nav, thread),
+            head);
       }
     } else {
       BlobAnswer.send(exchange, blobs, found.get(), target.get().blob(), head);
     }
+  }
+
+  /** What a thread's turns are now: changes when a turn is added, ends or is removed. */
+  private static int signature(RecordJsonView.ThreadTurns thread) {
+    int h = thread.more() ? 1 : 0;
+    for (ThreadJsonView.Turn t : thread.turns()) {
+      h = 31 * h + t.generation().id().hashCode();
+      h = 31 * h + Long.hashCode(t.generation().updatedAt().toEpochMilli());
+    }
+    return h;
   }
 
   /**

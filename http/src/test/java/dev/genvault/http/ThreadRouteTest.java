@@ -172,4 +172,50 @@ class ThreadRouteTest {
         .extracting(t -> t.get("id"))
         .containsExactly(done.get(0).id(), done.get(2).id());
   }
+
+  @Test
+  void a_chats_page_lists_its_turns_and_its_validator_changes_with_them() throws Exception {
+    List<Generation> done = conversation();
+    String middle = done.get(1).id();
+    HttpResponse<String> page = TestRequests.get(base + "/chat/" + middle);
+    assertThat(page.body()).contains("<h2>This conversation</h2>");
+    for (Generation turn : done) {
+      assertThat(page.body())
+          .contains("data-id=\"" + turn.id() + "\"><a href=\"../chat/" + turn.id() + "\">");
+    }
+    assertThat(page.body())
+        .contains(
+            "<li class=\"self\" aria-current=\"page\" data-id=\""
+                + middle
+                + "\"><a href=\"../chat/"
+                + middle
+                + "\">q1</a> <span class=\"status\">complete</span> <span class=\"cost\">$"
+                + done.get(1).cost().usd().toPlainString()
+                + "</span> <span class=\"here\">(this turn)</span></li>");
+    String etag = page.headers().firstValue("ETag").orElseThrow();
+    assertThat(TestRequests.get(base + "/chat/" + middle, "If-None-Match", etag).statusCode())
+        .isEqualTo(304);
+
+    // A new turn: the same generation's page is not the same page any more.
+    List<Message> next =
+        new ArrayList<>(Threads.passedOn(done.get(2).request(), done.get(2).text()));
+    next.add(Message.user("<b>and then?</b>"));
+    genvault.generate(
+        GenerationRequest.builder().model("gpt-4o-mini").messages(next).userId("alice").build(),
+        model);
+    HttpResponse<String> again = TestRequests.get(base + "/chat/" + middle, "If-None-Match", etag);
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(again.body()).contains("&lt;b&gt;and then?&lt;/b&gt;").doesNotContain("<b>and");
+    // A chat of one turn lists nothing.
+    Generation alone =
+        genvault.generate(
+            GenerationRequest.builder()
+                .model("gpt-4o-mini")
+                .messages(List.of(Message.user("just one")))
+                .userId("carol")
+                .build(),
+            model);
+    assertThat(TestRequests.get(base + "/chat/" + alone.id()).body())
+        .doesNotContain("This conversation");
+  }
 }
