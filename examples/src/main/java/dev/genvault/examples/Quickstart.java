@@ -58,18 +58,20 @@ public final class Quickstart {
     run(System.out, System.getenv());
   }
 
+  /** The bundled price table, which prices real models, and a price of its own for the demo. */
+  static CostCalculator prices() {
+    return Pricing.builder()
+        .override(DemoModel.MODEL, ModelPrice.of(DEMO_INPUT_PRICE, DEMO_OUTPUT_PRICE))
+        .build();
+  }
+
   /** Runs the quick start, printing to {@code out}; returns the three generations. */
   static Generation[] run(PrintStream out, Map<String, String> env) {
     Path data = Path.of(env.getOrDefault("GENVAULT_DATA", "genvault-data"));
     String database = env.get("GENVAULT_DB");
     String baseUrl = env.get("GENVAULT_BASE_URL");
 
-    // The bundled price table prices real models; the demo model gets a price of its own.
-    CostCalculator prices =
-        Pricing.builder()
-            .override(DemoModel.MODEL, ModelPrice.of(DEMO_INPUT_PRICE, DEMO_OUTPUT_PRICE))
-            .build();
-    PersistentGenerator.Builder builder = PersistentGenerator.builder().costCalculator(prices);
+    PersistentGenerator.Builder builder = PersistentGenerator.builder().costCalculator(prices());
     if (baseUrl != null) {
       builder.baseUrl(baseUrl);
     }

@@ -67,6 +67,7 @@ public final class ServeGenerations implements AutoCloseable {
             .store(store)
             .blobs(blobs)
             .cache(JdbcDedupCache.create(store))
+            .costCalculator(Quickstart.prices()) // the demo model priced as in the quick start
             .baseUrl("http://127.0.0.1:" + address.getPort())
             .build();
     routes =

@@ -65,6 +65,7 @@ class ServeGenerationsTest {
       assertThat(history)
           .contains("<tr data-id=\"" + id + "\">")
           .contains("id=\"total-cost\"")
+          .doesNotContain("unpriced")
           .contains("<svg");
       // A page elsewhere whose name now points at 127.0.0.1 (DNS rebinding) is refused, and so
       // are a second Host and a request target naming another host.
