@@ -58,7 +58,9 @@ final class PriceLoader {
       return of(Path.of(url));
     }
     if (!scheme.equals("http") && !scheme.equals("https")) {
-      throw new IllegalArgumentException("prices are read from a file, http or https URL: " + url);
+      // Not the URL itself: it may hold a secret.
+      throw new IllegalArgumentException(
+          "prices are read from a file, http or https URL, not " + scheme + ":");
     }
     if (url.getHost() == null) {
       throw new IllegalArgumentException(

@@ -70,6 +70,14 @@ final class BearerTokens {
     };
   }
 
+  /** The caller of the history: the user whose token the request carries, or nobody. */
+  dev.genvault.http.Caller.Resolver callers() {
+    return exchange -> {
+      String user = userOf(exchange);
+      return user == null ? null : dev.genvault.http.Caller.user(user);
+    };
+  }
+
   /** The user whose token the request carries, or null; tokens are compared in constant time. */
   private @Nullable String userOf(HttpExchange exchange) {
     String header = exchange.getRequestHeaders().getFirst("Authorization");

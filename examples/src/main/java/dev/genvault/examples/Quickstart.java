@@ -60,9 +60,13 @@ public final class Quickstart {
 
   /** The bundled price table, which prices real models, and a price of its own for the demo. */
   static CostCalculator prices() {
+    return pricing().build();
+  }
+
+  /** The builder of {@link #prices()}, for more of one's own. */
+  static Pricing.Builder pricing() {
     return Pricing.builder()
-        .override(DemoModel.MODEL, ModelPrice.of(DEMO_INPUT_PRICE, DEMO_OUTPUT_PRICE))
-        .build();
+        .override(DemoModel.MODEL, ModelPrice.of(DEMO_INPUT_PRICE, DEMO_OUTPUT_PRICE));
   }
 
   /** Runs the quick start, printing to {@code out}; returns the three generations. */
