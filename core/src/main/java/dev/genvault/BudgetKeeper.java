@@ -78,7 +78,7 @@ final class BudgetKeeper {
    * Reserves the largest possible cost of a generation on every budget that applies to it.
    *
    * @throws BudgetExceededException if one would go over (nothing reserved)
-   * @throws IllegalStateException for a model without a price, unless allowed
+   * @throws UnpricedModelException for a model without a price, unless allowed
    */
   void reserve(GenerationRequest request, @Nullable String provider, String id, Instant now) {
     if (budgets == null) {
@@ -98,11 +98,7 @@ final class BudgetKeeper {
       if (budgets.allowUnpriced()) {
         return;
       }
-      throw new IllegalStateException(
-          "model '"
-              + request.model()
-              + "' has no price, so no budget can bound it: price it (Pricing.builder().override)"
-              + " or allow it (Budgets.builder().allowUnpriced(true))");
+      throw new UnpricedModelException(request.model());
     }
     // Beyond any limit, a charge is cut to just over the largest: refused all the same, and every
     // ledger can hold it.

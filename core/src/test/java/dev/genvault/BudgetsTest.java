@@ -198,7 +198,7 @@ class BudgetsTest {
     GenerationRequest unpriced =
         GenerationRequest.builder().model("no-price-anywhere").prompt("x").userId("ann").build();
     assertThatThrownBy(() -> genvault.generate(unpriced, waiting()))
-        .isInstanceOf(IllegalStateException.class)
+        .isInstanceOf(UnpricedModelException.class)
         .hasMessageContaining("no-price-anywhere")
         .hasMessageContaining("allowUnpriced");
     assertThat(calls).hasValue(0);

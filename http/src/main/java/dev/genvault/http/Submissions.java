@@ -10,6 +10,7 @@ import dev.genvault.Message;
 import dev.genvault.ModelClient;
 import dev.genvault.PersistenceException;
 import dev.genvault.PersistentGenerator;
+import dev.genvault.UnpricedModelException;
 import dev.genvault.internal.RecordJson;
 import java.io.IOException;
 import java.io.InputStream;
@@ -207,6 +208,11 @@ final class Submissions {
           TEXT,
           "over budget (" + e.budget() + ") until " + e.resetsAt() + "\n",
           false);
+      return;
+    } catch (UnpricedModelException e) {
+      // A setting of the app's to fix, not an outage to wait out.
+      log.warn("a submission was refused: {}", e.getMessage());
+      Answers.send(exchange, 500, TEXT, "this model cannot be used under a budget\n", false);
       return;
     } catch (PersistenceException | IllegalStateException e) {
       log.warn("a submission could not start: {}", e.toString());

@@ -195,14 +195,21 @@ class SubmissionTest {
 
   /** Routes whose generator limits each user to {@code usd} a day, at $1 per million tokens. */
   private GenerationRoutes budgeted(String usd, ModelClient client) throws Exception {
+    return budgeted(
+        usd,
+        client,
+        dev.genvault.cost.Pricing.builder()
+            .override("demo", dev.genvault.cost.ModelPrice.of("1", "1"))
+            .build());
+  }
+
+  private GenerationRoutes budgeted(
+      String usd, ModelClient client, dev.genvault.CostCalculator costs) throws Exception {
     PersistentGenerator g =
         PersistentGenerator.builder()
             .store(GenerationStore.inMemory())
             .cache(DedupCache.none())
-            .costCalculator(
-                dev.genvault.cost.Pricing.builder()
-                    .override("demo", dev.genvault.cost.ModelPrice.of("1", "1"))
-                    .build())
+            .costCalculator(costs)
             .budgets(
                 dev.genvault.Budgets.builder()
                     .ledger(dev.genvault.spi.BudgetLedger.inMemory())
@@ -244,7 +251,9 @@ class SubmissionTest {
         };
     // Each post may cost about $0.0043 (4,096 output tokens and its input at $1 per million).
     try (GenerationRoutes roomy = budgeted("0.006", waiting);
-        GenerationRoutes tiny = budgeted("0.000001", waiting)) {
+        GenerationRoutes tiny = budgeted("0.000001", waiting);
+        GenerationRoutes unpriced =
+            budgeted("1", waiting, dev.genvault.cost.Pricing.builder().build())) {
       assertThat(postTo(roomy).statusCode()).isEqualTo(303);
       HttpResponse<String> second = postTo(roomy); // the first holds its reservation
       assertThat(second.statusCode()).isEqualTo(429);
@@ -256,6 +265,11 @@ class SubmissionTest {
       assertThat(never.statusCode()).isEqualTo(403);
       assertThat(never.body()).contains("more than the whole budget");
       assertThat(never.headers().firstValue("Retry-After")).isEmpty();
+
+      // A model without a price cannot be budgeted: a setting to fix, not a 503 to retry.
+      HttpResponse<String> noPrice = postTo(unpriced);
+      assertThat(noPrice.statusCode()).isEqualTo(500);
+      assertThat(noPrice.body()).isEqualTo("this model cannot be used under a budget\n");
       assertThat(calls).hasValue(1);
     } finally {
       release.countDown();
