@@ -7,7 +7,6 @@ import dev.genvault.CostCalculator;
 import dev.genvault.Generation;
 import dev.genvault.PriceSource;
 import dev.genvault.Usage;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Path;
@@ -26,8 +25,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -107,12 +104,9 @@ public final class Pricing implements CostCalculator, AutoCloseable {
 
   private volatile Tables tables;
   private final Map<String, List<DatedPrice>> overrides;
-  private final @Nullable PriceLoader loader;
-  private final @Nullable ScheduledExecutorService ownScheduler;
-  private final @Nullable ScheduledFuture<?> refreshing;
+  private final @Nullable PriceRefresher refresher;
   private final Set<String> unpriced = ConcurrentHashMap.newKeySet();
   private final AtomicLong unpricedGenerations = new AtomicLong();
-  private final AtomicLong refreshFailures = new AtomicLong();
 
   private Pricing(
       @Nullable PriceTable bundled,
@@ -122,19 +116,18 @@ public final class Pricing implements CostCalculator, AutoCloseable {
       @Nullable ScheduledExecutorService scheduler) {
     this.tables = new Tables(null, null, bundled);
     this.overrides = overrides;
-    this.loader = loader;
-    if (loader != null) {
-      refresh();
+    if (loader == null) {
+      this.refresher = null;
+      return;
     }
-    if (loader != null && every != null) {
-      this.ownScheduler = scheduler == null ? PriceLoader.scheduler() : null;
-      ScheduledExecutorService on = scheduler == null ? ownScheduler : scheduler;
-      this.refreshing =
-          on.scheduleWithFixedDelay(
-              this::refreshOnSchedule, every.toNanos(), every.toNanos(), TimeUnit.NANOSECONDS);
-    } else {
-      this.ownScheduler = null;
-      this.refreshing = null;
+    this.refresher =
+        new PriceRefresher(
+            loader,
+            table -> tables = new Tables(table, Instant.now(), tables.bundled()),
+            () -> tableVersion().orElse("overrides only"));
+    refresher.refresh();
+    if (every != null) {
+      refresher.schedule(every, scheduler);
     }
   }
 
@@ -171,11 +164,11 @@ public final class Pricing implements CostCalculator, AutoCloseable {
   public Optional<LoadedPrices> loaded() {
     Tables t = tables;
     PriceTable table = t.loaded();
-    if (table == null || loader == null || t.loadedAt() == null) {
+    if (table == null || refresher == null || t.loadedAt() == null) {
       return Optional.empty();
     }
     return Optional.of(
-        new LoadedPrices(table.version, loader.location(), t.loadedAt(), table.dropped));
+        new LoadedPrices(table.version, refresher.location(), t.loadedAt(), table.dropped));
   }
 
   /**
@@ -186,50 +179,20 @@ public final class Pricing implements CostCalculator, AutoCloseable {
    *
    * @return true if a table was loaded; false if the load failed or there is nothing to load
    */
-  public synchronized boolean refresh() {
-    if (loader == null) {
-      return false;
-    }
-    try {
-      PriceTable table = loader.load();
-      Tables t = tables;
-      tables = new Tables(table, Instant.now(), t.bundled());
-      log.info("prices loaded from {}: version {}", loader.location(), table.version);
-      return true;
-    } catch (IOException | RuntimeException e) {
-      refreshFailures.incrementAndGet();
-      log.warn(
-          "prices could not be loaded from {}; the prices in force stay ({}): {}",
-          loader.location(),
-          tableVersion().orElse("overrides only"),
-          e.toString());
-      return false;
-    }
-  }
-
-  /** A scheduled refresh: whatever it throws, the schedule goes on. */
-  private void refreshOnSchedule() {
-    try {
-      refresh();
-    } catch (Throwable t) {
-      refreshFailures.incrementAndGet();
-      log.error("a scheduled refresh of the prices failed; the prices in force stay", t);
-    }
+  public boolean refresh() {
+    return refresher != null && refresher.refresh();
   }
 
   /** How many loads of the price data have failed so far. */
   public long refreshFailures() {
-    return refreshFailures.get();
+    return refresher == null ? 0 : refresher.failures();
   }
 
   /** Stops the refresh schedule this pricing started, if any. */
   @Override
   public void close() {
-    if (refreshing != null) {
-      refreshing.cancel(false);
-    }
-    if (ownScheduler != null) {
-      ownScheduler.shutdownNow();
+    if (refresher != null) {
+      refresher.close();
     }
   }
 

@@ -197,26 +197,7 @@ public final class ProductionWiring implements AutoCloseable {
     int socketTimeout = number(env, "GENVAULT_DB_SOCKET_TIMEOUT", 30);
     Duration cacheTimeout = Duration.ofMillis(number(env, "GENVAULT_CACHE_TIMEOUT", 250));
     Duration idleTimeout = Duration.ofSeconds(number(env, "GENVAULT_OPENAI_IDLE_TIMEOUT", 120));
-    java.math.BigDecimal userDay = dollars(env, "GENVAULT_BUDGET_USER_DAY");
-    java.math.BigDecimal tenantMonth = dollars(env, "GENVAULT_BUDGET_TENANT_MONTH");
-    java.time.ZoneId zone;
-    try {
-      zone = java.time.ZoneId.of(env.getOrDefault("GENVAULT_BUDGET_ZONE", "UTC").strip());
-    } catch (java.time.DateTimeException e) {
-      throw new IllegalArgumentException(
-          "GENVAULT_BUDGET_ZONE must be a time zone like Europe/Paris or UTC", e);
-    }
-    dev.genvault.cost.Pricing.Builder pricing = Quickstart.pricing();
-    String pricesUrl = env.get("GENVAULT_PRICES_URL");
-    if (!blank(pricesUrl)) {
-      int hours = number(env, "GENVAULT_PRICES_REFRESH_HOURS", 6);
-      if (hours < 1) {
-        throw new IllegalArgumentException("GENVAULT_PRICES_REFRESH_HOURS must be 1 or more");
-      }
-      String where = pricesUrl.strip();
-      URI prices = where.contains("://") ? URI.create(where) : java.nio.file.Path.of(where).toUri();
-      pricing.prices(prices).refreshEvery(Duration.ofHours(hours)); // refuses other schemes
-    }
+    CostSettings costs = CostSettings.parse(env);
 
     // 1. PostgreSQL, pooled. The pool's timeouts bound how long a database outage holds a caller.
     HikariConfig db = new HikariConfig();
@@ -360,8 +341,7 @@ public final class ProductionWiring implements AutoCloseable {
         host.contains(":") ? "[" + host + "]" : host; // an IPv6 literal goes in brackets
 
     // 6. The generator: concurrent writes of the pending and final rows share commits.
-    // Prices: the bundled table, the demo model's own, and newer data when named.
-    dev.genvault.cost.Pricing prices = own(pricing.build());
+    dev.genvault.cost.Pricing prices = own(costs.pricing());
     PersistentGenerator.Builder builder =
         PersistentGenerator.builder()
             .costCalculator(prices)
@@ -372,23 +352,7 @@ public final class ProductionWiring implements AutoCloseable {
                 blank(configuredBase)
                     ? "http://" + listening + ":" + server.getAddress().getPort()
                     : configuredBase);
-    if (userDay != null || tenantMonth != null) {
-      // Budgets counted in the database, so that every instance shares them.
-      dev.genvault.Budgets.Builder budgets =
-          dev.genvault.Budgets.builder().ledger(dev.genvault.jdbc.JdbcBudgetLedger.create(store));
-      if (userDay != null) {
-        budgets.add(
-            dev.genvault.Budget.perUser(userDay.toPlainString(), dev.genvault.Budget.Period.DAY)
-                .zone(zone));
-      }
-      if (tenantMonth != null) {
-        budgets.add(
-            dev.genvault.Budget.perTenant(
-                    tenantMonth.toPlainString(), dev.genvault.Budget.Period.MONTH)
-                .zone(zone));
-      }
-      builder.budgets(budgets.build());
-    }
+    costs.budgets(builder, store);
     customize.accept(builder);
     genvault = own(builder.build());
 
@@ -424,7 +388,7 @@ public final class ProductionWiring implements AutoCloseable {
     };
   }
 
-  private static int number(Map<String, String> env, String name, int byDefault) {
+  static int number(Map<String, String> env, String name, int byDefault) {
     String value = env.get(name);
     if (blank(value)) {
       return byDefault;
@@ -436,25 +400,7 @@ public final class ProductionWiring implements AutoCloseable {
     }
   }
 
-  /** A dollar amount from the environment, or null when not set. */
-  private static java.math.@Nullable BigDecimal dollars(Map<String, String> env, String name) {
-    String value = env.get(name);
-    if (blank(value)) {
-      return null;
-    }
-    try {
-      java.math.BigDecimal usd = new java.math.BigDecimal(value.strip());
-      if (usd.signum() < 0 || usd.compareTo(dev.genvault.Budget.MAX_LIMIT) > 0) {
-        throw new NumberFormatException("out of range");
-      }
-      return usd;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          name + " must be a dollar amount from 0 to " + dev.genvault.Budget.MAX_LIMIT, e);
-    }
-  }
-
-  private static boolean blank(@Nullable String s) {
+  static boolean blank(@Nullable String s) {
     return s == null || s.isBlank();
   }
 

@@ -214,12 +214,24 @@ final class GenerationPage {
         asked = m.content();
       }
     }
-    asked = asked.strip().replaceAll("\\s+", " ");
-    return asked.length() <= 80 ? asked : asked.substring(0, surrogateSafe(asked, 80)) + "…";
+    return startOf(asked, 80);
   }
 
-  private static int surrogateSafe(String s, int end) {
-    return Character.isHighSurrogate(s.charAt(end - 1)) ? end - 1 : end;
+  /**
+   * The start of a text on one line: its runs of white space made one space, at most {@code chars}
+   * characters, and "…" when cut; never half a character.
+   */
+  static String startOf(String text, int chars) {
+    int cut = Math.min(text.length(), chars * 4); // enough for the start, however spaced
+    if (cut < text.length() && Character.isHighSurrogate(text.charAt(cut - 1))) {
+      cut--;
+    }
+    String line = text.substring(0, cut).strip().replaceAll("\\s+", " ");
+    if (line.length() <= chars) {
+      return line;
+    }
+    int end = Character.isHighSurrogate(line.charAt(chars - 1)) ? chars - 1 : chars;
+    return line.substring(0, end) + "…";
   }
 
   /** Its files: an image for a raster type, a link for anything else. */

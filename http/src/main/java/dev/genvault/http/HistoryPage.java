@@ -275,24 +275,12 @@ final class HistoryPage {
 
   /** The start of a generation's text on one line, or what it made when it has no text. */
   static String preview(Generation g) {
-    String text = g.text();
-    int cut = Math.min(text.length(), PREVIEW_CHARS * 4); // enough for the start, however spaced
-    if (cut < text.length() && Character.isHighSurrogate(text.charAt(cut - 1))) {
-      cut--;
-    }
-    text = text.substring(0, cut).strip().replaceAll("\\s+", " ");
+    String text = GenerationPage.startOf(g.text(), PREVIEW_CHARS);
     if (text.isEmpty()) {
       int files = g.blobs().size();
       return files == 0 ? "" : files == 1 ? "(1 file)" : "(" + files + " files)";
     }
-    if (text.length() <= PREVIEW_CHARS) {
-      return text;
-    }
-    int end = PREVIEW_CHARS;
-    if (Character.isHighSurrogate(text.charAt(end - 1))) {
-      end--; // never half a character
-    }
-    return text.substring(0, end) + "…";
+    return text;
   }
 
   private static String tokens(@Nullable Usage u) {
