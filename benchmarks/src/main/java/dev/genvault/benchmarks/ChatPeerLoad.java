@@ -139,8 +139,8 @@ public final class ChatPeerLoad {
           genvaultSide(genvault, model, "user-"), genvaultSide(whole, model, "whole-"), springSide
         };
         String[][] tables = {
-          {"generations", "generation_chunks"},
-          {"generations", "generation_chunks"},
+          {"generations", "generation_chunks", "generation_leases"},
+          {"generations", "generation_chunks", "generation_leases"},
           {"spring_ai_chat_memory"}
         };
         System.out.printf(
@@ -172,6 +172,7 @@ public final class ChatPeerLoad {
             median(ratios),
             median(againstWhole));
         rowSizes(pool);
+        relationSizes(pool);
       }
     }
   }
@@ -236,6 +237,60 @@ public final class ChatPeerLoad {
               turn,
               rs.getDouble("row_bytes"),
               rs.getDouble("request_bytes"));
+        }
+      }
+    }
+  }
+
+  /**
+   * Where Genvault's bytes are, after the last vacuum: each relation of its tables (heap, TOAST,
+   * each index), in bytes per generation stored.
+   */
+  private static void relationSizes(HikariDataSource pool) throws SQLException {
+    try (Connection c = pool.getConnection();
+        Statement s = c.createStatement()) {
+      long rows;
+      try (ResultSet rs = s.executeQuery("SELECT count(*) FROM generations")) {
+        rs.next();
+        rows = rs.getLong(1);
+      }
+      List<String> columns = new ArrayList<>();
+      try (ResultSet cs =
+          s.executeQuery(
+              "SELECT column_name FROM information_schema.columns"
+                  + " WHERE table_name = 'generations' AND table_schema = current_schema()"
+                  + " ORDER BY ordinal_position")) {
+        while (cs.next()) {
+          columns.add(cs.getString(1));
+        }
+      }
+      StringBuilder q = new StringBuilder("SELECT ");
+      for (int i = 0; i < columns.size(); i++) {
+        q.append(i == 0 ? "" : ", ")
+            .append("AVG(pg_column_size(")
+            .append(columns.get(i))
+            .append("))");
+      }
+      try (ResultSet cs = s.executeQuery(q.append(" FROM generations").toString())) {
+        cs.next();
+        System.out.print("column bytes, average:");
+        for (int i = 0; i < columns.size(); i++) {
+          System.out.printf(Locale.ROOT, " %s %.0f", columns.get(i), cs.getDouble(i + 1));
+        }
+        System.out.println();
+      }
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT c.relname, pg_relation_size(c.oid) FROM pg_class c"
+                  + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                  + " WHERE (n.nspname = current_schema() AND c.relname LIKE 'generation%')"
+                  + " OR c.oid IN (SELECT reltoastrelid FROM pg_class"
+                  + " WHERE relname = 'generations')"
+                  + " ORDER BY 2 DESC")) {
+        System.out.printf("%-34s %12s (%d generations)%n", "relation", "B/generation", rows);
+        while (rs.next()) {
+          System.out.printf(
+              Locale.ROOT, "%-34s %12.0f%n", rs.getString(1), rs.getLong(2) / (double) rows);
         }
       }
     }

@@ -32,7 +32,8 @@ class SchemaTest {
             "migrate-2-" + d.lowerName() + ".sql",
             "migrate-3-" + d.lowerName() + ".sql",
             "migrate-4-" + d.lowerName() + ".sql",
-            "migrate-5-" + d.lowerName() + ".sql");
+            "migrate-5-" + d.lowerName() + ".sql",
+            "migrate-6-" + d.lowerName() + ".sql");
     List<String> statements =
         Schema.statements(Jdbi.create("jdbc:h2:mem:"), "migrate-2-" + d.lowerName() + ".sql");
     assertThat(statements).hasSize(2);
@@ -93,7 +94,7 @@ class SchemaTest {
     assertThatThrownBy(
             () -> JdbcGenerationStore.builder().jdbcUrl(url).schema(SchemaMode.VERIFY).build())
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("at version 1, this code needs 5")
+        .hasMessageContaining("at version 1, this code needs 6")
         .hasMessageContaining(migration);
     assertThatThrownBy(() -> JdbcDedupCache.builder().jdbi(jdbi).schema(SchemaMode.VERIFY).build())
         .isInstanceOf(IllegalStateException.class)
@@ -116,7 +117,7 @@ class SchemaTest {
                 h.createQuery("SELECT MAX(version) FROM genvault_schema")
                     .mapTo(Integer.class)
                     .one());
-    assertThat(version).isEqualTo(5);
+    assertThat(version).isEqualTo(6);
     try (JdbcGenerationStore verified =
         JdbcGenerationStore.builder().jdbcUrl(url).schema(SchemaMode.VERIFY).build()) {
       assertThat(JdbcDedupCache.create(verified).get("t:fp")).contains("gen-1");

@@ -1,0 +1,3 @@
+-- Genvault schema for H2, version 6 (after version 5): nothing to change. Version 6 rebuilds
+-- PostgreSQL's history indexes in ascending order (see migrate-6-postgresql.sql), where they were
+-- half empty.
