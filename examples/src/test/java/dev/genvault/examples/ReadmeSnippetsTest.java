@@ -8,8 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -123,33 +125,70 @@ class ReadmeSnippetsTest {
     return found;
   }
 
-  /** The number of lines before the snippet's first line in its generated source. */
-  private static int headerLines() {
-    return IMPORTS.size() + 3;
+  /** The number of lines before each generated source's snippet. */
+  private final Map<Path, Integer> headers = new HashMap<>();
+
+  /**
+   * A snippet's own imports (its first lines that import), moved to the generated source's header;
+   * the snippet keeps a blank line in place of each, so that its lines keep their numbers.
+   */
+  private static List<String> ownImports(String code) {
+    List<String> imports = new ArrayList<>();
+    for (String line : code.lines().collect(Collectors.toList())) {
+      if (line.strip().startsWith("import ")) {
+        imports.add(line.strip());
+      } else if (!line.isBlank()) {
+        break;
+      }
+    }
+    return imports;
+  }
+
+  /**
+   * The class a snippet is compiled in: one that also names an app's LangChain4j or Spring AI
+   * models where the snippet imports from that framework (both call theirs {@code ChatModel}).
+   */
+  private static String context(List<String> imports) {
+    if (imports.stream().anyMatch(i -> i.contains(" dev.langchain4j."))) {
+      return "LangChain4jReadmeContext";
+    }
+    if (imports.stream().anyMatch(i -> i.contains(" org.springframework.ai."))) {
+      return "SpringAiReadmeContext";
+    }
+    return "ReadmeContext";
   }
 
   private Path write(int n, Snippet snippet) throws IOException {
+    List<String> imports = ownImports(snippet.code());
+    String code = snippet.code();
+    for (String i : imports) {
+      code = code.replaceFirst("(?m)^\\s*" + Pattern.quote(i) + "\\s*$", "");
+    }
     String firstCode =
-        snippet
-            .code()
-            .lines()
+        code.lines()
             .map(String::strip)
             .filter(l -> !l.isEmpty() && !l.startsWith("//"))
             .findFirst()
             .orElse("");
     boolean types = DECLARES_A_TYPE.matcher(firstCode).matches();
     StringBuilder source = new StringBuilder("package dev.genvault.examples;\n");
+    for (String i : imports) {
+      source.append(i).append('\n');
+    }
     for (String i : IMPORTS) {
       source.append("import ").append(i).append(";\n");
     }
     source
         .append("abstract class Snippet")
         .append(n)
-        .append(" extends ReadmeContext {")
-        .append(types ? "\n" : " void snippet() throws Exception {\n")
-        .append(snippet.code())
-        .append(types ? "\n}\n" : "\n}}\n");
+        .append(" extends ")
+        .append(context(imports))
+        .append(" {")
+        .append(types ? "\n" : " void snippet() throws Exception {\n");
+    int header = (int) source.chars().filter(c -> c == '\n').count();
+    source.append(code).append(types ? "\n}\n" : "\n}}\n");
     Path file = work.resolve("Snippet" + n + ".java");
+    headers.put(file, header);
     Files.writeString(file, source, StandardCharsets.UTF_8);
     return file;
   }
@@ -192,7 +231,7 @@ class ReadmeSnippetsTest {
     }
   }
 
-  private static String at(
+  private String at(
       Diagnostic<? extends JavaFileObject> d, List<Path> sources, List<Snippet> snippets) {
     String message = d.getMessage(Locale.ROOT);
     if (d.getSource() == null) {
@@ -204,7 +243,7 @@ class ReadmeSnippetsTest {
       return file + ":" + d.getLineNumber() + ": " + message;
     }
     Snippet s = snippets.get(n);
-    long line = s.firstLine() + d.getLineNumber() - headerLines();
+    long line = s.firstLine() + d.getLineNumber() - 1 - headers.get(file);
     return s.where() + ":" + line + ": " + message;
   }
 
