@@ -25,6 +25,7 @@ abstract class ReadmeContext {
   CostCalculator prices;
   MyExistingClient myExistingClient;
   S3Client s3;
+  com.openai.client.OpenAIClient openAIClient;
 
   /** The signed-in user of a request, or null. */
   abstract String currentUser(HttpExchange exchange);

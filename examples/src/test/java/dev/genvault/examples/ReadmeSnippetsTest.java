@@ -128,6 +128,9 @@ class ReadmeSnippetsTest {
   /** The number of lines before each generated source's snippet. */
   private final Map<Path, Integer> headers = new HashMap<>();
 
+  /** The README line of each of a generated source's own imports, in the header's order. */
+  private final Map<Path, List<Long>> importLines = new HashMap<>();
+
   /**
    * A snippet's own imports (its first lines that import), moved to the generated source's header;
    * the snippet keeps a blank line in place of each, so that its lines keep their numbers.
@@ -160,6 +163,14 @@ class ReadmeSnippetsTest {
 
   private Path write(int n, Snippet snippet) throws IOException {
     List<String> imports = ownImports(snippet.code());
+    List<String> codeLines = snippet.code().lines().collect(Collectors.toList());
+    List<Long> readmeLines = new ArrayList<>();
+    for (String i : imports) {
+      readmeLines.add(
+          (long) snippet.firstLine()
+              + codeLines.indexOf(
+                  codeLines.stream().filter(l -> l.strip().equals(i)).findFirst().orElseThrow()));
+    }
     String code = snippet.code();
     for (String i : imports) {
       code = code.replaceFirst("(?m)^\\s*" + Pattern.quote(i) + "\\s*$", "");
@@ -189,6 +200,7 @@ class ReadmeSnippetsTest {
     source.append(code).append(types ? "\n}\n" : "\n}}\n");
     Path file = work.resolve("Snippet" + n + ".java");
     headers.put(file, header);
+    importLines.put(file, readmeLines);
     Files.writeString(file, source, StandardCharsets.UTF_8);
     return file;
   }
@@ -243,7 +255,12 @@ class ReadmeSnippetsTest {
       return file + ":" + d.getLineNumber() + ": " + message;
     }
     Snippet s = snippets.get(n);
-    long line = s.firstLine() + d.getLineNumber() - 1 - headers.get(file);
+    List<Long> imports = importLines.get(file);
+    long header = d.getLineNumber() - 2; // line 1 is the package; the snippet's imports follow
+    long line =
+        header >= 0 && header < imports.size()
+            ? imports.get((int) header)
+            : s.firstLine() + d.getLineNumber() - 1 - headers.get(file);
     return s.where() + ":" + line + ": " + message;
   }
 

@@ -12,6 +12,7 @@ import dev.genvault.ModelClient;
 import dev.genvault.ModelResult;
 import dev.genvault.PersistentGenerator;
 import dev.genvault.ProviderException;
+import dev.genvault.internal.StreamPump;
 import dev.langchain4j.model.ModelProvider;
 import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.ChatRequestOptions;
@@ -125,33 +126,32 @@ public final class PersistentStreamingChatModel implements StreamingChatModel {
 
   /** Hands the generation's text to the handler, then its stored record or its failure. */
   private void deliver(GenerationStream stream, Call call, StreamingChatResponseHandler handler) {
-    UserHandle handle = new UserHandle(stream, Thread.currentThread());
-    PartialResponseContext context = new PartialResponseContext(handle);
-    try {
-      for (String delta : stream) {
-        handler.onPartialResponse(new PartialResponse(delta), context);
-        if (handle.isCancelled()) {
-          return;
-        }
-      }
-      if (handle.isCancelled()) {
-        return;
-      }
-      Generation g = stream.result();
-      ChatResponse answered = call.response;
-      handler.onCompleteResponse(
-          Mapping.response(g, genvault.url(g), answered == null ? null : answered.metadata()));
-    } catch (RuntimeException e) {
-      if (!handle.isCancelled()) {
-        Throwable failure = call.failure;
-        handler.onError(
-            e instanceof GenerationFailedException && failure != null
-                ? failure
-                : Failures.forCaller(e, failure));
-      }
-    } finally {
-      handle.delivered();
-    }
+    StreamPump pump = new StreamPump(stream);
+    PartialResponseContext context = new PartialResponseContext(new UserHandle(pump));
+    pump.run(
+        new StreamPump.Sink() {
+          @Override
+          public void piece(String text) {
+            handler.onPartialResponse(new PartialResponse(text), context);
+          }
+
+          @Override
+          public void end(Generation g) {
+            ChatResponse answered = call.response;
+            handler.onCompleteResponse(
+                Mapping.response(
+                    g, genvault.url(g), answered == null ? null : answered.metadata()));
+          }
+
+          @Override
+          public void fail(RuntimeException e) {
+            Throwable failure = call.failure;
+            handler.onError(
+                e instanceof GenerationFailedException && failure != null
+                    ? failure
+                    : Failures.forCaller(e, failure));
+          }
+        });
   }
 
   @Override
@@ -174,45 +174,22 @@ public final class PersistentStreamingChatModel implements StreamingChatModel {
     return "PersistentStreamingChatModel(" + model + ")";
   }
 
-  /**
-   * The handle the caller's handler cancels with: it closes the generation's stream, and wakes the
-   * delivering thread if another thread cancels while it waits for text.
-   */
+  /** The handle the caller's handler cancels with: it stops the generation's pump. */
   private static final class UserHandle implements StreamingHandle {
-    private final GenerationStream stream;
-    private final Thread delivering;
-    private volatile boolean cancelled;
-    private boolean running = true;
+    private final StreamPump pump;
 
-    UserHandle(GenerationStream stream, Thread delivering) {
-      this.stream = stream;
-      this.delivering = delivering;
+    UserHandle(StreamPump pump) {
+      this.pump = pump;
     }
 
     @Override
     public void cancel() {
-      synchronized (this) {
-        cancelled = true;
-        if (running && Thread.currentThread() != delivering) {
-          delivering.interrupt();
-        }
-      }
-      stream.close();
-    }
-
-    /** Delivery is over: no later cancel interrupts the thread, and an earlier one is cleared. */
-    void delivered() {
-      synchronized (this) {
-        running = false;
-      }
-      if (cancelled) {
-        Thread.interrupted();
-      }
+      pump.cancel();
     }
 
     @Override
     public boolean isCancelled() {
-      return cancelled;
+      return pump.isCancelled();
     }
   }
 

@@ -5,13 +5,18 @@ import dev.genvault.GenerationQuery;
 import dev.genvault.PersistentGenerator;
 import dev.genvault.spi.DedupCache;
 import dev.genvault.spi.GenerationStore;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
+import mockwebserver3.MockResponseBody;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.QueueDispatcher;
 import mockwebserver3.SocketEffect;
+import okio.BufferedSink;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -81,5 +86,34 @@ abstract class LocalServerTest {
         .atMost(Duration.ofSeconds(10))
         .until(() -> stored().size() == 1 && stored().get(0).isTerminal());
     return stored().get(0);
+  }
+
+  /** A stream that sends {@code first}, then nothing until {@code release}, then {@code rest}. */
+  static MockResponse stalling(String first, String rest, CountDownLatch release) {
+    return new MockResponse.Builder()
+        .code(200)
+        .setHeader("Content-Type", "text/event-stream")
+        .body(
+            new MockResponseBody() {
+              @Override
+              public long getContentLength() {
+                return -1;
+              }
+
+              @Override
+              public void writeTo(BufferedSink sink) throws IOException {
+                sink.writeUtf8(first).flush();
+                try {
+                  release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  return;
+                }
+                sink.writeUtf8(rest).flush();
+              }
+            })
+        // The body's end is the connection's (its length is unknown, and it is not chunked).
+        .onResponseEnd(SocketEffect.ShutdownConnection.INSTANCE)
+        .build();
   }
 }

@@ -253,33 +253,4 @@ class PersistentStreamingChatModelTest extends LocalServerTest {
       release.countDown();
     }
   }
-
-  /** A stream that sends {@code first}, then nothing until {@code release}, then {@code rest}. */
-  static MockResponse stalling(String first, String rest, CountDownLatch release) {
-    return new MockResponse.Builder()
-        .code(200)
-        .setHeader("Content-Type", "text/event-stream")
-        .body(
-            new MockResponseBody() {
-              @Override
-              public long getContentLength() {
-                return -1;
-              }
-
-              @Override
-              public void writeTo(BufferedSink sink) throws IOException {
-                sink.writeUtf8(first).flush();
-                try {
-                  release.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                  return;
-                }
-                sink.writeUtf8(rest).flush();
-              }
-            })
-        // The body's end is the connection's (its length is unknown, and it is not chunked).
-        .onResponseEnd(SocketEffect.ShutdownConnection.INSTANCE)
-        .build();
-  }
 }
