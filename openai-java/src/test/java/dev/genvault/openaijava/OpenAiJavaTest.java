@@ -19,6 +19,7 @@ import dev.genvault.spi.BlobStore;
 import java.io.InputStream;
 import java.util.Base64;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
 import mockwebserver3.SocketEffect;
@@ -198,15 +199,18 @@ class OpenAiJavaTest extends LocalServerTest {
             .build()) {
       GenerationStream stream = cancelling.stream(haiku(), OpenAiJava.wrap(sdk()));
       assertThat(stream.iterator().next()).isEqualTo("Old pond");
-      stream.close();
+      Thread closing = new Thread(stream::close);
+      closing.start();
+      closing.join(TimeUnit.SECONDS.toMillis(10));
+      assertThat(closing.isAlive())
+          .as("cancelling does not wait for the SDK's read, blocked on the silent connection")
+          .isFalse();
+      // That read ends when data comes (or at the SDK's read timeout): let the server go on.
+      release.countDown();
 
       Generation row = onlyGenerationWhenEnded();
       assertThat(row.errorType()).isEqualTo(ErrorType.CANCELLED);
       assertThat(row.text()).isEqualTo("Old pond");
-      // The SDK's read already blocked on the silent connection ends when data comes (or at the
-      // SDK's read timeout): closing its stream does not wake it. Let the server go on, so that
-      // the generator's close need not wait for that read.
-      release.countDown();
     } finally {
       release.countDown();
     }
