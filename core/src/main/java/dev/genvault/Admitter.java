@@ -65,13 +65,16 @@ final class Admitter {
 
   /** Steps 2–4, once the request passed its checks. */
   private Admission admitChecked(GenerationRequest request, ModelClient client) {
-    // Without a cache there is no reader of the fingerprint: no dedup and no single flight.
-    String fingerprint = s.dedups ? Fingerprint.of(request, s.cacheScope) : NO_FINGERPRINT;
+    // Without a cache there is no reader of the fingerprint: no dedup and no single flight. A
+    // client may also keep one request out of the cache (its answer depends on more than the
+    // request, say tools it runs itself).
+    boolean dedups = s.dedups && client.deduplicates(request);
+    String fingerprint = dedups ? Fingerprint.of(request, s.cacheScope) : NO_FINGERPRINT;
     String id = IdGenerator.check(s.ids.newId());
     Instant now = s.now();
 
     ThreadLink link = ThreadLinker.link(s.store, request);
-    Generation hit = s.dedups ? serveFromCache(request, client, fingerprint, id, now, link) : null;
+    Generation hit = dedups ? serveFromCache(request, client, fingerprint, id, now, link) : null;
     if (hit != null) {
       return new Admission(hit, runner);
     }
@@ -83,7 +86,7 @@ final class Admitter {
             .id(id)
             .request(request)
             .provider(ProviderValues.cut(client.provider(), ProviderValues.PROVIDER))
-            .fingerprint(s.dedups ? fingerprint : null)
+            .fingerprint(dedups ? fingerprint : null)
             .createdAt(now)
             .updatedAt(now)
             .heartbeatAt(now)
@@ -93,10 +96,10 @@ final class Admitter {
         new LiveGeneration(
             pending, s.clock, s.blobs, s.checkpointer::deltas, () -> s.listener.firstToken(id));
 
-    LiveGeneration localLeader = s.dedups ? s.inFlight.putIfAbsent(fingerprint, live) : null;
+    LiveGeneration localLeader = dedups ? s.inFlight.putIfAbsent(fingerprint, live) : null;
     String remoteLeader = null;
     boolean claimed = false;
-    if (localLeader == null && s.dedups) {
+    if (localLeader == null && dedups) {
       claimed = cache.claim(request.tenantId(), fingerprint, id);
       if (!claimed) {
         remoteLeader =

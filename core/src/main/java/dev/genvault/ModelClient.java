@@ -39,6 +39,15 @@ public interface ModelClient {
    */
   default void check(GenerationRequest request) {}
 
+  /**
+   * Whether the generator may answer this request from its dedup cache, and cache its answer. True
+   * by default. A client whose answer depends on more than the request returns false for it: one
+   * that runs tools itself, for example, whose results are not in the request.
+   */
+  default boolean deduplicates(GenerationRequest request) {
+    return true;
+  }
+
   /** The provider's name recorded on each generation, e.g. {@code openai}. */
   default String provider() {
     return "custom";
@@ -57,6 +66,11 @@ public interface ModelClient {
       @Override
       public void check(GenerationRequest request) {
         client.check(request);
+      }
+
+      @Override
+      public boolean deduplicates(GenerationRequest request) {
+        return client.deduplicates(request);
       }
 
       @Override

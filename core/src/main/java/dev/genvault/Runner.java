@@ -93,6 +93,7 @@ final class Runner {
     if (stored.status() == GenerationStatus.COMPLETE
         && Outcomes.isNormalFinish(stored.finishReason())
         && s.dedups
+        && !fingerprint.equals(Admitter.NO_FINGERPRINT)
         && !live.gone) {
       cache.put(live.request().tenantId(), fingerprint, stored.id());
     }

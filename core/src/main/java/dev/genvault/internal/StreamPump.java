@@ -2,6 +2,7 @@ package dev.genvault.internal;
 
 import dev.genvault.Generation;
 import dev.genvault.GenerationStream;
+import java.util.Iterator;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -27,7 +28,7 @@ public final class StreamPump {
   private final GenerationStream stream;
   private @Nullable Thread thread;
   private volatile boolean cancelled;
-  private boolean running = true;
+  private boolean waiting;
 
   /** A pump for {@code stream}, which it reads once. */
   public StreamPump(GenerationStream stream) {
@@ -43,7 +44,8 @@ public final class StreamPump {
   public void cancel() {
     synchronized (this) {
       cancelled = true;
-      if (running && thread != null && thread != Thread.currentThread()) {
+      // Only a pump blocked waiting for text is woken: never the sink's own code.
+      if (waiting && thread != null && thread != Thread.currentThread()) {
         thread.interrupt();
       }
     }
@@ -55,36 +57,60 @@ public final class StreamPump {
     return cancelled;
   }
 
-  /** Pumps the whole stream into {@code sink}; run it on a thread that may block. */
+  /**
+   * Pumps the whole stream into {@code sink}; run it on a thread that may block. A sink that throws
+   * closes the stream (as a cancel does) and gets that exception in {@link Sink#fail}, unless it
+   * threw from {@link Sink#end}: then nothing more is called.
+   */
   public void run(Sink sink) {
     synchronized (this) {
       thread = Thread.currentThread();
       if (cancelled) {
-        running = false;
         return;
       }
     }
+    boolean ended = false;
     try {
-      for (String piece : stream) {
-        sink.piece(piece);
+      Iterator<String> pieces = stream.iterator();
+      while (true) {
+        boolean more;
+        synchronized (this) {
+          waiting = true;
+        }
+        try {
+          more = pieces.hasNext();
+        } finally {
+          synchronized (this) {
+            waiting = false;
+          }
+          if (cancelled) {
+            Thread.interrupted(); // a cancel's wake-up is not the sink's
+          }
+        }
+        if (cancelled) {
+          return;
+        }
+        if (!more) {
+          break;
+        }
+        sink.piece(pieces.next());
         if (cancelled) {
           return;
         }
       }
       Generation g = stream.result();
       if (!cancelled) {
+        ended = true;
         sink.end(g);
       }
     } catch (RuntimeException e) {
-      if (!cancelled) {
+      stream.close();
+      if (!cancelled && !ended) {
         sink.fail(e);
       }
     } finally {
-      synchronized (this) {
-        running = false;
-      }
       if (cancelled) {
-        Thread.interrupted(); // a cancel's wake-up is not the next task's
+        Thread.interrupted();
       }
     }
   }

@@ -108,4 +108,44 @@ class StreamPumpTest {
         .as("the default close policy lets the generation finish")
         .isEqualTo("ab");
   }
+
+  @Test
+  void a_sink_that_throws_closes_the_stream_and_is_told_once() {
+    try (PersistentGenerator cancelling =
+        PersistentGenerator.builder()
+            .store(store)
+            .streamClosePolicy(dev.genvault.StreamClosePolicy.CANCEL)
+            .build()) {
+      StreamPump pump = new StreamPump(cancelling.stream(request(), model));
+      List<Object> failures = new CopyOnWriteArrayList<>();
+      IllegalStateException thrown = new IllegalStateException("the app's handler failed");
+
+      pump.run(
+          new StreamPump.Sink() {
+            @Override
+            public void piece(String text) {
+              throw thrown;
+            }
+
+            @Override
+            public void end(Generation generation) {
+              failures.add(generation);
+            }
+
+            @Override
+            public void fail(RuntimeException failure) {
+              failures.add(failure);
+            }
+          });
+
+      assertThat(failures).containsExactly(thrown);
+      release.countDown();
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> store.find(pump.id()).orElseThrow().isTerminal());
+      assertThat(store.find(pump.id()).orElseThrow().errorType())
+          .as("under the CANCEL policy the closed stream stops the generation")
+          .isEqualTo(dev.genvault.ErrorType.CANCELLED);
+    }
+  }
 }

@@ -27,6 +27,7 @@ import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.internal.JsonSchemaElementUtils;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.request.DefaultChatRequestParameters;
 import dev.langchain4j.model.chat.request.ResponseFormat;
 import dev.langchain4j.model.chat.request.ResponseFormatType;
 import dev.langchain4j.model.chat.response.ChatResponse;
@@ -112,7 +113,60 @@ final class Mapping {
       }
     }
     b.responseFormat(responseFormat(p.responseFormat()));
+    Map<String, String> extra = providerParameters(p);
+    if (!extra.isEmpty()) {
+      b.parameter(PROVIDER_PARAMETERS, json(extra));
+    }
     return b.build();
+  }
+
+  /** The parameter under which a provider's own request parameters are recorded. */
+  static final String PROVIDER_PARAMETERS = "langchain4j_parameters";
+
+  /** The methods every {@code ChatRequestParameters} has, which are not a parameter's value. */
+  private static final java.util.Set<String> NOT_PARAMETERS =
+      java.util.Set.of(
+          "toBuilder", "overrideWith", "defaultedBy", "equals", "hashCode", "toString", "getClass");
+
+  /**
+   * The parameters a provider's own parameters class adds to LangChain4j's common ones (OpenAI's
+   * seed, reasoning effort, logit bias, custom parameters, ...), each as it prints: read from the
+   * class's public accessors, so that a parameter this adapter does not know still keeps two
+   * requests that differ in it from sharing a dedup key.
+   */
+  static Map<String, String> providerParameters(ChatRequestParameters p) {
+    Map<String, String> values = new TreeMap<>();
+    for (java.lang.reflect.Method method : p.getClass().getMethods()) {
+      Class<?> declaring = method.getDeclaringClass();
+      if (method.getParameterCount() != 0
+          || java.lang.reflect.Modifier.isStatic(method.getModifiers())
+          || declaring == Object.class
+          || declaring == DefaultChatRequestParameters.class
+          || declaring.isInterface()
+          || NOT_PARAMETERS.contains(method.getName())
+          || method.getReturnType() == void.class) {
+        continue;
+      }
+      try {
+        Object value = method.invoke(p);
+        if (value != null) {
+          values.put(method.getName(), printed(value));
+        }
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        values.put(method.getName(), "unreadable: " + e);
+      }
+    }
+    return values;
+  }
+
+  /** A value as text, maps in key order (a hash map's order is not the same in every JVM). */
+  private static String printed(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      Map<String, String> sorted = new TreeMap<>();
+      map.forEach((k, v) -> sorted.put(String.valueOf(k), v == null ? "null" : printed(v)));
+      return sorted.toString();
+    }
+    return String.valueOf(value);
   }
 
   private static @Nullable String responseFormat(@Nullable ResponseFormat format) {
@@ -151,12 +205,21 @@ final class Mapping {
       return new Message("user", json(node));
     }
     if (m instanceof AiMessage ai) {
-      if (!ai.hasToolExecutionRequests()) {
+      boolean more = ai.thinking() != null || !ai.attributes().isEmpty();
+      if (!ai.hasToolExecutionRequests() && !more) {
         return Message.assistant(ai.text() == null ? "" : ai.text());
       }
       ObjectNode node = JSON.createObjectNode();
       node.put("content", ai.text());
-      node.set("tool_calls", toolCalls(ai.toolExecutionRequests()));
+      if (ai.hasToolExecutionRequests()) {
+        node.set("tool_calls", toolCalls(ai.toolExecutionRequests()));
+      }
+      if (ai.thinking() != null) {
+        node.put("thinking", ai.thinking());
+      }
+      if (!ai.attributes().isEmpty()) {
+        node.set("attributes", JSON.valueToTree(printed(ai.attributes())));
+      }
       return new Message("assistant", json(node));
     }
     if (m instanceof ToolExecutionResultMessage t) {
@@ -237,8 +300,8 @@ final class Mapping {
   }
 
   private static @Nullable Usage usage(@Nullable TokenUsage usage) {
-    if (usage == null) {
-      return null;
+    if (usage == null || (usage.inputTokenCount() == null && usage.outputTokenCount() == null)) {
+      return null; // unknown, never $0
     }
     return Usage.of(
         usage.inputTokenCount() == null ? 0 : usage.inputTokenCount(),
@@ -275,14 +338,19 @@ final class Mapping {
    * The stored record as LangChain4j's response: its text and tool calls, and metadata that names
    * the generation.
    */
-  static ChatResponse response(
-      Generation g, String url, @Nullable ChatResponseMetadata providerMetadata) {
-    List<ToolExecutionRequest> calls = toolRequests(g.toolCalls());
-    String text = g.text().isEmpty() && !calls.isEmpty() ? null : g.text();
-    AiMessage ai =
-        calls.isEmpty()
-            ? AiMessage.from(text)
-            : AiMessage.builder().text(text).toolExecutionRequests(calls).build();
+  static ChatResponse response(Generation g, String url, @Nullable ChatResponse answered) {
+    ChatResponseMetadata providerMetadata = answered == null ? null : answered.metadata();
+    AiMessage ai;
+    if (answered != null) {
+      ai = answered.aiMessage(); // the model's own: its thinking, attributes and images kept
+    } else {
+      List<ToolExecutionRequest> calls = toolRequests(g.toolCalls());
+      String text = g.text().isEmpty() && !calls.isEmpty() ? null : g.text();
+      ai =
+          calls.isEmpty()
+              ? AiMessage.from(text)
+              : AiMessage.builder().text(text).toolExecutionRequests(calls).build();
+    }
     Usage u = g.usage();
     GenvaultChatResponseMetadata metadata =
         GenvaultChatResponseMetadata.builder()

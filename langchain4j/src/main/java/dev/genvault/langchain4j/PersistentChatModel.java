@@ -89,7 +89,7 @@ public final class PersistentChatModel implements ChatModel {
       throw Failures.forCaller(e, call.failure);
     }
     ChatResponse answered = call.response;
-    return Mapping.response(g, genvault.url(g), answered == null ? null : answered.metadata());
+    return Mapping.response(g, genvault.url(g), answered);
   }
 
   @Override

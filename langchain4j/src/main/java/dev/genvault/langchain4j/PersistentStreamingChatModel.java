@@ -121,7 +121,12 @@ public final class PersistentStreamingChatModel implements StreamingChatModel {
       handler.onError(e);
       return;
     }
-    executor.execute(() -> deliver(stream, call, handler));
+    try {
+      executor.execute(() -> deliver(stream, call, handler));
+    } catch (RuntimeException e) {
+      stream.close();
+      handler.onError(e);
+    }
   }
 
   /** Hands the generation's text to the handler, then its stored record or its failure. */
@@ -138,9 +143,7 @@ public final class PersistentStreamingChatModel implements StreamingChatModel {
           @Override
           public void end(Generation g) {
             ChatResponse answered = call.response;
-            handler.onCompleteResponse(
-                Mapping.response(
-                    g, genvault.url(g), answered == null ? null : answered.metadata()));
+            handler.onCompleteResponse(Mapping.response(g, genvault.url(g), answered));
           }
 
           @Override

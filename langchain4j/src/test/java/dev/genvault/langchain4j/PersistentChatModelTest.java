@@ -227,4 +227,37 @@ class PersistentChatModelTest extends LocalServerTest {
     assertThat(g.status()).isEqualTo(GenerationStatus.COMPLETE);
     assertThat(g.request().messages().get(0).content()).contains("frogs");
   }
+
+  @Test
+  void a_providers_own_parameters_are_recorded_so_requests_differing_there_are_not_deduplicated() {
+    server.enqueue(json(200, COMPLETION));
+    server.enqueue(json(200, COMPLETION));
+    ChatModel model = PersistentChatModel.wrap(openAi(), genvault);
+
+    ChatResponse plain = model.chat(UserMessage.from("A haiku"));
+    ChatResponse seeded =
+        model.chat(
+            ChatRequest.builder()
+                .messages(UserMessage.from("A haiku"))
+                .parameters(
+                    dev.langchain4j.model.openai.OpenAiChatRequestParameters.builder()
+                        .seed(7)
+                        .build())
+                .build());
+
+    assertThat(server.getRequestCount()).isEqualTo(2);
+    GenvaultChatResponseMetadata meta = GenvaultChatResponseMetadata.of(seeded).orElseThrow();
+    assertThat(meta.cachedFrom()).isNull();
+    assertThat(store.find(meta.generationId()).orElseThrow().request().parameters())
+        .containsKey("langchain4j_parameters");
+    assertThat(
+            store
+                .find(meta.generationId())
+                .orElseThrow()
+                .request()
+                .parameters()
+                .get("langchain4j_parameters"))
+        .contains("\"seed\":\"7\"");
+    assertThat(GenvaultChatResponseMetadata.of(plain).orElseThrow().cachedFrom()).isNull();
+  }
 }

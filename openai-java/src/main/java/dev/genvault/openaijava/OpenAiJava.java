@@ -30,6 +30,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The official openai-java SDK's {@link OpenAIClient} as a Genvault {@link ModelClient}, in one
@@ -55,11 +59,11 @@ import java.util.TreeMap;
 public final class OpenAiJava implements ModelClient {
   private static final ObjectMapper JSON = ObjectMappers.jsonMapper();
 
-  /** Closes cancelled streams: daemon threads, made when needed, gone when idle. */
-  private static final java.util.concurrent.ExecutorService CLOSER =
+  /** Reads and closes streams: daemon threads, made when needed, gone when idle. */
+  private static final java.util.concurrent.ExecutorService THREADS =
       java.util.concurrent.Executors.newCachedThreadPool(
           r -> {
-            Thread t = new Thread(r, "genvault-openai-java-close");
+            Thread t = new Thread(r, "genvault-openai-java");
             t.setDaemon(true);
             return t;
           });
@@ -99,7 +103,7 @@ public final class OpenAiJava implements ModelClient {
   }
 
   @Override
-  public ModelResult generate(ModelCall call) {
+  public ModelResult generate(ModelCall call) throws InterruptedException {
     try {
       return call.request().kind() == GenerationKind.IMAGE ? image(call) : chat(call);
     } catch (GenvaultException e) {
@@ -109,36 +113,50 @@ public final class OpenAiJava implements ModelClient {
     }
   }
 
-  private ModelResult chat(ModelCall call) {
-    ChatCompletionAccumulator accumulator = ChatCompletionAccumulator.create();
-    String finishReason = null;
-    try (StreamResponse<ChatCompletionChunk> stream =
-        client.chat().completions().createStreaming(chatParams(call.request()))) {
-      // The SDK's close waits for a read in progress (its reader is synchronized): close on a
-      // thread of its own, so that cancelling never blocks the thread that cancels.
-      call.onCancel(() -> CLOSER.execute(stream::close));
-      Iterator<ChatCompletionChunk> chunks = stream.stream().iterator();
-      while (chunks.hasNext()) {
-        ChatCompletionChunk chunk = accumulator.accumulate(chunks.next());
-        for (ChatCompletionChunk.Choice choice : chunk.choices()) {
-          if (choice.index() != 0) {
-            continue;
+  /** What a whole stream came to: the accumulated completion and its finish reason. */
+  private record Streamed(ChatCompletion completion, String finishReason) {}
+
+  /**
+   * Streams on a thread of its own, while the generation's thread waits: the SDK's reads cannot be
+   * woken, and its close waits for a read in progress, so a cancel must not wait for either. The
+   * generation ends at once; the reading thread ends when its read returns (data, or the SDK's read
+   * timeout), and its next piece of text is refused.
+   */
+  private ModelResult chat(ModelCall call) throws InterruptedException {
+    ChatCompletionCreateParams params = chatParams(call.request());
+    CompletableFuture<Streamed> done = new CompletableFuture<>();
+    AtomicReference<StreamResponse<ChatCompletionChunk>> open = new AtomicReference<>();
+    call.onCancel(
+        () -> {
+          done.cancel(false);
+          StreamResponse<ChatCompletionChunk> stream = open.get();
+          if (stream != null) {
+            THREADS.execute(stream::close);
           }
-          choice.delta().content().ifPresent(call::emit);
-          if (choice.finishReason().isPresent()) {
-            finishReason = choice.finishReason().get().asString();
-          }
-        }
-      }
-    }
-    if (call.isCancelled()) {
+        });
+    THREADS.execute(() -> read(call, params, done, open));
+    Streamed streamed;
+    try {
+      streamed = done.get();
+    } catch (CancellationException e) {
       throw new ProviderException(ErrorType.CANCELLED, "the generation was cancelled");
+    } catch (InterruptedException e) {
+      if (call.isCancelled()) {
+        throw new ProviderException(ErrorType.CANCELLED, "the generation was cancelled");
+      }
+      throw e;
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof GenvaultException g) {
+        throw g;
+      }
+      if (cause instanceof RuntimeException r) {
+        throw Failures.classified(r);
+      }
+      throw new ProviderException(ErrorType.PROVIDER_ERROR, String.valueOf(cause), false, cause);
     }
-    if (finishReason == null) {
-      throw new ProviderException(
-          ErrorType.STREAM_INCOMPLETE, "the stream ended without a finish reason", true, null);
-    }
-    ChatCompletion completion = accumulator.chatCompletion();
+    ChatCompletion completion = streamed.completion();
+    String finishReason = streamed.finishReason();
     ModelResult.Builder result =
         ModelResult.builder()
             .finishReason(finishReason)
@@ -152,6 +170,47 @@ public final class OpenAiJava implements ModelClient {
         .filter(calls -> !calls.isEmpty())
         .ifPresent(calls -> result.toolCalls(json(calls)));
     return result.build();
+  }
+
+  private void read(
+      ModelCall call,
+      ChatCompletionCreateParams params,
+      CompletableFuture<Streamed> done,
+      AtomicReference<StreamResponse<ChatCompletionChunk>> open) {
+    ChatCompletionAccumulator accumulator = ChatCompletionAccumulator.create();
+    String finishReason = null;
+    try (StreamResponse<ChatCompletionChunk> stream =
+        client.chat().completions().createStreaming(params)) {
+      open.set(stream);
+      if (done.isDone()) {
+        return; // cancelled while the request was sent; closed on the way out
+      }
+      Iterator<ChatCompletionChunk> chunks = stream.stream().iterator();
+      while (chunks.hasNext()) {
+        ChatCompletionChunk chunk = accumulator.accumulate(chunks.next());
+        for (ChatCompletionChunk.Choice choice : chunk.choices()) {
+          if (choice.index() != 0) {
+            continue;
+          }
+          choice.delta().content().ifPresent(call::emit);
+          if (choice.finishReason().isPresent()) {
+            finishReason = choice.finishReason().get().asString();
+          }
+        }
+      }
+      if (finishReason == null) {
+        done.completeExceptionally(
+            new ProviderException(
+                ErrorType.STREAM_INCOMPLETE,
+                "the stream ended without a finish reason",
+                true,
+                null));
+        return;
+      }
+      done.complete(new Streamed(accumulator.chatCompletion(), finishReason));
+    } catch (RuntimeException | Error e) {
+      done.completeExceptionally(e);
+    }
   }
 
   private ModelResult image(ModelCall call) {
@@ -216,10 +275,15 @@ public final class OpenAiJava implements ModelClient {
     }
     parameters(body, r.parameters());
     body.putObject("stream_options").put("include_usage", true);
+    if (r.imageSize() != null || r.imageQuality() != null) {
+      throw new IllegalArgumentException(
+          "image size and quality are for image generations, not chat completions");
+    }
     try {
-      return ChatCompletionCreateParams.builder()
-          .body(JSON.treeToValue(body, ChatCompletionCreateParams.Body.class))
-          .build();
+      ChatCompletionCreateParams.Body parsed =
+          JSON.treeToValue(body, ChatCompletionCreateParams.Body.class);
+      parsed.validate(); // a value of the wrong type is kept raw by the mapper, refused here
+      return ChatCompletionCreateParams.builder().body(parsed).build();
     } catch (JsonProcessingException | RuntimeException e) {
       throw new IllegalArgumentException(
           "openai-java cannot send this request: " + e.getMessage(), e);
@@ -245,9 +309,9 @@ public final class OpenAiJava implements ModelClient {
     }
     parameters(body, r.parameters());
     try {
-      return ImageGenerateParams.builder()
-          .body(JSON.treeToValue(body, ImageGenerateParams.Body.class))
-          .build();
+      ImageGenerateParams.Body parsed = JSON.treeToValue(body, ImageGenerateParams.Body.class);
+      parsed.validate();
+      return ImageGenerateParams.builder().body(parsed).build();
     } catch (JsonProcessingException | RuntimeException e) {
       throw new IllegalArgumentException(
           "openai-java cannot send this request: " + e.getMessage(), e);

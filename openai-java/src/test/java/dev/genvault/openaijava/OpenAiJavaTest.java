@@ -205,12 +205,14 @@ class OpenAiJavaTest extends LocalServerTest {
       assertThat(closing.isAlive())
           .as("cancelling does not wait for the SDK's read, blocked on the silent connection")
           .isFalse();
-      // That read ends when data comes (or at the SDK's read timeout): let the server go on.
-      release.countDown();
 
       Generation row = onlyGenerationWhenEnded();
-      assertThat(row.errorType()).isEqualTo(ErrorType.CANCELLED);
+      assertThat(row.errorType())
+          .as("recorded while the SDK's read is still blocked")
+          .isEqualTo(ErrorType.CANCELLED);
       assertThat(row.text()).isEqualTo("Old pond");
+      // That read ends when data comes (or at the SDK's read timeout): let the server go on.
+      release.countDown();
     } finally {
       release.countDown();
     }
@@ -248,6 +250,32 @@ class OpenAiJavaTest extends LocalServerTest {
       assertThat(g.usage().outputTokens()).isEqualTo(4160);
       assertThat(server.takeRequest().getBody().utf8()).contains("\"size\":\"1024x1024\"");
     }
+  }
+
+  @Test
+  void values_of_the_wrong_shape_fail_before_anything_is_stored_or_sent() {
+    OpenAiJava openai = OpenAiJava.wrap(sdk());
+    GenerationRequest badSeed =
+        GenerationRequest.builder()
+            .model("gpt-4o-mini")
+            .prompt("Hi")
+            .parameter("seed", "\"abc\"")
+            .build();
+    GenerationRequest imageOptionsOnText =
+        GenerationRequest.builder()
+            .model("gpt-4o-mini")
+            .prompt("Hi")
+            .imageSize("1024x1024")
+            .build();
+
+    assertThatThrownBy(() -> genvault.generate(badSeed, openai))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("openai-java cannot send this request");
+    assertThatThrownBy(() -> genvault.generate(imageOptionsOnText, openai))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("image size");
+    assertThat(stored()).isEmpty();
+    assertThat(server.getRequestCount()).isZero();
   }
 
   @Test

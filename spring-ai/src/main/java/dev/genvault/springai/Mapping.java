@@ -1,9 +1,12 @@
 package dev.genvault.springai;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.genvault.Attribution;
@@ -99,7 +102,83 @@ final class Mapping {
       b.parameter("presence_penalty", presence.toString());
     }
     b.tools(tools(own, defaults));
+    String options = options(own, defaults);
+    if (options != null) {
+      b.parameter(OPTIONS, options);
+    }
     return b.build();
+  }
+
+  /** The parameter under which the options as a whole are recorded. */
+  static final String OPTIONS = "spring_ai_options";
+
+  /** Every property, in order, none null: the options as a whole (a provider's own ones too). */
+  private static final ObjectMapper OPTIONS_JSON =
+      JsonMapper.builder()
+          .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
+          .configure(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY, true)
+          .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false)
+          .serializationInclusion(JsonInclude.Include.NON_NULL)
+          .build();
+
+  /**
+   * The prompt's options over the model's defaults, as JSON: every option a provider's options
+   * class serializes (OpenAI's response format, seed, reasoning effort, ...), so that two prompts
+   * that differ in any of them never share a dedup key. Null where neither has any.
+   */
+  static @Nullable String options(@Nullable ChatOptions own, @Nullable ChatOptions defaults) {
+    ObjectNode merged = OPTIONS_JSON.createObjectNode();
+    for (ChatOptions o : new ChatOptions[] {defaults, own}) {
+      if (o == null) {
+        continue;
+      }
+      JsonNode tree;
+      try {
+        tree = OPTIONS_JSON.valueToTree(o);
+      } catch (IllegalArgumentException e) {
+        tree = OPTIONS_JSON.getNodeFactory().textNode(o.toString());
+      }
+      if (tree.isObject()) {
+        merged.setAll((ObjectNode) tree);
+      } else {
+        merged.set(o == own ? "prompt" : "defaults", tree);
+      }
+    }
+    return merged.isEmpty() ? null : json(sorted(merged));
+  }
+
+  private static JsonNode sorted(JsonNode node) {
+    if (!node.isObject()) {
+      return node;
+    }
+    ObjectNode out = OPTIONS_JSON.createObjectNode();
+    java.util.List<String> names = new ArrayList<>();
+    node.fieldNames().forEachRemaining(names::add);
+    java.util.Collections.sort(names);
+    for (String name : names) {
+      out.set(name, sorted(node.get(name)));
+    }
+    return out;
+  }
+
+  /**
+   * Whether the wrapped model runs the prompt's tools itself (Spring AI's internal tool execution,
+   * its default when tools are given): its answer then depends on what the tools returned, which
+   * the prompt does not hold.
+   */
+  static boolean runsToolsItself(@Nullable ChatOptions own, @Nullable ChatOptions defaults) {
+    boolean tools = false;
+    Boolean internal = null;
+    for (ChatOptions o : new ChatOptions[] {own, defaults}) {
+      if (o instanceof ToolCallingChatOptions t) {
+        tools |= t.getToolCallbacks() != null && !t.getToolCallbacks().isEmpty();
+        tools |= t.getToolNames() != null && !t.getToolNames().isEmpty();
+        if (internal == null) {
+          internal = t.getInternalToolExecutionEnabled();
+        }
+      }
+    }
+    return tools && (internal == null || internal);
   }
 
   private static <T> @Nullable T option(
@@ -259,6 +338,10 @@ final class Mapping {
    * The stored record as Spring AI's response, its metadata naming the generation; with {@code
    * withText} false, the last piece of a stream (its text came in the pieces before).
    */
+  static ChatResponse answered(ChatResponse model, Generation g, String url) {
+    return new ChatResponse(model.getResults(), metadata(g, url, model.getMetadata()));
+  }
+
   static ChatResponse response(
       Generation g, String url, @Nullable ChatResponseMetadata provider, boolean withText) {
     List<AssistantMessage.ToolCall> calls = toolCallsOf(g.toolCalls());

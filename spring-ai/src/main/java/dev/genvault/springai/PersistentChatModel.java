@@ -33,6 +33,7 @@ import org.springframework.ai.chat.prompt.Prompt;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * A Spring AI {@link ChatModel} whose every call and stream is a Genvault generation: its ID made
@@ -113,25 +114,36 @@ public final class PersistentChatModel implements ChatModel {
     } catch (RuntimeException e) {
       throw unchecked(Failures.forCaller(e, call.failure));
     }
-    return Mapping.response(g, genvault.url(g), call.providerMetadata, true);
+    ChatResponse answered = call.response;
+    // The model's own answer (its choices, their metadata) where it was called; else the record's.
+    return answered != null
+        ? Mapping.answered(answered, g, genvault.url(g))
+        : Mapping.response(g, genvault.url(g), null, true);
   }
 
   @Override
   public Flux<ChatResponse> stream(Prompt prompt) {
-    return Flux.create(
-        sink -> {
-          Call call = new Call(prompt, true);
-          GenerationStream stream;
-          try {
-            stream = genvault.stream(record(prompt), call);
-          } catch (RuntimeException e) {
-            sink.error(e);
-            return;
-          }
-          StreamPump pump = new StreamPump(stream);
-          sink.onCancel(pump::cancel);
-          executor.execute(() -> pump.run(new Pieces(pump.id(), call, sink)));
-        });
+    return Flux.<ChatResponse>create(
+            sink -> {
+              Call call = new Call(prompt, true);
+              GenerationStream stream;
+              try {
+                stream = genvault.stream(record(prompt), call);
+              } catch (RuntimeException e) {
+                sink.error(e);
+                return;
+              }
+              StreamPump pump = new StreamPump(stream);
+              sink.onCancel(pump::cancel);
+              try {
+                executor.execute(() -> pump.run(new Pieces(pump.id(), call, sink)));
+              } catch (RuntimeException e) {
+                pump.cancel();
+                sink.error(e);
+              }
+            })
+        // Admission stores the pending row: never on a subscriber's event loop.
+        .subscribeOn(Schedulers.boundedElastic());
   }
 
   private GenerationRequest record(Prompt prompt) {
@@ -187,6 +199,7 @@ public final class PersistentChatModel implements ChatModel {
     private final Prompt prompt;
     private final boolean streamed;
     volatile @Nullable ChatResponseMetadata providerMetadata;
+    volatile @Nullable ChatResponse response;
     volatile @Nullable Throwable failure;
 
     Call(Prompt prompt, boolean streamed) {
@@ -205,6 +218,7 @@ public final class PersistentChatModel implements ChatModel {
           throw Failures.classified(e);
         }
         providerMetadata = r.getMetadata();
+        response = r;
         return Mapping.result(r);
       }
       Totals pieces = new Totals();
@@ -252,6 +266,11 @@ public final class PersistentChatModel implements ChatModel {
             ErrorType.STREAM_INCOMPLETE, "the stream ended without a finish reason", true, null);
       }
       return pieces.result();
+    }
+
+    @Override
+    public boolean deduplicates(GenerationRequest request) {
+      return !Mapping.runsToolsItself(prompt.getOptions(), model.getDefaultOptions());
     }
 
     @Override

@@ -326,4 +326,59 @@ class PersistentChatModelTest extends LocalServerTest {
     assertThat(stored()).isEmpty();
     assertThat(server.getRequestCount()).isZero();
   }
+
+  @Test
+  void provider_options_are_recorded_so_prompts_that_differ_only_there_are_not_deduplicated() {
+    server.enqueue(json(200, COMPLETION));
+    server.enqueue(json(200, COMPLETION));
+    ChatModel model = PersistentChatModel.wrap(openAi(), genvault);
+
+    ChatResponse plain = model.call(new Prompt("A haiku"));
+    ChatResponse seeded =
+        model.call(new Prompt("A haiku", OpenAiChatOptions.builder().seed(7).build()));
+
+    assertThat(server.getRequestCount()).isEqualTo(2);
+    assertThat(GenvaultMetadata.cachedFrom(seeded)).isEmpty();
+    Generation g = store.find(GenvaultMetadata.generationId(seeded).orElseThrow()).orElseThrow();
+    assertThat(g.request().parameters().get("spring_ai_options"))
+        .contains("\"seed\":7")
+        .contains("\"model\":\"gpt-4o-mini\"");
+    assertThat(GenvaultMetadata.cachedFrom(plain)).isEmpty();
+  }
+
+  @Test
+  void a_prompt_whose_tools_spring_ai_runs_itself_is_never_served_from_the_cache() {
+    String toolCall =
+        "{\"id\":\"chatcmpl-2\",\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,"
+            + "\"message\":{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":"
+            + "\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"balance\","
+            + "\"arguments\":\"{}\"}}]},\"finish_reason\":\"tool_calls\"}]}";
+    for (int i = 0; i < 2; i++) {
+      server.enqueue(json(200, toolCall));
+      server.enqueue(json(200, COMPLETION));
+    }
+    ChatModel model = PersistentChatModel.wrap(openAi(), genvault);
+    OpenAiChatOptions options =
+        OpenAiChatOptions.builder()
+            .toolCallbacks(
+                FunctionToolCallback.builder("balance", (Function<City, String>) c -> "12 EUR")
+                    .description("The caller's balance")
+                    .inputType(City.class)
+                    .build())
+            .build();
+
+    ChatResponse first = model.call(new Prompt("What is my balance?", options));
+    ChatResponse second = model.call(new Prompt("What is my balance?", options));
+
+    assertThat(server.getRequestCount())
+        .as("each call ran the tool: the answer depends on what it returns now")
+        .isEqualTo(4);
+    assertThat(GenvaultMetadata.cachedFrom(second)).isEmpty();
+    assertThat(
+            store
+                .find(GenvaultMetadata.generationId(first).orElseThrow())
+                .orElseThrow()
+                .fingerprint())
+        .isNull();
+  }
 }
