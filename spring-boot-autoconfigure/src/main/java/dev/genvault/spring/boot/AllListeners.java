@@ -1,0 +1,49 @@
+package dev.genvault.spring.boot;
+
+import dev.genvault.Generation;
+import dev.genvault.GenerationListener;
+import java.util.List;
+
+/** Every listener bean, each told in turn (the generator takes one). */
+final class AllListeners extends GenerationListener {
+  private final List<GenerationListener> listeners;
+
+  AllListeners(List<GenerationListener> listeners) {
+    this.listeners = List.copyOf(listeners);
+  }
+
+  @Override
+  public void started(Generation pending) {
+    listeners.forEach(l -> l.started(pending));
+  }
+
+  @Override
+  public void firstToken(String generationId) {
+    listeners.forEach(l -> l.firstToken(generationId));
+  }
+
+  @Override
+  public void checkpoint(int chunks, int generations) {
+    listeners.forEach(l -> l.checkpoint(chunks, generations));
+  }
+
+  @Override
+  public void checkpointFailed(Throwable error) {
+    listeners.forEach(l -> l.checkpointFailed(error));
+  }
+
+  @Override
+  public void completed(Generation generation) {
+    listeners.forEach(l -> l.completed(generation));
+  }
+
+  @Override
+  public void failed(Generation generation, Throwable error) {
+    listeners.forEach(l -> l.failed(generation, error));
+  }
+
+  @Override
+  public void cacheHit(Generation copy, String originalId) {
+    listeners.forEach(l -> l.cacheHit(copy, originalId));
+  }
+}

@@ -1,0 +1,93 @@
+package dev.genvault.spring.boot;
+
+import dev.genvault.Generation;
+import dev.genvault.GenerationListener;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The generator's Micrometer meters:
+ *
+ * <ul>
+ *   <li>{@code genvault.generations}, by {@code status} ({@code complete}, {@code error}) and
+ *       {@code error.type};
+ *   <li>{@code genvault.cache.hits}: requests answered from the dedup cache or a joined generation;
+ *   <li>{@code genvault.spend}: the estimated cost of completed generations, in US dollars;
+ *   <li>{@code genvault.first.token}: from the stored pending row to the first text;
+ *   <li>{@code genvault.checkpoints} and {@code genvault.checkpoint.failures}: the writes of
+ *       streamed text, and those that failed (their text is kept for a later one).
+ * </ul>
+ */
+public final class GenvaultMetrics extends GenerationListener {
+  private final MeterRegistry registry;
+  private final Counter cacheHits;
+  private final Counter spend;
+  private final Counter checkpoints;
+  private final Counter checkpointFailures;
+  private final Timer firstToken;
+  private final Map<String, Long> started = new ConcurrentHashMap<>();
+
+  /** Meters in {@code registry}. */
+  public GenvaultMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.cacheHits = registry.counter("genvault.cache.hits");
+    this.spend =
+        Counter.builder("genvault.spend")
+            .baseUnit("usd")
+            .description("Estimated cost of completed generations")
+            .register(registry);
+    this.checkpoints = registry.counter("genvault.checkpoints");
+    this.checkpointFailures = registry.counter("genvault.checkpoint.failures");
+    this.firstToken = registry.timer("genvault.first.token");
+  }
+
+  @Override
+  public void started(Generation pending) {
+    started.put(pending.id(), System.nanoTime());
+  }
+
+  @Override
+  public void firstToken(String generationId) {
+    Long t0 = started.remove(generationId);
+    if (t0 != null) {
+      firstToken.record(Duration.ofNanos(System.nanoTime() - t0));
+    }
+  }
+
+  @Override
+  public void checkpoint(int chunks, int generations) {
+    checkpoints.increment();
+  }
+
+  @Override
+  public void checkpointFailed(Throwable error) {
+    checkpointFailures.increment();
+  }
+
+  @Override
+  public void completed(Generation generation) {
+    started.remove(generation.id());
+    registry
+        .counter("genvault.generations", "status", "complete", "error.type", "none")
+        .increment();
+    if (generation.cost() != null) {
+      spend.increment(generation.cost().usd().doubleValue());
+    }
+  }
+
+  @Override
+  public void failed(Generation generation, Throwable error) {
+    started.remove(generation.id());
+    String type = generation.errorType() == null ? "unknown" : generation.errorType().wireName();
+    registry.counter("genvault.generations", "status", "error", "error.type", type).increment();
+  }
+
+  @Override
+  public void cacheHit(Generation copy, String originalId) {
+    cacheHits.increment();
+  }
+}

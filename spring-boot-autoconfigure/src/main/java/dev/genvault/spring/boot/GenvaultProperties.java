@@ -1,0 +1,159 @@
+package dev.genvault.spring.boot;
+
+import dev.genvault.CacheScope;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The {@code genvault.*} properties of a Spring Boot app: where records, files and the cache live,
+ * and the generator's settings. Every one has a default, so none is needed to start.
+ */
+@ConfigurationProperties("genvault")
+public class GenvaultProperties {
+  /** The base of generation URLs, e.g. {@code https://app.example.com/ai}; none by default. */
+  private @Nullable String baseUrl;
+
+  /** How long an identical request is answered from the dedup cache. */
+  private Duration cacheTtl = Duration.ofDays(1);
+
+  /** Who may share a cached answer: the same user (the default) or the same tenant. */
+  private CacheScope cacheScope = CacheScope.USER;
+
+  /** How often streamed text is written to the store while it arrives. */
+  private Duration checkpointInterval = Duration.ofMillis(250);
+
+  /** How the store treats the schema: create what is missing (default), verify, or none. */
+  private Schema schema = Schema.CREATE;
+
+  /** Where generated files go when no other BlobStore bean is defined. */
+  private Path blobs = Path.of("genvault-blobs");
+
+  /** Prices and budgets. */
+  private final Cost cost = new Cost();
+
+  /** What the store does with the schema at start. */
+  public enum Schema {
+    /** Create the tables that are missing and apply the migrations the database lacks. */
+    CREATE,
+    /** Only check that the schema is at this code's version. */
+    VERIFY,
+    /** Leave the schema to the app's own migrations. */
+    NONE
+  }
+
+  /** Prices and budgets: {@code genvault.cost.*}. */
+  public static class Cost {
+    /**
+     * A genai-prices data.json (URL or file) read at start and refreshed, beside the bundled table.
+     */
+    private @Nullable String pricesUrl;
+
+    /** How often {@link #pricesUrl} is read again. */
+    private Duration pricesRefresh = Duration.ofHours(6);
+
+    /** A per-user budget in US dollars per day; none by default. */
+    private @Nullable BigDecimal userDailyUsd;
+
+    /** A per-tenant budget in US dollars per month; none by default. */
+    private @Nullable BigDecimal tenantMonthlyUsd;
+
+    /** The time zone in which budget days and months start. */
+    private ZoneId budgetZone = ZoneId.of("UTC");
+
+    public @Nullable String getPricesUrl() {
+      return pricesUrl;
+    }
+
+    public void setPricesUrl(@Nullable String pricesUrl) {
+      this.pricesUrl = pricesUrl;
+    }
+
+    public Duration getPricesRefresh() {
+      return pricesRefresh;
+    }
+
+    public void setPricesRefresh(Duration pricesRefresh) {
+      this.pricesRefresh = pricesRefresh;
+    }
+
+    public @Nullable BigDecimal getUserDailyUsd() {
+      return userDailyUsd;
+    }
+
+    public void setUserDailyUsd(@Nullable BigDecimal userDailyUsd) {
+      this.userDailyUsd = userDailyUsd;
+    }
+
+    public @Nullable BigDecimal getTenantMonthlyUsd() {
+      return tenantMonthlyUsd;
+    }
+
+    public void setTenantMonthlyUsd(@Nullable BigDecimal tenantMonthlyUsd) {
+      this.tenantMonthlyUsd = tenantMonthlyUsd;
+    }
+
+    public ZoneId getBudgetZone() {
+      return budgetZone;
+    }
+
+    public void setBudgetZone(ZoneId budgetZone) {
+      this.budgetZone = budgetZone;
+    }
+  }
+
+  public @Nullable String getBaseUrl() {
+    return baseUrl;
+  }
+
+  public void setBaseUrl(@Nullable String baseUrl) {
+    this.baseUrl = baseUrl;
+  }
+
+  public Duration getCacheTtl() {
+    return cacheTtl;
+  }
+
+  public void setCacheTtl(Duration cacheTtl) {
+    this.cacheTtl = cacheTtl;
+  }
+
+  public CacheScope getCacheScope() {
+    return cacheScope;
+  }
+
+  public void setCacheScope(CacheScope cacheScope) {
+    this.cacheScope = cacheScope;
+  }
+
+  public Duration getCheckpointInterval() {
+    return checkpointInterval;
+  }
+
+  public void setCheckpointInterval(Duration checkpointInterval) {
+    this.checkpointInterval = checkpointInterval;
+  }
+
+  public Schema getSchema() {
+    return schema;
+  }
+
+  public void setSchema(Schema schema) {
+    this.schema = schema;
+  }
+
+  public Path getBlobs() {
+    return blobs;
+  }
+
+  public void setBlobs(Path blobs) {
+    this.blobs = blobs;
+  }
+
+  public Cost getCost() {
+    return cost;
+  }
+}
