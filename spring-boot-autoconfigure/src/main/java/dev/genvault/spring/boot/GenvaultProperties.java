@@ -35,6 +35,27 @@ public class GenvaultProperties {
   /** Prices and budgets. */
   private final Cost cost = new Cost();
 
+  /** The routes and pages in the app's servlet container. */
+  private final Http http = new Http();
+
+  /** The routes and pages: {@code genvault.http.*}. */
+  public static class Http {
+    /** Where the routes and pages are mounted; the base URL, if set, should end with it. */
+    private String path = "/genvault";
+
+    public String getPath() {
+      return path;
+    }
+
+    public void setPath(String path) {
+      this.path = path;
+    }
+  }
+
+  public Http getHttp() {
+    return http;
+  }
+
   /** What the store does with the schema at start. */
   public enum Schema {
     /** Create the tables that are missing and apply the migrations the database lacks. */

@@ -190,4 +190,25 @@ class GenvaultAutoConfigurationTest {
           .contains("The base of generation URLs");
     }
   }
+
+  @Test
+  void routes_are_mounted_only_with_the_apps_authorizer() {
+    org.springframework.boot.test.context.runner.WebApplicationContextRunner web =
+        new org.springframework.boot.test.context.runner.WebApplicationContextRunner()
+            .withConfiguration(
+                AutoConfigurations.of(
+                    GenvaultAutoConfiguration.class, GenvaultRoutesAutoConfiguration.class))
+            .withPropertyValues("genvault.blobs=" + blobs, "genvault.store=memory");
+    web.run(context -> assertThat(context).doesNotHaveBean("genvaultRoutes"));
+    web.withBean(dev.genvault.http.Authorizer.class, dev.genvault.http.Authorizer::allowAll)
+        .withPropertyValues("genvault.http.path=/ai/")
+        .run(
+            context -> {
+              Object routes = context.getBean("genvaultRoutes");
+              assertThat(
+                      ((org.springframework.boot.web.servlet.ServletRegistrationBean<?>) routes)
+                          .getUrlMappings())
+                  .containsExactly("/ai/*");
+            });
+  }
 }
