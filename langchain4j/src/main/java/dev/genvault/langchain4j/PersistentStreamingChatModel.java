@@ -12,6 +12,7 @@ import dev.genvault.ModelClient;
 import dev.genvault.ModelResult;
 import dev.genvault.PersistentGenerator;
 import dev.genvault.ProviderException;
+import dev.genvault.internal.IdleWait;
 import dev.genvault.internal.StreamPump;
 import dev.langchain4j.model.ModelProvider;
 import dev.langchain4j.model.chat.Capability;
@@ -22,6 +23,7 @@ import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.PartialResponse;
 import dev.langchain4j.model.chat.response.PartialResponseContext;
+import dev.langchain4j.model.chat.response.PartialThinking;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.chat.response.StreamingHandle;
 import java.util.Objects;
@@ -68,12 +70,16 @@ public final class PersistentStreamingChatModel implements StreamingChatModel {
             return t;
           });
 
+  /** How long a stream may send nothing, by default: ten minutes. */
+  public static final java.time.Duration DEFAULT_IDLE_TIMEOUT = java.time.Duration.ofMinutes(10);
+
   private final StreamingChatModel model;
   private final PersistentGenerator genvault;
   private final @Nullable String modelName;
   private final Supplier<Attribution> attribution;
   private final Executor executor;
   private final boolean requireFinishReason;
+  private final java.time.Duration idleTimeout;
 
   private PersistentStreamingChatModel(Builder b) {
     this.model = b.model;
@@ -82,6 +88,7 @@ public final class PersistentStreamingChatModel implements StreamingChatModel {
     this.attribution = b.attribution;
     this.executor = b.executor;
     this.requireFinishReason = b.requireFinishReason;
+    this.idleTimeout = b.idleTimeout;
   }
 
   /** {@code model}, every call persisted by {@code genvault}. */
@@ -211,6 +218,7 @@ public final class PersistentStreamingChatModel implements StreamingChatModel {
     @Override
     public ModelResult generate(ModelCall call) throws InterruptedException {
       CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+      IdleWait idle = new IdleWait(idleTimeout);
       AtomicReference<StreamingHandle> modelHandle = new AtomicReference<>();
       call.onCancel(
           () -> {
@@ -232,7 +240,13 @@ public final class PersistentStreamingChatModel implements StreamingChatModel {
               emit(partial.text(), context.streamingHandle());
             }
 
+            @Override
+            public void onPartialThinking(PartialThinking thinking) {
+              idle.touch(); // a reasoning model thinks aloud before it answers
+            }
+
             private void emit(String text, @Nullable StreamingHandle handle) {
+              idle.touch();
               if (handle != null) {
                 modelHandle.set(handle);
               }
@@ -268,7 +282,15 @@ public final class PersistentStreamingChatModel implements StreamingChatModel {
       }
       ChatResponse r;
       try {
-        r = done.get();
+        r =
+            idle.await(
+                done,
+                () -> {
+                  StreamingHandle h = modelHandle.get();
+                  if (h != null) {
+                    h.cancel();
+                  }
+                });
       } catch (CancellationException e) {
         throw new ProviderException(ErrorType.CANCELLED, "the generation was cancelled");
       } catch (ExecutionException e) {
@@ -311,6 +333,7 @@ public final class PersistentStreamingChatModel implements StreamingChatModel {
     private Supplier<Attribution> attribution = () -> Attribution.NONE;
     private Executor executor = DEFAULT_EXECUTOR;
     private boolean requireFinishReason = true;
+    private java.time.Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
 
     private Builder(StreamingChatModel model, PersistentGenerator genvault) {
       this.model = Objects.requireNonNull(model, "model");
@@ -349,6 +372,18 @@ public final class PersistentStreamingChatModel implements StreamingChatModel {
      */
     public Builder requireFinishReason(boolean requireFinishReason) {
       this.requireFinishReason = requireFinishReason;
+      return this;
+    }
+
+    /**
+     * How long a stream may send nothing (no text, no thinking) before its generation ends as
+     * {@code timeout} and the model's stream is cancelled; {@link #DEFAULT_IDLE_TIMEOUT} by
+     * default. A framework's stream may have no read timeout of its own, and would otherwise leave
+     * the generation running for as long as the connection stays open.
+     */
+    public Builder idleTimeout(java.time.Duration idleTimeout) {
+      new IdleWait(idleTimeout); // checks it
+      this.idleTimeout = idleTimeout;
       return this;
     }
 

@@ -253,4 +253,30 @@ class PersistentStreamingChatModelTest extends LocalServerTest {
       release.countDown();
     }
   }
+
+  @Test
+  void a_stream_that_goes_silent_ends_as_a_timeout_after_the_idle_time() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    String first =
+        chunk(
+            "{\"id\":\"chatcmpl-9\",\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,"
+                + "\"delta\":{\"content\":\"Old pond\"},\"finish_reason\":null}]}");
+    server.enqueue(stalling(first, STREAM, release));
+    try {
+      StreamingChatModel model =
+          PersistentStreamingChatModel.builder(openAi(), genvault)
+              .idleTimeout(Duration.ofMillis(300))
+              .build();
+      Received received = new Received();
+
+      model.chat(ChatRequest.builder().messages(UserMessage.from("A haiku")).build(), received);
+
+      assertThat(received.error()).hasMessageContaining("nothing arrived from the model");
+      Generation row = onlyGenerationWhenEnded();
+      assertThat(row.errorType()).isEqualTo(ErrorType.TIMEOUT);
+      assertThat(row.text()).isEqualTo("Old pond");
+    } finally {
+      release.countDown();
+    }
+  }
 }

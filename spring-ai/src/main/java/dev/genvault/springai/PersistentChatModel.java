@@ -11,6 +11,7 @@ import dev.genvault.ModelClient;
 import dev.genvault.ModelResult;
 import dev.genvault.PersistentGenerator;
 import dev.genvault.ProviderException;
+import dev.genvault.internal.IdleWait;
 import dev.genvault.internal.StreamPump;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,12 +69,16 @@ public final class PersistentChatModel implements ChatModel {
             return t;
           });
 
+  /** How long a stream may send nothing, by default: ten minutes. */
+  public static final java.time.Duration DEFAULT_IDLE_TIMEOUT = java.time.Duration.ofMinutes(10);
+
   private final ChatModel model;
   private final PersistentGenerator genvault;
   private final @Nullable String modelName;
   private final Supplier<Attribution> attribution;
   private final Executor executor;
   private final boolean requireFinishReason;
+  private final java.time.Duration idleTimeout;
 
   private PersistentChatModel(Builder b) {
     this.model = b.model;
@@ -82,6 +87,7 @@ public final class PersistentChatModel implements ChatModel {
     this.attribution = b.attribution;
     this.executor = b.executor;
     this.requireFinishReason = b.requireFinishReason;
+    this.idleTimeout = b.idleTimeout;
   }
 
   /** {@code model}, every call and stream persisted by {@code genvault}. */
@@ -223,12 +229,14 @@ public final class PersistentChatModel implements ChatModel {
       }
       Totals pieces = new Totals();
       CompletableFuture<Void> done = new CompletableFuture<>();
+      IdleWait idle = new IdleWait(idleTimeout);
       Disposable subscription;
       try {
         subscription =
             model.stream(prompt)
                 .subscribe(
                     r -> {
+                      idle.touch();
                       String text = pieces.add(r);
                       if (text != null) {
                         call.emit(text);
@@ -246,7 +254,7 @@ public final class PersistentChatModel implements ChatModel {
             subscription.dispose();
           });
       try {
-        done.get();
+        idle.await(done, subscription::dispose);
       } catch (CancellationException e) {
         throw new ProviderException(ErrorType.CANCELLED, "the generation was cancelled");
       } catch (ExecutionException e) {
@@ -341,6 +349,7 @@ public final class PersistentChatModel implements ChatModel {
     private Supplier<Attribution> attribution = () -> Attribution.NONE;
     private Executor executor = DEFAULT_EXECUTOR;
     private boolean requireFinishReason = true;
+    private java.time.Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
 
     private Builder(ChatModel model, PersistentGenerator genvault) {
       this.model = Objects.requireNonNull(model, "model");
@@ -381,6 +390,17 @@ public final class PersistentChatModel implements ChatModel {
      */
     public Builder requireFinishReason(boolean requireFinishReason) {
       this.requireFinishReason = requireFinishReason;
+      return this;
+    }
+
+    /**
+     * How long a stream may send nothing before its generation ends as {@code timeout} and the
+     * model's stream is cancelled; {@link #DEFAULT_IDLE_TIMEOUT} by default. Spring AI's streams
+     * may have no read timeout of their own (WebClient on Reactor Netty has none by default).
+     */
+    public Builder idleTimeout(java.time.Duration idleTimeout) {
+      new IdleWait(idleTimeout); // checks it
+      this.idleTimeout = idleTimeout;
       return this;
     }
 

@@ -381,4 +381,28 @@ class PersistentChatModelTest extends LocalServerTest {
                 .fingerprint())
         .isNull();
   }
+
+  @Test
+  void a_stream_that_goes_silent_ends_as_a_timeout_after_the_idle_time() {
+    CountDownLatch release = new CountDownLatch(1);
+    // Two chunks (Spring AI hands a chunk on when the next arrives), then silence.
+    String first = STREAM.substring(0, STREAM.indexOf("data: ", STREAM.indexOf(", frog")));
+    server.enqueue(stalling(first, STREAM.substring(first.length()), release));
+    try {
+      ChatModel model =
+          PersistentChatModel.builder(openAi(), genvault)
+              .idleTimeout(Duration.ofMillis(300))
+              .build();
+
+      assertThatThrownBy(
+              () -> model.stream(new Prompt("A haiku")).collectList().block(Duration.ofSeconds(10)))
+          .hasMessageContaining("nothing arrived from the model");
+
+      Generation row = onlyGenerationWhenEnded();
+      assertThat(row.errorType()).isEqualTo(ErrorType.TIMEOUT);
+      assertThat(row.text()).startsWith("Old pond");
+    } finally {
+      release.countDown();
+    }
+  }
 }
