@@ -1,6 +1,7 @@
 package dev.genvault;
 
 import dev.genvault.cost.Pricing;
+import dev.genvault.internal.DaemonThreads;
 import dev.genvault.spi.BlobStore;
 import dev.genvault.spi.DedupCache;
 import dev.genvault.spi.GenerationStore;
@@ -55,13 +56,10 @@ public final class PersistentGenerator implements AutoCloseable {
   private final @Nullable ScheduledExecutorService ownedScheduler;
 
   private PersistentGenerator(Builder b) {
-    this.ownedExecutor =
-        b.executor == null
-            ? Executors.newCachedThreadPool(Shutdown.daemonThreads("genvault-worker"))
-            : null;
+    this.ownedExecutor = b.executor == null ? DaemonThreads.cachedPool("genvault-worker") : null;
     this.ownedScheduler =
         b.scheduler == null
-            ? Executors.newSingleThreadScheduledExecutor(Shutdown.daemonThreads("genvault-sweeper"))
+            ? Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("genvault-sweeper"))
             : null;
     this.state = GeneratorState.of(b, b.executor == null ? ownedExecutor : b.executor);
     this.urls = b.urls;

@@ -136,17 +136,7 @@ final class Mapping {
    */
   static Map<String, String> providerParameters(ChatRequestParameters p) {
     Map<String, String> values = new TreeMap<>();
-    for (java.lang.reflect.Method method : p.getClass().getMethods()) {
-      Class<?> declaring = method.getDeclaringClass();
-      if (method.getParameterCount() != 0
-          || java.lang.reflect.Modifier.isStatic(method.getModifiers())
-          || declaring == Object.class
-          || declaring == DefaultChatRequestParameters.class
-          || declaring.isInterface()
-          || NOT_PARAMETERS.contains(method.getName())
-          || method.getReturnType() == void.class) {
-        continue;
-      }
+    for (java.lang.reflect.Method method : ACCESSORS.get(p.getClass())) {
       try {
         Object value = method.invoke(p);
         if (value != null) {
@@ -158,6 +148,31 @@ final class Mapping {
     }
     return values;
   }
+
+  /**
+   * The accessors of a parameters class beyond LangChain4j's common ones, found once per class
+   * (every call of the model reads them).
+   */
+  private static final ClassValue<List<java.lang.reflect.Method>> ACCESSORS =
+      new ClassValue<>() {
+        @Override
+        protected List<java.lang.reflect.Method> computeValue(Class<?> type) {
+          List<java.lang.reflect.Method> accessors = new ArrayList<>();
+          for (java.lang.reflect.Method method : type.getMethods()) {
+            Class<?> declaring = method.getDeclaringClass();
+            if (method.getParameterCount() == 0
+                && !java.lang.reflect.Modifier.isStatic(method.getModifiers())
+                && declaring != Object.class
+                && declaring != DefaultChatRequestParameters.class
+                && !declaring.isInterface()
+                && !NOT_PARAMETERS.contains(method.getName())
+                && method.getReturnType() != void.class) {
+              accessors.add(method);
+            }
+          }
+          return List.copyOf(accessors);
+        }
+      };
 
   /** A value as text, maps in key order (a hash map's order is not the same in every JVM). */
   private static String printed(Object value) {

@@ -12,6 +12,7 @@ import dev.genvault.ModelClient;
 import dev.genvault.ModelResult;
 import dev.genvault.PersistentGenerator;
 import dev.genvault.ProviderException;
+import dev.genvault.internal.DaemonThreads;
 import dev.genvault.internal.IdleWait;
 import dev.genvault.internal.StreamPump;
 import dev.langchain4j.model.ModelProvider;
@@ -33,8 +34,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -59,16 +58,9 @@ import org.jspecify.annotations.Nullable;
  * PersistentGenerator.Builder.streamClosePolicy}). Thread safe.
  */
 public final class PersistentStreamingChatModel implements StreamingChatModel {
-  private static final AtomicInteger THREADS = new AtomicInteger();
-
   /** The default executor: daemon threads, made when needed and kept for a minute when idle. */
   private static final ExecutorService DEFAULT_EXECUTOR =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "genvault-langchain4j-" + THREADS.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-          });
+      DaemonThreads.cachedPool("genvault-langchain4j");
 
   /** How long a stream may send nothing, by default: ten minutes. */
   public static final java.time.Duration DEFAULT_IDLE_TIMEOUT = java.time.Duration.ofMinutes(10);

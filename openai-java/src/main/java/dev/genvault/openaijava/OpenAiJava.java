@@ -23,6 +23,7 @@ import dev.genvault.ModelClient;
 import dev.genvault.ModelResult;
 import dev.genvault.ProviderException;
 import dev.genvault.cost.ProviderUsage;
+import dev.genvault.internal.DaemonThreads;
 import java.io.ByteArrayInputStream;
 import java.util.Base64;
 import java.util.Iterator;
@@ -61,12 +62,7 @@ public final class OpenAiJava implements ModelClient {
 
   /** Reads and closes streams: daemon threads, made when needed, gone when idle. */
   private static final java.util.concurrent.ExecutorService THREADS =
-      java.util.concurrent.Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "genvault-openai-java");
-            t.setDaemon(true);
-            return t;
-          });
+      DaemonThreads.cachedPool("genvault-openai-java");
 
   private final OpenAIClient client;
 

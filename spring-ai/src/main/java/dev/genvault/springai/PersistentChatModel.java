@@ -11,6 +11,7 @@ import dev.genvault.ModelClient;
 import dev.genvault.ModelResult;
 import dev.genvault.PersistentGenerator;
 import dev.genvault.ProviderException;
+import dev.genvault.internal.DaemonThreads;
 import dev.genvault.internal.IdleWait;
 import dev.genvault.internal.StreamPump;
 import java.util.ArrayList;
@@ -21,8 +22,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.ai.chat.messages.AssistantMessage;
@@ -58,16 +57,9 @@ import reactor.core.scheduler.Schedulers;
  * safe.
  */
 public final class PersistentChatModel implements ChatModel {
-  private static final AtomicInteger THREADS = new AtomicInteger();
-
   /** The default executor: daemon threads, made when needed and kept for a minute when idle. */
   private static final ExecutorService DEFAULT_EXECUTOR =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "genvault-spring-ai-" + THREADS.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-          });
+      DaemonThreads.cachedPool("genvault-spring-ai");
 
   /** How long a stream may send nothing, by default: ten minutes. */
   public static final java.time.Duration DEFAULT_IDLE_TIMEOUT = java.time.Duration.ofMinutes(10);
