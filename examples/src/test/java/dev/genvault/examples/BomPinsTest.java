@@ -34,7 +34,11 @@ class BomPinsTest {
             "com.squareup.okio:okio",
             "org.jetbrains.kotlin:kotlin-stdlib",
             "org.jetbrains.kotlin:kotlin-stdlib-jdk7",
-            "org.jetbrains.kotlin:kotlin-stdlib-jdk8");
+            "org.jetbrains.kotlin:kotlin-stdlib-jdk8",
+            "redis.clients:jedis",
+            "org.apache.httpcomponents.client5:httpclient5",
+            "org.apache.httpcomponents.core5:httpcore5",
+            "org.apache.httpcomponents.core5:httpcore5-h2");
     bom.forEach(
         (library, version) -> {
           if (!library.startsWith("dev.genvault:")) {

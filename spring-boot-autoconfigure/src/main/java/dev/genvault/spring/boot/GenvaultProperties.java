@@ -38,6 +38,120 @@ public class GenvaultProperties {
   /** The routes and pages in the app's servlet container. */
   private final Http http = new Http();
 
+  /** Generated files in S3, with the app's {@code S3Client} bean. */
+  private final S3 s3 = new S3();
+
+  /** The dedup cache in Redis. */
+  private final Redis redis = new Redis();
+
+  /**
+   * Generated files in S3: {@code genvault.s3.*}. They go there when the app has an {@code
+   * S3Client} bean and {@link #bucket} is set; otherwise to the {@code genvault.blobs} folder.
+   */
+  public static class S3 {
+    /** The bucket for generated files; none by default (files go to the folder). */
+    private @Nullable String bucket;
+
+    /**
+     * A prefix for every object key, such as {@code prod/genvault} (segments of {@code A-Z a-z 0-9
+     * . _ -} separated by {@code /}, no trailing slash); none by default.
+     */
+    private @Nullable String keyPrefix;
+
+    /**
+     * Files served at permanent URLs under this base (a public bucket or a CDN in front of it);
+     * without it, and with an {@code S3Presigner} bean, files get presigned URLs.
+     */
+    private @Nullable String publicBaseUrl;
+
+    /** How long a presigned URL works. */
+    private Duration urlTtl = Duration.ofMinutes(15);
+
+    public @Nullable String getBucket() {
+      return bucket;
+    }
+
+    public void setBucket(@Nullable String bucket) {
+      this.bucket = bucket;
+    }
+
+    public @Nullable String getKeyPrefix() {
+      return keyPrefix;
+    }
+
+    public void setKeyPrefix(@Nullable String keyPrefix) {
+      this.keyPrefix = keyPrefix;
+    }
+
+    public @Nullable String getPublicBaseUrl() {
+      return publicBaseUrl;
+    }
+
+    public void setPublicBaseUrl(@Nullable String publicBaseUrl) {
+      this.publicBaseUrl = publicBaseUrl;
+    }
+
+    public Duration getUrlTtl() {
+      return urlTtl;
+    }
+
+    public void setUrlTtl(Duration urlTtl) {
+      this.urlTtl = urlTtl;
+    }
+  }
+
+  /**
+   * The dedup cache in Redis: {@code genvault.redis.*}. With {@code genvault-redis-cache} on the
+   * classpath, the cache is in Redis when the app has a Jedis {@code UnifiedJedis} bean, when
+   * {@link #url} is set, or when Spring Boot knows a single Redis server ({@code
+   * spring.data.redis.*}); otherwise in the database.
+   */
+  public static class Redis {
+    /**
+     * The Redis server, {@code redis://[[user]:password@]host[:port][/database]} or {@code
+     * rediss://...}; none by default.
+     */
+    private @Nullable String url;
+
+    /** The first segment of every key: apps sharing a Redis keep apart by namespace. */
+    private String namespace = "genvault";
+
+    /** How long one Redis call may take before it counts as a miss. */
+    private Duration timeout = Duration.ofMillis(250);
+
+    public @Nullable String getUrl() {
+      return url;
+    }
+
+    public void setUrl(@Nullable String url) {
+      this.url = url;
+    }
+
+    public String getNamespace() {
+      return namespace;
+    }
+
+    public void setNamespace(String namespace) {
+      this.namespace = namespace;
+    }
+
+    public Duration getTimeout() {
+      return timeout;
+    }
+
+    public void setTimeout(Duration timeout) {
+      this.timeout = timeout;
+    }
+  }
+
+  public S3 getS3() {
+    return s3;
+  }
+
+  public Redis getRedis() {
+    return redis;
+  }
+
   /** The routes and pages: {@code genvault.http.*}. */
   public static class Http {
     /** Where the routes and pages are mounted; the base URL, if set, should end with it. */
