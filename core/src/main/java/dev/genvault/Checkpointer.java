@@ -219,7 +219,15 @@ final class Checkpointer implements AutoCloseable {
         log.info("checkpoints reach the store again after {} failed writes", failuresInARow);
       }
       failuresInARow = 0;
-      listener.checkpoint(batch.size(), byGeneration.size());
+      Instant oldest = batch.get(0).createdAt();
+      for (Chunk c : batch) {
+        if (c.createdAt().isBefore(oldest)) {
+          oldest = c.createdAt();
+        }
+      }
+      Duration lag = Duration.between(oldest, clock.instant());
+      listener.checkpoint(
+          batch.size(), byGeneration.size(), lag.isNegative() ? Duration.ZERO : lag);
     } else {
       failuresInARow++;
       if (failuresInARow == 1 || failuresInARow % 100 == 0) {

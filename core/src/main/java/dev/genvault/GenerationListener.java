@@ -1,5 +1,7 @@
 package dev.genvault;
 
+import java.time.Duration;
+
 /**
  * Sees what the generator does, for metrics and logs. Every method does nothing by default;
  * override the ones you need. Methods are called on the generator's threads and must be fast and
@@ -15,8 +17,12 @@ public abstract class GenerationListener {
   /** The first delta of text arrived. */
   public void firstToken(String generationId) {}
 
-  /** A checkpoint wrote {@code chunks} chunks of {@code generations} generations in one write. */
-  public void checkpoint(int chunks, int generations) {}
+  /**
+   * A checkpoint wrote {@code chunks} chunks of {@code generations} generations in one write. The
+   * {@code lag} is how long the oldest text in it had waited, from its arrival to the end of this
+   * write: the most streamed text a crash just before the write could have lost, in time.
+   */
+  public void checkpoint(int chunks, int generations, Duration lag) {}
 
   /** A checkpoint write failed; its text is kept and written by a later one. */
   public void checkpointFailed(Throwable error) {}
@@ -28,6 +34,15 @@ public abstract class GenerationListener {
    * A generation failed; its row is {@link GenerationStatus#ERROR} (if the store could be reached).
    */
   public void failed(Generation generation, Throwable error) {}
+
+  /**
+   * What the generator added to a generation that called the model, on the injected clock: {@code
+   * beforeCall} from its creation (the cache lookup, a budget reservation, the pending row) to the
+   * model call, and {@code afterCall} from the model's answer or failure to its terminal row being
+   * stored and its caller released (files stored, pricing, the cache entry). Not called for
+   * requests served from the cache or by a joined generation.
+   */
+  public void added(Generation generation, Duration beforeCall, Duration afterCall) {}
 
   /** A request was served from the dedup cache or a joined in-flight generation. */
   public void cacheHit(Generation copy, String originalId) {}

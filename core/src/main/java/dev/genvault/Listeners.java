@@ -1,5 +1,6 @@
 package dev.genvault;
 
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +30,12 @@ final class Listeners {
     run("firstToken", () -> delegate.firstToken(id));
   }
 
-  void checkpoint(int chunks, int generations) {
-    run("checkpoint", () -> delegate.checkpoint(chunks, generations));
+  void checkpoint(int chunks, int generations, Duration lag) {
+    run("checkpoint", () -> delegate.checkpoint(chunks, generations, lag));
+  }
+
+  void added(Generation g, Duration beforeCall, Duration afterCall) {
+    run("added", () -> delegate.added(g, beforeCall, afterCall));
   }
 
   void checkpointFailed(Throwable error) {

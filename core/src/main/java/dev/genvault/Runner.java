@@ -60,8 +60,15 @@ final class Runner {
     s.checkpointer.register(live);
     Generation terminal;
     Throwable failure = null;
+    Instant callStart = s.now();
+    Instant callEnd = callStart;
     try {
-      ModelResult result = client.generate(live);
+      ModelResult result;
+      try {
+        result = client.generate(live);
+      } finally {
+        callEnd = s.now();
+      }
       if (live.cancelReason() != null) {
         throw new ProviderException(
             live.cancelReason(), "generation " + live.id() + " was stopped");
@@ -98,6 +105,10 @@ final class Runner {
       cache.put(live.request().tenantId(), fingerprint, stored.id());
     }
     finishLive(live, stored, fingerprint, claimed, failure);
+    s.listener.added(
+        stored,
+        nonNegative(Duration.between(live.pending.createdAt(), callStart)),
+        nonNegative(Duration.between(callEnd, s.now())));
     if (failure instanceof InterruptedException && live.cancelReason() == null) {
       // The caller's thread was interrupted: the row is written, now keep the interrupt visible.
       Thread.currentThread().interrupt();
@@ -272,5 +283,9 @@ final class Runner {
     if (claimed) {
       cache.release(live.request().tenantId(), fingerprint, live.id());
     }
+  }
+
+  private static Duration nonNegative(Duration d) {
+    return d.isNegative() ? Duration.ZERO : d;
   }
 }

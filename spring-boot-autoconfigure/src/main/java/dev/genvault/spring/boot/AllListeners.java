@@ -2,6 +2,7 @@ package dev.genvault.spring.boot;
 
 import dev.genvault.Generation;
 import dev.genvault.GenerationListener;
+import java.time.Duration;
 import java.util.List;
 
 /** Every listener bean, each told in turn (the generator takes one). */
@@ -23,8 +24,13 @@ final class AllListeners extends GenerationListener {
   }
 
   @Override
-  public void checkpoint(int chunks, int generations) {
-    listeners.forEach(l -> l.checkpoint(chunks, generations));
+  public void checkpoint(int chunks, int generations, Duration lag) {
+    listeners.forEach(l -> l.checkpoint(chunks, generations, lag));
+  }
+
+  @Override
+  public void added(Generation generation, Duration beforeCall, Duration afterCall) {
+    listeners.forEach(l -> l.added(generation, beforeCall, afterCall));
   }
 
   @Override

@@ -19,7 +19,12 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code genvault.spend}: the estimated cost of completed generations, in US dollars;
  *   <li>{@code genvault.first.token}: from the stored pending row to the first text;
  *   <li>{@code genvault.checkpoints} and {@code genvault.checkpoint.failures}: the writes of
- *       streamed text, and those that failed (their text is kept for a later one).
+ *       streamed text, and those that failed (their text is kept for a later one);
+ *   <li>{@code genvault.checkpoint.lag}: per write, how long its oldest text had waited for it;
+ *   <li>{@code genvault.added}: the time the generator added to a generation that called the model,
+ *       by {@code phase}: {@code before.call} (from its creation to the model call: cache, budget,
+ *       pending row) and {@code after.call} (from the answer to the caller released: files, the
+ *       terminal row, the cache entry).
  * </ul>
  */
 public final class GenvaultMetrics extends GenerationListener {
@@ -29,6 +34,9 @@ public final class GenvaultMetrics extends GenerationListener {
   private final Counter checkpoints;
   private final Counter checkpointFailures;
   private final Timer firstToken;
+  private final Timer checkpointLag;
+  private final Timer addedBefore;
+  private final Timer addedAfter;
   private final Map<String, Long> started = new ConcurrentHashMap<>();
 
   /** Meters in {@code registry}. */
@@ -43,6 +51,19 @@ public final class GenvaultMetrics extends GenerationListener {
     this.checkpoints = registry.counter("genvault.checkpoints");
     this.checkpointFailures = registry.counter("genvault.checkpoint.failures");
     this.firstToken = registry.timer("genvault.first.token");
+    this.checkpointLag =
+        Timer.builder("genvault.checkpoint.lag")
+            .description("How long the oldest streamed text in a checkpoint waited for it")
+            .register(registry);
+    this.addedBefore = added(registry, "before.call");
+    this.addedAfter = added(registry, "after.call");
+  }
+
+  private static Timer added(MeterRegistry registry, String phase) {
+    return Timer.builder("genvault.added")
+        .description("Time the generator added to a generation that called the model")
+        .tag("phase", phase)
+        .register(registry);
   }
 
   @Override
@@ -59,8 +80,15 @@ public final class GenvaultMetrics extends GenerationListener {
   }
 
   @Override
-  public void checkpoint(int chunks, int generations) {
+  public void checkpoint(int chunks, int generations, Duration lag) {
     checkpoints.increment();
+    checkpointLag.record(lag);
+  }
+
+  @Override
+  public void added(Generation generation, Duration beforeCall, Duration afterCall) {
+    addedBefore.record(beforeCall);
+    addedAfter.record(afterCall);
   }
 
   @Override

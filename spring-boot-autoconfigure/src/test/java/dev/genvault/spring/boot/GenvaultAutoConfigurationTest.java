@@ -158,6 +158,7 @@ class GenvaultAutoConfigurationTest {
     runner()
         .withBean(DataSource.class, GenvaultAutoConfigurationTest::h2)
         .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+        .withPropertyValues("genvault.checkpoint-interval=10ms")
         .run(
             context -> {
               assertThat(context.getBean(GenvaultHealthIndicator.class).health().getStatus())
@@ -175,6 +176,27 @@ class GenvaultAutoConfigurationTest {
                   .isEqualTo(1.0);
               assertThat(registry.get("genvault.cache.hits").counter().count()).isEqualTo(1.0);
               assertThat(registry.get("genvault.spend").counter().count()).isPositive();
+              assertThat(registry.get("genvault.added").tag("phase", "before.call").timer().count())
+                  .isEqualTo(1);
+              assertThat(registry.get("genvault.added").tag("phase", "after.call").timer().count())
+                  .isEqualTo(1);
+
+              ModelClient waitsForACheckpoint =
+                  ModelClient.of(
+                      "test",
+                      call -> {
+                        call.emit("Old pond");
+                        org.awaitility.Awaitility.await()
+                            .atMost(java.time.Duration.ofSeconds(10))
+                            .until(
+                                () -> registry.get("genvault.checkpoints").counter().count() > 0);
+                        return ModelResult.builder().finishReason("stop").build();
+                      });
+              genvault.generate(
+                  GenerationRequest.prompt("gpt-4o-mini", "Another"), waitsForACheckpoint);
+              assertThat(registry.get("genvault.checkpoint.lag").timer().count()).isPositive();
+              assertThat(registry.get("genvault.added").tag("phase", "before.call").timer().count())
+                  .isEqualTo(2);
             });
   }
 
