@@ -13,6 +13,8 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.images.ImageGenerateParams;
 import com.openai.models.images.ImagesResponse;
+import com.openai.models.responses.Response;
+import com.openai.models.responses.ResponseCreateParams;
 import dev.genvault.ErrorType;
 import dev.genvault.GenerationKind;
 import dev.genvault.GenerationRequest;
@@ -47,7 +49,10 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>A text generation is a Chat Completions call, always streamed (with {@code
  * stream_options.include_usage}), so that its text reaches the store as it arrives; the chunks are
- * put together by the SDK's {@code ChatCompletionAccumulator}. The usage with its cached, reasoning
+ * put together by the SDK's {@code ChatCompletionAccumulator}. With {@link Api#RESPONSES} it is a
+ * Responses API call instead, streamed too ({@code wrap(client, Api.RESPONSES)}); the final
+ * response's status decides the outcome: {@code incomplete} keeps its text with its reason as the
+ * finish reason, {@code failed} and {@code cancelled} fail. The usage with its cached, reasoning
  * and audio parts, the provider's model and response ID, the finish reason and the tool calls (as
  * OpenAI's JSON) go onto the record. An image generation is an Images API call asking for base64
  * data; each image goes to the blob store. The SDK's retries and timeouts are the client's own.
@@ -58,21 +63,39 @@ import java.util.concurrent.atomic.AtomicReference;
  * Cancelling the generation closes the SDK's stream. Immutable and thread safe.
  */
 public final class OpenAiJava implements ModelClient {
-  private static final ObjectMapper JSON = ObjectMappers.jsonMapper();
+  static final ObjectMapper JSON = ObjectMappers.jsonMapper();
 
   /** Reads and closes streams: daemon threads, made when needed, gone when idle. */
   private static final java.util.concurrent.ExecutorService THREADS =
       DaemonThreads.cachedPool("genvault-openai-java");
 
-  private final OpenAIClient client;
-
-  private OpenAiJava(OpenAIClient client) {
-    this.client = Objects.requireNonNull(client, "client");
+  /** The API a text generation is sent to. */
+  public enum Api {
+    /** {@code POST /chat/completions}: every OpenAI-compatible server has it. */
+    CHAT_COMPLETIONS,
+    /**
+     * {@code POST /responses}: takes no {@code seed}, {@code stop} or {@code n}, and its {@code
+     * tools} are in the Responses API's own shape.
+     */
+    RESPONSES
   }
 
-  /** {@code client} as a model client; the client stays the app's to close. */
+  private final OpenAIClient client;
+  private final Api api;
+
+  private OpenAiJava(OpenAIClient client, Api api) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.api = Objects.requireNonNull(api, "api");
+  }
+
+  /** {@code client} as a model client on Chat Completions; the client stays the app's to close. */
   public static OpenAiJava wrap(OpenAIClient client) {
-    return new OpenAiJava(client);
+    return new OpenAiJava(client, Api.CHAT_COMPLETIONS);
+  }
+
+  /** {@code client} as a model client on {@code api}; the client stays the app's to close. */
+  public static OpenAiJava wrap(OpenAIClient client, Api api) {
+    return new OpenAiJava(client, api);
   }
 
   @Override
@@ -91,7 +114,9 @@ public final class OpenAiJava implements ModelClient {
       throw new IllegalArgumentException("an image generation needs a prompt");
     }
     // Build the SDK's request now: a value it refuses fails here, before anything is stored.
-    if (request.kind() == GenerationKind.TEXT) {
+    if (request.kind() == GenerationKind.TEXT && api == Api.RESPONSES) {
+      ResponsesParams.of(request);
+    } else if (request.kind() == GenerationKind.TEXT) {
       chatParams(request);
     } else {
       imageParams(request);
@@ -101,7 +126,10 @@ public final class OpenAiJava implements ModelClient {
   @Override
   public ModelResult generate(ModelCall call) throws InterruptedException {
     try {
-      return call.request().kind() == GenerationKind.IMAGE ? image(call) : chat(call);
+      if (call.request().kind() == GenerationKind.IMAGE) {
+        return image(call);
+      }
+      return api == Api.RESPONSES ? responses(call) : chat(call);
     } catch (GenvaultException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -112,28 +140,96 @@ public final class OpenAiJava implements ModelClient {
   /** What a whole stream came to: the accumulated completion and its finish reason. */
   private record Streamed(ChatCompletion completion, String finishReason) {}
 
-  /**
-   * Streams on a thread of its own, while the generation's thread waits: the SDK's reads cannot be
-   * woken, and its close waits for a read in progress, so a cancel must not wait for either. The
-   * generation ends at once; the reading thread ends when its read returns (data, or the SDK's read
-   * timeout), and its next piece of text is refused.
-   */
   private ModelResult chat(ModelCall call) throws InterruptedException {
     ChatCompletionCreateParams params = chatParams(call.request());
-    CompletableFuture<Streamed> done = new CompletableFuture<>();
-    AtomicReference<StreamResponse<ChatCompletionChunk>> open = new AtomicReference<>();
+    Streamed streamed =
+        streamed(
+            call,
+            () -> client.chat().completions().createStreaming(params),
+            c -> readChat(call, c));
+    ChatCompletion completion = streamed.completion();
+    ModelResult.Builder result =
+        ModelResult.builder()
+            .finishReason(streamed.finishReason())
+            .providerModel(completion.model())
+            .providerResponseId(completion.id())
+            .usage(completion.usage().map(u -> ProviderUsage.openAiChat(numbers(u))).orElse(null));
+    completion.choices().stream()
+        .filter(c -> c.index() == 0)
+        .findFirst()
+        .flatMap(c -> c.message().toolCalls())
+        .filter(calls -> !calls.isEmpty())
+        .ifPresent(calls -> result.toolCalls(json(calls)));
+    return result.build();
+  }
+
+  private static Streamed readChat(ModelCall call, Iterator<ChatCompletionChunk> chunks) {
+    ChatCompletionAccumulator accumulator = ChatCompletionAccumulator.create();
+    String finishReason = null;
+    while (chunks.hasNext()) {
+      ChatCompletionChunk chunk = accumulator.accumulate(chunks.next());
+      for (ChatCompletionChunk.Choice choice : chunk.choices()) {
+        if (choice.index() != 0) {
+          continue;
+        }
+        choice.delta().content().ifPresent(call::emit);
+        if (choice.finishReason().isPresent()) {
+          finishReason = choice.finishReason().get().asString();
+        }
+      }
+    }
+    if (finishReason == null) {
+      throw new ProviderException(
+          ErrorType.STREAM_INCOMPLETE, "the stream ended without a finish reason", true, null);
+    }
+    return new Streamed(accumulator.chatCompletion(), finishReason);
+  }
+
+  private ModelResult responses(ModelCall call) throws InterruptedException {
+    ResponseCreateParams params = ResponsesParams.of(call.request());
+    Response response =
+        streamed(
+            call,
+            () -> client.responses().createStreaming(params),
+            events -> ResponsesParams.read(call, events));
+    return ResponsesParams.result(JSON.valueToTree(response));
+  }
+
+  /**
+   * Opens a stream and reads it on a thread of its own, while the generation's thread waits: the
+   * SDK's reads cannot be woken, and its close waits for a read in progress, so a cancel must not
+   * wait for either. The generation ends at once; the reading thread ends when its read returns
+   * (data, or the SDK's read timeout), and its next piece of text is refused.
+   */
+  private static <E, R> R streamed(
+      ModelCall call,
+      java.util.function.Supplier<StreamResponse<E>> open,
+      java.util.function.Function<Iterator<E>, R> read)
+      throws InterruptedException {
+    CompletableFuture<R> done = new CompletableFuture<>();
+    AtomicReference<StreamResponse<E>> opened = new AtomicReference<>();
     call.onCancel(
         () -> {
           done.cancel(false);
-          StreamResponse<ChatCompletionChunk> stream = open.get();
+          StreamResponse<E> stream = opened.get();
           if (stream != null) {
             THREADS.execute(stream::close);
           }
         });
-    THREADS.execute(() -> read(call, params, done, open));
-    Streamed streamed;
+    THREADS.execute(
+        () -> {
+          try (StreamResponse<E> stream = open.get()) {
+            opened.set(stream);
+            if (done.isDone()) {
+              return; // cancelled while the request was sent; closed on the way out
+            }
+            done.complete(read.apply(stream.stream().iterator()));
+          } catch (RuntimeException | Error e) {
+            done.completeExceptionally(e);
+          }
+        });
     try {
-      streamed = done.get();
+      return done.get();
     } catch (CancellationException e) {
       throw new ProviderException(ErrorType.CANCELLED, "the generation was cancelled");
     } catch (InterruptedException e) {
@@ -150,62 +246,6 @@ public final class OpenAiJava implements ModelClient {
         throw Failures.classified(r);
       }
       throw new ProviderException(ErrorType.PROVIDER_ERROR, String.valueOf(cause), false, cause);
-    }
-    ChatCompletion completion = streamed.completion();
-    String finishReason = streamed.finishReason();
-    ModelResult.Builder result =
-        ModelResult.builder()
-            .finishReason(finishReason)
-            .providerModel(completion.model())
-            .providerResponseId(completion.id())
-            .usage(completion.usage().map(u -> ProviderUsage.openAiChat(numbers(u))).orElse(null));
-    completion.choices().stream()
-        .filter(c -> c.index() == 0)
-        .findFirst()
-        .flatMap(c -> c.message().toolCalls())
-        .filter(calls -> !calls.isEmpty())
-        .ifPresent(calls -> result.toolCalls(json(calls)));
-    return result.build();
-  }
-
-  private void read(
-      ModelCall call,
-      ChatCompletionCreateParams params,
-      CompletableFuture<Streamed> done,
-      AtomicReference<StreamResponse<ChatCompletionChunk>> open) {
-    ChatCompletionAccumulator accumulator = ChatCompletionAccumulator.create();
-    String finishReason = null;
-    try (StreamResponse<ChatCompletionChunk> stream =
-        client.chat().completions().createStreaming(params)) {
-      open.set(stream);
-      if (done.isDone()) {
-        return; // cancelled while the request was sent; closed on the way out
-      }
-      Iterator<ChatCompletionChunk> chunks = stream.stream().iterator();
-      while (chunks.hasNext()) {
-        ChatCompletionChunk chunk = accumulator.accumulate(chunks.next());
-        for (ChatCompletionChunk.Choice choice : chunk.choices()) {
-          if (choice.index() != 0) {
-            continue;
-          }
-          choice.delta().content().ifPresent(call::emit);
-          if (choice.finishReason().isPresent()) {
-            finishReason = choice.finishReason().get().asString();
-          }
-        }
-      }
-      if (finishReason == null) {
-        done.completeExceptionally(
-            new ProviderException(
-                ErrorType.STREAM_INCOMPLETE,
-                "the stream ended without a finish reason",
-                true,
-                null));
-        return;
-      }
-      done.complete(new Streamed(accumulator.chatCompletion(), finishReason));
-    } catch (RuntimeException | Error e) {
-      done.completeExceptionally(e);
     }
   }
 
@@ -314,12 +354,12 @@ public final class OpenAiJava implements ModelClient {
     }
   }
 
-  private static void parameters(ObjectNode body, Map<String, String> parameters) {
+  static void parameters(ObjectNode body, Map<String, String> parameters) {
     parameters.forEach((name, value) -> body.set(name, jsonOrText(value)));
   }
 
   /** A value as the JSON it is, or as a JSON string where it is plain text ({@code auto}). */
-  private static JsonNode jsonOrText(String value) {
+  static JsonNode jsonOrText(String value) {
     try {
       return JSON.readTree(value);
     } catch (JsonProcessingException e) {
@@ -348,7 +388,7 @@ public final class OpenAiJava implements ModelClient {
     }
   }
 
-  private static String json(Object value) {
+  static String json(Object value) {
     try {
       return JSON.writeValueAsString(value);
     } catch (JsonProcessingException e) {
@@ -358,7 +398,7 @@ public final class OpenAiJava implements ModelClient {
 
   @Override
   public String toString() {
-    return "OpenAiJava(" + client.getClass().getSimpleName() + ")";
+    return "OpenAiJava(" + client.getClass().getSimpleName() + ", " + api + ")";
   }
 
   /** How a failure of the SDK is recorded. */

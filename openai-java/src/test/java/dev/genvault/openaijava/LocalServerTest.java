@@ -1,7 +1,12 @@
 package dev.genvault.openaijava;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
 import dev.genvault.Generation;
 import dev.genvault.GenerationQuery;
+import dev.genvault.GenerationStatus;
 import dev.genvault.PersistentGenerator;
 import dev.genvault.spi.DedupCache;
 import dev.genvault.spi.GenerationStore;
@@ -22,8 +27,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
- * A local OpenAI-format server on loopback, and a generator on an in-memory store with a dedup
- * cache.
+ * A local OpenAI-format server on loopback, the SDK's client for it, and a generator on an
+ * in-memory store with a dedup cache.
  */
 abstract class LocalServerTest {
   MockWebServer server;
@@ -45,8 +50,19 @@ abstract class LocalServerTest {
 
   @AfterEach
   void stop() {
+    if (sdk != null) {
+      sdk.close();
+    }
     genvault.close();
     server.close();
+  }
+
+  OpenAIClient sdk;
+
+  /** The SDK's own OkHttp client for the local server, without retries; closed after the test. */
+  OpenAIClient sdk() {
+    sdk = OpenAIOkHttpClient.builder().baseUrl(baseUrl()).apiKey("test-key").maxRetries(0).build();
+    return sdk;
   }
 
   String baseUrl() {
@@ -73,6 +89,23 @@ abstract class LocalServerTest {
 
   static String chunk(String json) {
     return "data: " + json + "\n\n";
+  }
+
+  /**
+   * The usage both streams of the tests report: 1,200 in (1,024 cached), 300 out (100 reasoning).
+   */
+  static void assertUsageInDetail(Generation g) {
+    assertThat(g.usage().inputTokens()).isEqualTo(1200);
+    assertThat(g.usage().cacheReadTokens()).isEqualTo(1024);
+    assertThat(g.usage().outputTokens()).isEqualTo(300);
+    assertThat(g.usage().reasoningTokens()).isEqualTo(100);
+  }
+
+  /** Complete with this text, in the store too. */
+  void assertCompleteInStore(Generation g, String text) {
+    assertThat(g.status()).isEqualTo(GenerationStatus.COMPLETE);
+    assertThat(g.text()).isEqualTo(text);
+    assertThat(store.find(g.id()).orElseThrow().text()).isEqualTo(text);
   }
 
   /** The store's generations, newest first. */

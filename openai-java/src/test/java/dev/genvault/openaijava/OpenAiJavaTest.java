@@ -3,8 +3,6 @@ package dev.genvault.openaijava;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import dev.genvault.ErrorType;
 import dev.genvault.Generation;
 import dev.genvault.GenerationFailedException;
@@ -23,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
 import mockwebserver3.SocketEffect;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The official openai-java SDK's own OkHttp client against a local server, through Genvault. */
@@ -49,20 +46,6 @@ class OpenAiJavaTest extends LocalServerTest {
                   + "\"completion_tokens_details\":{\"reasoning_tokens\":100}}}")
           + "data: [DONE]\n\n";
 
-  OpenAIClient sdk;
-
-  OpenAIClient sdk() {
-    sdk = OpenAIOkHttpClient.builder().baseUrl(baseUrl()).apiKey("test-key").maxRetries(0).build();
-    return sdk;
-  }
-
-  @AfterEach
-  void closeSdk() {
-    if (sdk != null) {
-      sdk.close();
-    }
-  }
-
   static GenerationRequest haiku() {
     return GenerationRequest.builder()
         .model("gpt-4o-mini")
@@ -78,18 +61,13 @@ class OpenAiJavaTest extends LocalServerTest {
 
     Generation g = genvault.generate(haiku(), OpenAiJava.wrap(sdk()));
 
-    assertThat(g.status()).isEqualTo(GenerationStatus.COMPLETE);
-    assertThat(g.text()).isEqualTo("Old pond, frog");
+    assertCompleteInStore(g, "Old pond, frog");
     assertThat(g.finishReason()).isEqualTo("stop");
     assertThat(g.provider()).isEqualTo("openai");
     assertThat(g.providerModel()).isEqualTo("gpt-4o-mini-2024-07-18");
     assertThat(g.providerResponseId()).isEqualTo("chatcmpl-9");
-    assertThat(g.usage().inputTokens()).isEqualTo(1200);
-    assertThat(g.usage().cacheReadTokens()).isEqualTo(1024);
-    assertThat(g.usage().outputTokens()).isEqualTo(300);
-    assertThat(g.usage().reasoningTokens()).isEqualTo(100);
+    assertUsageInDetail(g);
     assertThat(g.cost()).isNotNull();
-    assertThat(store.find(g.id()).orElseThrow().text()).isEqualTo("Old pond, frog");
 
     RecordedRequest sent = server.takeRequest();
     String body = sent.getBody().utf8();
