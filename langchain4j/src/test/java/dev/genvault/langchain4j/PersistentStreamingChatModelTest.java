@@ -153,6 +153,30 @@ class PersistentStreamingChatModelTest extends LocalServerTest {
   }
 
   @Test
+  void an_error_mid_stream_is_recorded_with_the_text_that_had_arrived() throws Exception {
+    server.enqueue(
+        sse(
+            chunk(
+                    "{\"id\":\"chatcmpl-9\",\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,"
+                        + "\"delta\":{\"content\":\"before the error\"},\"finish_reason\":null}]}")
+                + chunk(
+                    "{\"error\":{\"message\":\"The server is overloaded\",\"type\":"
+                        + "\"server_error\",\"code\":null}}")));
+    StreamingChatModel model = PersistentChatModel.wrap(openAi(), genvault);
+    Received received = new Received();
+
+    model.chat(ChatRequest.builder().messages(UserMessage.from("A haiku")).build(), received);
+
+    assertThat(received.error()).isInstanceOf(dev.genvault.GenerationFailedException.class);
+    Generation row = onlyGenerationWhenEnded();
+    assertThat(row.status()).isEqualTo(GenerationStatus.ERROR);
+    assertThat(row.text()).isEqualTo("before the error");
+    // LangChain4j's OpenAI client skips the in-band error and completes the stream: what is left
+    // to see is an answer without a finish reason.
+    assertThat(row.errorType()).isEqualTo(ErrorType.STREAM_INCOMPLETE);
+  }
+
+  @Test
   void an_identical_streamed_request_is_served_from_the_cache_without_calling_the_model()
       throws Exception {
     server.enqueue(sse(STREAM));

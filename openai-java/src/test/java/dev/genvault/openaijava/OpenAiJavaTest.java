@@ -140,6 +140,26 @@ class OpenAiJavaTest extends LocalServerTest {
   }
 
   @Test
+  void an_error_mid_stream_is_recorded_with_the_text_that_had_arrived() {
+    String first = STREAM.substring(0, STREAM.indexOf("data: ", 10));
+    server.enqueue(
+        sse(
+            first
+                + chunk(
+                    "{\"error\":{\"message\":\"The server is overloaded\",\"type\":"
+                        + "\"server_error\",\"code\":null}}")));
+
+    assertThatThrownBy(() -> genvault.generate(haiku(), OpenAiJava.wrap(sdk())))
+        .isInstanceOf(GenerationFailedException.class);
+
+    Generation row = onlyGenerationWhenEnded();
+    assertThat(row.status()).isEqualTo(GenerationStatus.ERROR);
+    assertThat(row.errorType()).isEqualTo(ErrorType.PROVIDER_ERROR);
+    assertThat(row.errorMessage()).contains("overloaded");
+    assertThat(row.text()).isEqualTo("Old pond");
+  }
+
+  @Test
   void a_rate_limit_is_recorded_as_such() {
     server.enqueue(
         json(429, "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\"}}"));

@@ -252,6 +252,29 @@ class PersistentChatModelTest extends LocalServerTest {
   }
 
   @Test
+  void an_error_mid_stream_is_recorded_with_the_text_that_had_arrived() {
+    // Spring AI's OpenAI stream hands on a chunk when the next one arrives: two, then the error.
+    String first = STREAM.substring(0, STREAM.indexOf("data: ", STREAM.indexOf(", frog")));
+    server.enqueue(
+        sse(
+            first
+                + chunk(
+                    "{\"error\":{\"message\":\"The server is overloaded\",\"type\":"
+                        + "\"server_error\",\"code\":null}}")));
+    ChatModel model = PersistentChatModel.wrap(openAi(), genvault);
+
+    assertThatThrownBy(
+        () -> model.stream(new Prompt("A haiku")).collectList().block(Duration.ofSeconds(10)));
+
+    Generation row = onlyGenerationWhenEnded();
+    assertThat(row.status()).isEqualTo(GenerationStatus.ERROR);
+    assertThat(row.text()).startsWith("Old pond");
+    // Spring AI's OpenAI stream skips the in-band error and completes: what is left to see is an
+    // answer without a finish reason.
+    assertThat(row.errorType()).isEqualTo(ErrorType.STREAM_INCOMPLETE);
+  }
+
+  @Test
   void a_cancelled_subscription_leaves_the_generation_to_finish_and_be_stored() {
     CountDownLatch release = new CountDownLatch(1);
     // Spring AI's OpenAI stream hands on a chunk when the next one arrives: two, then a stall.
