@@ -22,7 +22,18 @@ public abstract class GenerationListener {
    * {@code lag} is how long the oldest text in it had waited, from its arrival to the end of this
    * write: the most streamed text a crash just before the write could have lost, in time.
    */
-  public void checkpoint(int chunks, int generations, Duration lag) {}
+  public void checkpoint(int chunks, int generations, Duration lag) {
+    checkpoint(chunks, generations);
+  }
+
+  /**
+   * A checkpoint wrote {@code chunks} chunks of {@code generations} generations in one write.
+   *
+   * @deprecated override {@link #checkpoint(int, int, Duration)}, which also gives the lag; this
+   *     one is still called by its default
+   */
+  @Deprecated
+  public void checkpoint(int chunks, int generations) {}
 
   /** A checkpoint write failed; its text is kept and written by a later one. */
   public void checkpointFailed(Throwable error) {}
@@ -37,10 +48,12 @@ public abstract class GenerationListener {
 
   /**
    * What the generator added to a generation that called the model, on the injected clock: {@code
-   * beforeCall} from its creation (the cache lookup, a budget reservation, the pending row) to the
-   * model call, and {@code afterCall} from the model's answer or failure to its terminal row being
-   * stored and its caller released (files stored, pricing, the cache entry). Not called for
-   * requests served from the cache or by a joined generation.
+   * beforeCall} from its creation (the cache lookup, a budget reservation, the pending row, and for
+   * {@code stream} and {@code submit} the wait for a worker thread) to the model call, and {@code
+   * afterCall} from the model's answer or failure to its terminal row being stored (files stored,
+   * pricing, the cache entry). A request that waited for an identical generation, which then
+   * failed, counts from the end of that wait. Not called for requests served from the cache or by a
+   * joined generation.
    */
   public void added(Generation generation, Duration beforeCall, Duration afterCall) {}
 

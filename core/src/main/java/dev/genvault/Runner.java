@@ -46,6 +46,15 @@ final class Runner {
 
   Generation runLeader(
       LiveGeneration live, ModelClient client, String fingerprint, boolean claimed) {
+    return runLeader(live, client, fingerprint, claimed, live.pending.createdAt());
+  }
+
+  /**
+   * Calls the client and writes the terminal row; {@code ready} is when the generator began to work
+   * toward the call: the generation's creation, or the end of a wait for an identical generation.
+   */
+  private Generation runLeader(
+      LiveGeneration live, ModelClient client, String fingerprint, boolean claimed, Instant ready) {
     if (s.closed.get() || live.cancelReason() != null) {
       // Stopped (by close() or a cancel) before it ran, e.g. while queued on an executor of the
       // caller's: no provider call starts now.
@@ -104,11 +113,12 @@ final class Runner {
         && !live.gone) {
       cache.put(live.request().tenantId(), fingerprint, stored.id());
     }
+    Instant written = s.now();
     finishLive(live, stored, fingerprint, claimed, failure);
     s.listener.added(
         stored,
-        nonNegative(Duration.between(live.pending.createdAt(), callStart)),
-        nonNegative(Duration.between(callEnd, s.now())));
+        nonNegative(Duration.between(ready, callStart)),
+        nonNegative(Duration.between(callEnd, written)));
     if (failure instanceof InterruptedException && live.cancelReason() == null) {
       // The caller's thread was interrupted: the row is written, now keep the interrupt visible.
       Thread.currentThread().interrupt();
@@ -188,7 +198,7 @@ final class Runner {
     // The generation it waited for failed or vanished, or its process died and this one took its
     // claim over: make the call itself (unless the generator is closing: runLeader starts no call
     // then).
-    return runLeader(live, client, fingerprint, takenOver);
+    return runLeader(live, client, fingerprint, takenOver, s.now());
   }
 
   /** What waiting for another process's generation came to. */

@@ -38,6 +38,9 @@ class AddedTimeTest {
         }
       };
 
+  private final java.util.concurrent.atomic.AtomicInteger inserts =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   /** The pending insert takes 3 ms, the terminal write 5 ms. */
   private final GenerationStore store =
       new ForwardingGenerationStore(GenerationStore.inMemory()) {
@@ -45,6 +48,7 @@ class AddedTimeTest {
         public void insert(Generation generation) {
           clock.advance(Duration.ofMillis(3));
           super.insert(generation);
+          inserts.incrementAndGet();
         }
 
         @Override
@@ -97,6 +101,52 @@ class AddedTimeTest {
       assertThat(added).hasSize(2);
       assertThat(added.get(1).before()).isEqualTo(Duration.ofMillis(3));
       assertThat(added.get(1).after()).isEqualTo(Duration.ofMillis(5));
+    }
+  }
+
+  @Test
+  void a_request_that_waited_for_an_identical_one_that_failed_counts_from_the_end_of_the_wait()
+      throws Exception {
+    java.util.concurrent.atomic.AtomicInteger calls =
+        new java.util.concurrent.atomic.AtomicInteger();
+    ModelClient failsFirst =
+        ModelClient.of(
+            "test",
+            call -> {
+              if (calls.incrementAndGet() == 1) {
+                // The identical request is admitted (its row stored) and waits for this one.
+                await().atMost(Duration.ofSeconds(10)).until(() -> inserts.get() == 2);
+                clock.advance(Duration.ofSeconds(1));
+                throw new ProviderException(ErrorType.PROVIDER_ERROR, "it broke");
+              }
+              call.emit("Old pond");
+              return ModelResult.builder().finishReason("stop").build();
+            });
+    GenerationRequest request = GenerationRequest.prompt("gpt-4o-mini", "A haiku");
+    try (PersistentGenerator genvault = genvault()) {
+      java.util.concurrent.CompletableFuture<Void> leader =
+          java.util.concurrent.CompletableFuture.runAsync(
+              () -> {
+                try {
+                  genvault.generate(request, failsFirst);
+                } catch (GenerationFailedException expected) {
+                  // the first call fails
+                }
+              });
+      await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() == 1);
+
+      Generation second = genvault.generate(request, failsFirst);
+
+      leader.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(second.text()).isEqualTo("Old pond");
+      assertThat(added)
+          .filteredOn(a -> a.id().equals(second.id()))
+          .singleElement()
+          .satisfies(
+              a -> {
+                assertThat(a.before()).as("not the second the first one took").isZero();
+                assertThat(a.after()).isEqualTo(Duration.ofMillis(5));
+              });
     }
   }
 

@@ -107,7 +107,7 @@ public final class OpenAiJava implements ModelClient {
   public void check(GenerationRequest request) {
     if (request.kind() != GenerationKind.TEXT && request.kind() != GenerationKind.IMAGE) {
       throw new IllegalArgumentException(
-          "OpenAiJava makes text (Chat Completions) and images (Images API), not "
+          "OpenAiJava makes text (Chat Completions or the Responses API) and images (Images API), not "
               + request.kind().wireName());
     }
     if (request.kind() == GenerationKind.IMAGE && request.prompt() == null) {

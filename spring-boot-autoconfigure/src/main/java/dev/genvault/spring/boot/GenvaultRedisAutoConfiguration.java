@@ -4,18 +4,24 @@ import dev.genvault.redis.RedisDedupCache;
 import dev.genvault.spi.DedupCache;
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.data.redis.RedisConnectionDetails;
+import org.springframework.boot.autoconfigure.data.redis.RedisProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.util.StringUtils;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -26,47 +32,46 @@ import redis.clients.jedis.UnifiedJedis;
  * The dedup cache in Redis ({@code genvault-redis-cache}), taken from the first of:
  *
  * <ol>
+ *   <li>{@code genvault.redis.url}, through a pool of Genvault's own;
  *   <li>the app's Jedis {@link UnifiedJedis} bean ({@code RedisClient}, {@code
- *       RedisSentinelClient}, {@code RedisClusterClient}), which the cache does not close;
- *   <li>{@code genvault.redis.url};
+ *       RedisSentinelClient}, {@code RedisClusterClient}; the {@code @Primary} one if several),
+ *       which the cache does not close;
  *   <li>the single Redis server Spring Boot knows ({@link RedisConnectionDetails}: the {@code
- *       spring.data.redis.*} properties, or a service connection), through a pool of Genvault's
- *       own. For a Sentinel or a cluster, define a Jedis client bean instead.
+ *       spring.data.redis.*} properties, TLS included, or a service connection), through a pool of
+ *       Genvault's own. For a Sentinel or a cluster, define a Jedis client bean instead.
  * </ol>
  *
  * <p>Without any of them the cache stays in the database. Backs off when the app defines a {@link
- * DedupCache}.
+ * DedupCache}. {@code genvault-redis-cache} needs Jedis 8: with an older Jedis (Spring Boot 3.5's
+ * BOM manages Jedis 6) the app does not start, and the message says how to fix the version.
  */
 @AutoConfiguration(
     before = GenvaultAutoConfiguration.class,
     afterName = "org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration")
 @ConditionalOnClass({RedisDedupCache.class, UnifiedJedis.class})
 @EnableConfigurationProperties(GenvaultProperties.class)
-@Import({
-  GenvaultRedisAutoConfiguration.FromClientBean.class,
-  GenvaultRedisAutoConfiguration.FromUrl.class,
-  GenvaultRedisAutoConfiguration.FromBootsRedis.class
-})
 public class GenvaultRedisAutoConfiguration {
   private static final int POOL_SIZE = 16;
+  private static final String JEDIS_8 = "redis.clients.jedis.RedisClient";
 
-  /** The app's own Jedis client. */
+  /** A Jedis older than 8 on the class path: refused, with what to change. */
   @Configuration(proxyBeanMethods = false)
-  @ConditionalOnSingleCandidate(UnifiedJedis.class)
-  static class FromClientBean {
-    @Bean(destroyMethod = "close")
+  @ConditionalOnMissingClass(JEDIS_8)
+  static class OlderJedis {
+    @Bean
     @ConditionalOnMissingBean(DedupCache.class)
-    RedisDedupCache genvaultRedisCache(UnifiedJedis client, GenvaultProperties properties) {
-      return RedisDedupCache.builder()
-          .client(client)
-          .namespace(properties.getRedis().getNamespace())
-          .build();
+    Object genvaultJedisVersion() {
+      throw new IllegalStateException(
+          "genvault-redis-cache needs Jedis 8, and the class path has an older Jedis (Spring Boot"
+              + " 3.5's BOM manages Jedis 6): import genvault-bom before Spring Boot's BOM, or set"
+              + " the property jedis.version to 8.0.2 with spring-boot-starter-parent");
     }
   }
 
   /** {@code genvault.redis.url}. */
   @Configuration(proxyBeanMethods = false)
-  @ConditionalOnProperty("genvault.redis.url")
+  @ConditionalOnClass(name = JEDIS_8)
+  @Conditional(UrlNamed.class)
   static class FromUrl {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean(DedupCache.class)
@@ -81,15 +86,46 @@ public class GenvaultRedisAutoConfiguration {
     }
   }
 
+  /** The app's own Jedis client. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = JEDIS_8)
+  @ConditionalOnBean(UnifiedJedis.class)
+  @Conditional(UrlNotNamed.class)
+  static class FromClientBean {
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean(DedupCache.class)
+    RedisDedupCache genvaultRedisCache(
+        ObjectProvider<UnifiedJedis> clients, GenvaultProperties properties) {
+      UnifiedJedis client = clients.getIfUnique();
+      if (client == null) {
+        throw new IllegalStateException(
+            "the app has several Jedis UnifiedJedis beans: mark the one for Genvault's cache"
+                + " @Primary, set genvault.redis.url, or define a DedupCache bean");
+      }
+      return RedisDedupCache.builder()
+          .client(client)
+          .namespace(properties.getRedis().getNamespace())
+          .build();
+    }
+  }
+
   /** The Redis server Spring Boot knows. */
   @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = JEDIS_8)
   @ConditionalOnBean(RedisConnectionDetails.class)
+  @ConditionalOnMissingBean(UnifiedJedis.class)
+  @Conditional(UrlNotNamed.class)
   static class FromBootsRedis {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean(DedupCache.class)
     GenvaultRedisClient genvaultRedisClient(
-        RedisConnectionDetails details, GenvaultProperties properties) {
-      return new GenvaultRedisClient(connect(details, properties.getRedis().getTimeout()));
+        RedisConnectionDetails details,
+        ObjectProvider<RedisProperties> redisProperties,
+        GenvaultProperties properties) {
+      DefaultJedisClientConfig config =
+          clientConfig(
+              details, redisProperties.getIfAvailable(), properties.getRedis().getTimeout());
+      return new GenvaultRedisClient(connect(details, config, properties.getRedis().getTimeout()));
     }
 
     @Bean(destroyMethod = "close")
@@ -101,12 +137,34 @@ public class GenvaultRedisAutoConfiguration {
           .namespace(properties.getRedis().getNamespace())
           .build();
     }
+
+    /**
+     * Genvault's pool for Spring Boot's server (only loaded with Jedis 8: it names RedisClient).
+     */
+    private static UnifiedJedis connect(
+        RedisConnectionDetails details, DefaultJedisClientConfig config, Duration timeout) {
+      RedisConnectionDetails.Standalone server = Objects.requireNonNull(details.getStandalone());
+      ConnectionPoolConfig pool = new ConnectionPoolConfig();
+      pool.setMaxTotal(POOL_SIZE);
+      pool.setMaxIdle(POOL_SIZE);
+      pool.setMinIdle(0);
+      pool.setMaxWait(timeout);
+      pool.setJmxEnabled(false);
+      return RedisClient.builder()
+          .hostAndPort(new HostAndPort(server.getHost(), server.getPort()))
+          .clientConfig(config)
+          .poolConfig(pool)
+          .build();
+    }
   }
 
   /**
-   * A pooled client for Spring Boot's single Redis server, every wait bounded by {@code timeout}.
+   * How Genvault's pool talks to Spring Boot's single Redis server: its user, password, database
+   * and TLS (an SSL bundle, {@code spring.data.redis.ssl.enabled}, or a {@code rediss://} URL),
+   * every wait bounded by {@code timeout}.
    */
-  static UnifiedJedis connect(RedisConnectionDetails details, Duration timeout) {
+  static DefaultJedisClientConfig clientConfig(
+      RedisConnectionDetails details, @Nullable RedisProperties boot, Duration timeout) {
     if (details.getSentinel() != null || details.getCluster() != null) {
       throw new IllegalStateException(
           "genvault-redis-cache takes only a single Redis server from Spring Boot's settings; for"
@@ -117,34 +175,50 @@ public class GenvaultRedisAutoConfiguration {
     if (server == null) {
       throw new IllegalStateException("Spring Boot's Redis settings name no server");
     }
-    int millis = Math.toIntExact(timeout.toMillis());
+    if (timeout.toMillis() < 1 || timeout.toMillis() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("genvault.redis.timeout must be 1 ms or more: " + timeout);
+    }
+    int millis = (int) timeout.toMillis();
     DefaultJedisClientConfig.Builder config =
         DefaultJedisClientConfig.builder()
             .connectionTimeoutMillis(millis)
             .socketTimeoutMillis(millis)
             .database(server.getDatabase())
             .clientName("genvault");
-    if (details.getUsername() != null) {
+    // Spring Boot reads "redis://:secret@host" as an empty user name: that is no user.
+    if (StringUtils.hasText(details.getUsername())) {
       config.user(details.getUsername());
     }
-    if (details.getPassword() != null) {
+    if (StringUtils.hasText(details.getPassword())) {
       config.password(details.getPassword());
     }
     SslBundle ssl = server.getSslBundle();
     if (ssl != null) {
       config.ssl(true).sslSocketFactory(ssl.createSslContext().getSocketFactory());
+    } else if (boot != null
+        && (boot.getSsl().isEnabled()
+            || (boot.getUrl() != null && boot.getUrl().startsWith("rediss://")))) {
+      config.ssl(true); // the JVM's own trust store, as Spring Boot's clients do without a bundle
     }
-    ConnectionPoolConfig pool = new ConnectionPoolConfig();
-    pool.setMaxTotal(POOL_SIZE);
-    pool.setMaxIdle(POOL_SIZE);
-    pool.setMinIdle(0);
-    pool.setMaxWait(timeout);
-    pool.setJmxEnabled(false);
-    return RedisClient.builder()
-        .hostAndPort(new HostAndPort(server.getHost(), server.getPort()))
-        .clientConfig(config.build())
-        .poolConfig(pool)
-        .build();
+    return config.build();
+  }
+
+  /**
+   * {@code genvault.redis.url} names a server: set, and not blank (as {@code ${REDIS_URL:}} is).
+   */
+  static final class UrlNamed implements Condition {
+    @Override
+    public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+      return StringUtils.hasText(context.getEnvironment().getProperty("genvault.redis.url"));
+    }
+  }
+
+  /** The opposite: each source is chosen by its conditions, not by the order Spring reads them. */
+  static final class UrlNotNamed implements Condition {
+    @Override
+    public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+      return !new UrlNamed().matches(context, metadata);
+    }
   }
 
   /** The client Genvault made for Spring Boot's Redis server, closed after the cache. */

@@ -4,35 +4,52 @@ import dev.genvault.s3.S3BlobStore;
 import dev.genvault.spi.BlobStore;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.util.StringUtils;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
- * Generated files in S3 ({@code genvault-s3-store}), when the app has an {@link S3Client} bean and
- * {@code genvault.s3.bucket} names a bucket. An app whose {@code S3Client} serves other purposes
- * and sets no bucket keeps its files in the {@code genvault.blobs} folder. File URLs are permanent
- * under {@code genvault.s3.public-base-url}, or presigned with the app's {@link S3Presigner} bean;
- * without either, files are served by the routes. Backs off when the app defines a {@link
- * BlobStore}.
+ * Generated files in S3 ({@code genvault-s3-store}) when {@code genvault.s3.bucket} names a bucket,
+ * through the app's {@link S3Client} bean (its own, or Spring Cloud AWS's); the app does not start
+ * if it has none, or several and none {@code @Primary}. Without a bucket, files stay in the {@code
+ * genvault.blobs} folder, whatever S3 client the app has. File URLs are permanent under {@code
+ * genvault.s3.public-base-url}, or presigned with the app's {@link S3Presigner} bean; without
+ * either, files are served by the routes. Backs off when the app defines a {@link BlobStore}.
  */
-@AutoConfiguration(before = GenvaultAutoConfiguration.class)
+@AutoConfiguration(
+    before = GenvaultAutoConfiguration.class,
+    afterName = "io.awspring.cloud.autoconfigure.s3.S3AutoConfiguration")
 @ConditionalOnClass({S3BlobStore.class, S3Client.class})
 @EnableConfigurationProperties(GenvaultProperties.class)
 public class GenvaultS3AutoConfiguration {
   @Bean
   @ConditionalOnMissingBean(BlobStore.class)
-  @ConditionalOnBean(S3Client.class)
-  @ConditionalOnProperty("genvault.s3.bucket")
+  @Conditional(BucketNamed.class)
   S3BlobStore genvaultS3Blobs(
-      S3Client s3, GenvaultProperties properties, ObjectProvider<S3Presigner> presigner) {
+      ObjectProvider<S3Client> clients,
+      GenvaultProperties properties,
+      ObjectProvider<S3Presigner> presigner) {
+    S3Client s3 = clients.getIfUnique();
+    if (s3 == null) {
+      throw new IllegalStateException(
+          clients.stream().findAny().isPresent()
+              ? "genvault.s3.bucket is set and the app has several S3Client beans: mark the one"
+                  + " for generated files @Primary, or define a BlobStore bean"
+              : "genvault.s3.bucket is set, but the app has no S3Client bean: define one (or add"
+                  + " Spring Cloud AWS), or remove genvault.s3.bucket to keep files in the"
+                  + " genvault.blobs folder");
+    }
     GenvaultProperties.S3 p = properties.getS3();
-    S3BlobStore.Builder b = S3BlobStore.builder().client(s3).bucket(p.getBucket().strip());
+    String bucket = java.util.Objects.requireNonNull(p.getBucket()).strip();
+    S3BlobStore.Builder b = S3BlobStore.builder().client(s3).bucket(bucket);
     if (p.getKeyPrefix() != null && !p.getKeyPrefix().isBlank()) {
       b.keyPrefix(p.getKeyPrefix().strip());
     }
@@ -45,5 +62,13 @@ public class GenvaultS3AutoConfiguration {
       }
     }
     return b.build();
+  }
+
+  /** {@code genvault.s3.bucket} names a bucket: set, and not blank (as {@code ${BUCKET:}} is). */
+  static final class BucketNamed implements Condition {
+    @Override
+    public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+      return StringUtils.hasText(context.getEnvironment().getProperty("genvault.s3.bucket"));
+    }
   }
 }

@@ -39,6 +39,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.data.redis.RedisConnectionDetails;
+import org.springframework.boot.autoconfigure.data.redis.RedisProperties;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
@@ -255,6 +256,11 @@ class GenvaultBackendsTest {
     RedisConnectionDetails details =
         new RedisConnectionDetails() {
           @Override
+          public String getUsername() {
+            return ""; // as Spring Boot reads redis://:password@host
+          }
+
+          @Override
           public String getPassword() {
             return PASSWORD;
           }
@@ -279,9 +285,10 @@ class GenvaultBackendsTest {
             });
     try (Jedis jedis = new Jedis("127.0.0.1", lockedPort)) {
       jedis.auth(PASSWORD);
-      assertThat(jedis.clientList())
-          .as("the pool Genvault made is closed with the app")
-          .doesNotContain("name=genvault");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .alias("the pool Genvault made is closed with the app")
+          .until(() -> !jedis.clientList().contains("name=genvault"));
     }
   }
 
@@ -347,6 +354,92 @@ class GenvaultBackendsTest {
         .withBean(DedupCache.class, () -> mine)
         .withPropertyValues("genvault.redis.url=redis://127.0.0.1:" + redisPort)
         .run(context -> assertThat(context.getBean(DedupCache.class)).isSameAs(mine));
+  }
+
+  @Test
+  void an_explicit_url_wins_over_the_apps_client_and_several_clients_need_a_primary() {
+    String namespace = "url-over-bean-" + UUID.randomUUID();
+    runner()
+        .withBean(UnifiedJedis.class, () -> RedisClient.create("127.0.0.1", lockedPort))
+        .withPropertyValues(
+            "genvault.redis.url=redis://127.0.0.1:" + redisPort,
+            "genvault.redis.namespace=" + namespace)
+        .run(
+            context -> {
+              assertThat(context.getBean(DedupCache.class).toString()).contains(":" + redisPort);
+              answersTwiceFromRedis(context);
+              try (Jedis jedis = new Jedis("127.0.0.1", redisPort)) {
+                assertThat(jedis.keys(namespace + ":*")).isNotEmpty();
+              }
+            });
+    runner()
+        .withBean("one", UnifiedJedis.class, () -> RedisClient.create("127.0.0.1", redisPort))
+        .withBean("two", UnifiedJedis.class, () -> RedisClient.create("127.0.0.1", redisPort))
+        .run(context -> assertFailsSaying(context, "several Jedis UnifiedJedis beans"));
+  }
+
+  @Test
+  void blank_settings_are_unset_and_a_bucket_without_a_client_is_refused() {
+    runner()
+        .withPropertyValues("genvault.redis.url=", "genvault.s3.bucket= ")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context.getBean(DedupCache.class)).isInstanceOf(JdbcDedupCache.class);
+              assertThat(context).doesNotHaveBean(S3BlobStore.class);
+            });
+    runner()
+        .withPropertyValues("genvault.s3.bucket=files")
+        .run(context -> assertFailsSaying(context, "the app has no S3Client bean"));
+    runner()
+        .withBean("one", S3Client.class, GenvaultBackendsTest::s3Client)
+        .withBean("two", S3Client.class, GenvaultBackendsTest::s3Client)
+        .withPropertyValues("genvault.s3.bucket=files")
+        .run(context -> assertFailsSaying(context, "several S3Client beans"));
+  }
+
+  @Test
+  void an_older_jedis_is_refused_with_what_to_change() {
+    runner()
+        .withClassLoader(new FilteredClassLoader(RedisClient.class))
+        .run(context -> assertFailsSaying(context, "needs Jedis 8", "genvault-bom"));
+  }
+
+  @Test
+  void tls_follows_spring_boots_settings() {
+    RedisConnectionDetails details =
+        new RedisConnectionDetails() {
+          @Override
+          public Standalone getStandalone() {
+            return Standalone.of("127.0.0.1", 6379);
+          }
+        };
+    RedisProperties plain = new RedisProperties();
+    RedisProperties url = new RedisProperties();
+    url.setUrl("rediss://cache.example.com:6380");
+    RedisProperties enabled = new RedisProperties();
+    enabled.getSsl().setEnabled(true);
+    Duration timeout = Duration.ofMillis(250);
+
+    assertThat(GenvaultRedisAutoConfiguration.clientConfig(details, plain, timeout).isSsl())
+        .isFalse();
+    assertThat(GenvaultRedisAutoConfiguration.clientConfig(details, null, timeout).isSsl())
+        .isFalse();
+    assertThat(GenvaultRedisAutoConfiguration.clientConfig(details, url, timeout).isSsl()).isTrue();
+    assertThat(GenvaultRedisAutoConfiguration.clientConfig(details, enabled, timeout).isSsl())
+        .isTrue();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> GenvaultRedisAutoConfiguration.clientConfig(details, plain, Duration.ZERO))
+        .hasMessageContaining("genvault.redis.timeout");
+  }
+
+  /** The app did not start, and the root cause says each of {@code words}. */
+  private static void assertFailsSaying(
+      org.springframework.boot.test.context.assertj.AssertableApplicationContext context,
+      String... words) {
+    for (String w : words) {
+      assertThat(context).getFailure().rootCause().hasMessageContaining(w);
+    }
   }
 
   /** The same request twice: the second is answered by the Redis cache. */
