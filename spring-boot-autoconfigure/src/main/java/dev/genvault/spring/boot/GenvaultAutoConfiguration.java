@@ -20,16 +20,22 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * A {@link PersistentGenerator} bean built from what the app already has: its {@link DataSource}
@@ -42,6 +48,7 @@ import org.springframework.context.annotation.Configuration;
 @AutoConfiguration(after = DataSourceAutoConfiguration.class)
 @EnableConfigurationProperties(GenvaultProperties.class)
 public class GenvaultAutoConfiguration {
+  private static final Logger log = LoggerFactory.getLogger(GenvaultAutoConfiguration.class);
 
   /** The records, cache and ledger in the app's database. */
   @Configuration(proxyBeanMethods = false)
@@ -74,6 +81,86 @@ public class GenvaultAutoConfiguration {
       return JdbcBudgetLedger.create(store);
     }
   }
+
+  /**
+   * {@code genvault.s3.bucket} is set, but the S3 client is missing from the class path: the app
+   * does not start, rather than keep files in a local folder it was told not to use.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @Conditional({SettingNamed.Bucket.class, S3Missing.class})
+  static class BucketWithoutS3 {
+    @Bean
+    Object genvaultS3Missing() {
+      throw new IllegalStateException(
+          "genvault.s3.bucket is set, but the class path lacks the AWS SDK's S3 client"
+              + " (software.amazon.awssdk:s3) or genvault-s3-store: add them, or remove"
+              + " genvault.s3.bucket to keep files in the genvault.blobs folder");
+    }
+  }
+
+  /** {@code genvault.redis.url} is set, but Jedis is missing from the class path. */
+  @Configuration(proxyBeanMethods = false)
+  @Conditional({SettingNamed.RedisUrl.class, RedisMissing.class})
+  static class RedisUrlWithoutJedis {
+    @Bean
+    Object genvaultRedisMissing() {
+      throw new IllegalStateException(
+          "genvault.redis.url is set, but the class path lacks Jedis 8 (redis.clients:jedis) or"
+              + " genvault-redis-cache: add them, or remove genvault.redis.url to keep the dedup"
+              + " cache in the database");
+    }
+  }
+
+  /** The S3 client or genvault-s3-store is not on the class path. */
+  static final class S3Missing extends AnyNestedCondition {
+    S3Missing() {
+      super(ConfigurationPhase.PARSE_CONFIGURATION);
+    }
+
+    @ConditionalOnMissingClass("software.amazon.awssdk.services.s3.S3Client")
+    static final class NoSdk {}
+
+    @ConditionalOnMissingClass("dev.genvault.s3.S3BlobStore")
+    static final class NoStore {}
+  }
+
+  /** Jedis or genvault-redis-cache is not on the class path. */
+  static final class RedisMissing extends AnyNestedCondition {
+    RedisMissing() {
+      super(ConfigurationPhase.PARSE_CONFIGURATION);
+    }
+
+    @ConditionalOnMissingClass("redis.clients.jedis.UnifiedJedis")
+    static final class NoJedis {}
+
+    @ConditionalOnMissingClass("dev.genvault.redis.RedisDedupCache")
+    static final class NoCache {}
+  }
+
+  /**
+   * Neither a DataSource nor a GenerationStore, and no {@code genvault.store=memory}: no generator,
+   * said in the log with what to add (a Boot app gets its DataSource from {@code
+   * spring-boot-starter-jdbc} and a driver, or defines its own).
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnMissingBean({DataSource.class, GenerationStore.class, PersistentGenerator.class})
+  static class NoStore {
+    @Bean
+    NoStoreNotice genvaultNoStore(Environment environment) {
+      if ("memory".equals(environment.getProperty("genvault.store"))) {
+        return new NoStoreNotice(); // the memory store is made below
+      }
+      log.warn(
+          "Genvault makes no PersistentGenerator: the app has no DataSource (add"
+              + " spring-boot-starter-jdbc and a JDBC driver, and set spring.datasource.url, or"
+              + " define a DataSource bean), no GenerationStore bean, and genvault.store is not"
+              + " memory");
+      return new NoStoreNotice();
+    }
+  }
+
+  /** That the app has no store for Genvault (and was told so). */
+  static final class NoStoreNotice {}
 
   /** Records in memory only, when asked for: they are lost when the app stops. */
   @Bean
@@ -122,7 +209,8 @@ public class GenvaultAutoConfiguration {
       CostCalculator prices,
       GenvaultProperties properties,
       ObjectProvider<BudgetLedger> ledger,
-      ObjectProvider<GenerationListener> listeners) {
+      ObjectProvider<GenerationListener> listeners,
+      Environment environment) {
     PersistentGenerator.Builder b =
         PersistentGenerator.builder()
             .store(store)
@@ -134,9 +222,7 @@ public class GenvaultAutoConfiguration {
             .checkpointPolicy(
                 new CheckpointPolicy(
                     properties.getCheckpointInterval(), CheckpointPolicy.DEFAULT.maxDeltas()));
-    if (properties.getBaseUrl() != null && !properties.getBaseUrl().isBlank()) {
-      b.baseUrl(properties.getBaseUrl());
-    }
+    b.baseUrl(baseUrl(properties, environment));
     Budgets budgets = budgets(properties.getCost(), ledger.getIfAvailable());
     if (budgets != null) {
       b.budgets(budgets);
@@ -146,6 +232,39 @@ public class GenvaultAutoConfiguration {
       b.listener(all.size() == 1 ? all.get(0) : new AllListeners(all));
     }
     return b.build();
+  }
+
+  /**
+   * {@code genvault.base-url}; without it, where this app serves the pages on its own machine
+   * ({@code http://localhost:PORT/CONTEXT/genvault}), said once in the log: right while developing,
+   * wrong for anyone else.
+   */
+  static String baseUrl(GenvaultProperties properties, Environment environment) {
+    String configured = properties.getBaseUrl();
+    if (configured != null && !configured.isBlank()) {
+      return configured.strip();
+    }
+    int port = environment.getProperty("server.port", Integer.class, 8080);
+    String context = environment.getProperty("server.servlet.context-path", "");
+    String local =
+        "http://localhost:"
+            + (port > 0 ? port : 8080)
+            + trimmed(context)
+            + trimmed(properties.getHttp().getPath());
+    log.info(
+        "genvault.base-url is not set: generation URLs point at {}; set it to the address your"
+            + " users reach",
+        local);
+    return local;
+  }
+
+  /** A path with a leading slash and no trailing one; empty for none. */
+  private static String trimmed(String path) {
+    String p = path == null ? "" : path.strip();
+    while (p.endsWith("/")) {
+      p = p.substring(0, p.length() - 1);
+    }
+    return p.isEmpty() || p.startsWith("/") ? p : "/" + p;
   }
 
   private static Budgets budgets(GenvaultProperties.Cost cost, BudgetLedger ledger) {

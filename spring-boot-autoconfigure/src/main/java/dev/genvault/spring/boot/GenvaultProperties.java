@@ -14,7 +14,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  */
 @ConfigurationProperties("genvault")
 public class GenvaultProperties {
-  /** The base of generation URLs, e.g. {@code https://app.example.com/ai}; none by default. */
+  /**
+   * The base of generation URLs, e.g. {@code https://app.example.com/ai}; without it, the app's own
+   * pages on this machine ({@code http://localhost:PORT/CONTEXT/genvault}).
+   */
   private @Nullable String baseUrl;
 
   /** How long an identical request is answered from the dedup cache. */

@@ -5,6 +5,8 @@ import dev.genvault.spi.DedupCache;
 import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -16,11 +18,9 @@ import org.springframework.boot.autoconfigure.data.redis.RedisProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Condition;
-import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -42,8 +42,9 @@ import redis.clients.jedis.UnifiedJedis;
  * </ol>
  *
  * <p>Without any of them the cache stays in the database. Backs off when the app defines a {@link
- * DedupCache}. {@code genvault-redis-cache} needs Jedis 8: with an older Jedis (Spring Boot 3.5's
- * BOM manages Jedis 6) the app does not start, and the message says how to fix the version.
+ * DedupCache}. {@code genvault-redis-cache} comes with the starter, but not Jedis: the app's own
+ * Jedis is used, and it must be Jedis 8: with an older one the cache stays in the database, with a
+ * warning, and with {@code genvault.redis.url} set the app does not start.
  */
 @AutoConfiguration(
     before = GenvaultAutoConfiguration.class,
@@ -51,27 +52,40 @@ import redis.clients.jedis.UnifiedJedis;
 @ConditionalOnClass({RedisDedupCache.class, UnifiedJedis.class})
 @EnableConfigurationProperties(GenvaultProperties.class)
 public class GenvaultRedisAutoConfiguration {
+  private static final Logger log = LoggerFactory.getLogger(GenvaultRedisAutoConfiguration.class);
   private static final int POOL_SIZE = 16;
   private static final String JEDIS_8 = "redis.clients.jedis.RedisClient";
 
-  /** A Jedis older than 8 on the class path: refused, with what to change. */
+  /**
+   * A Jedis older than 8 on the class path (Spring Boot 3.5's BOM manages Jedis 6): with {@code
+   * genvault.redis.url} set the app does not start, and the message says how to fix the version;
+   * otherwise the cache stays in the database, with a warning.
+   */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnMissingClass(JEDIS_8)
   static class OlderJedis {
     @Bean
     @ConditionalOnMissingBean(DedupCache.class)
-    Object genvaultJedisVersion() {
-      throw new IllegalStateException(
+    OlderJedisNotice genvaultOlderJedis(Environment environment) {
+      String fix =
           "genvault-redis-cache needs Jedis 8, and the class path has an older Jedis (Spring Boot"
               + " 3.5's BOM manages Jedis 6): import genvault-bom before Spring Boot's BOM, or set"
-              + " the property jedis.version to 8.0.2 with spring-boot-starter-parent");
+              + " the property jedis.version to 8.0.2 with spring-boot-starter-parent";
+      if (StringUtils.hasText(environment.getProperty(SettingNamed.REDIS_URL))) {
+        throw new IllegalStateException(fix);
+      }
+      log.warn("{}; until then the dedup cache stays in the database", fix);
+      return new OlderJedisNotice();
     }
   }
+
+  /** That the cache stays out of Redis for want of Jedis 8 (and was warned about). */
+  static final class OlderJedisNotice {}
 
   /** {@code genvault.redis.url}. */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(name = JEDIS_8)
-  @Conditional(UrlNamed.class)
+  @Conditional(SettingNamed.RedisUrl.class)
   static class FromUrl {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean(DedupCache.class)
@@ -90,7 +104,7 @@ public class GenvaultRedisAutoConfiguration {
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(name = JEDIS_8)
   @ConditionalOnBean(UnifiedJedis.class)
-  @Conditional(UrlNotNamed.class)
+  @Conditional(SettingNamed.NoRedisUrl.class)
   static class FromClientBean {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean(DedupCache.class)
@@ -114,7 +128,7 @@ public class GenvaultRedisAutoConfiguration {
   @ConditionalOnClass(name = JEDIS_8)
   @ConditionalOnBean(RedisConnectionDetails.class)
   @ConditionalOnMissingBean(UnifiedJedis.class)
-  @Conditional(UrlNotNamed.class)
+  @Conditional(SettingNamed.NoRedisUrl.class)
   static class FromBootsRedis {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean(DedupCache.class)
@@ -201,24 +215,6 @@ public class GenvaultRedisAutoConfiguration {
       config.ssl(true); // the JVM's own trust store, as Spring Boot's clients do without a bundle
     }
     return config.build();
-  }
-
-  /**
-   * {@code genvault.redis.url} names a server: set, and not blank (as {@code ${REDIS_URL:}} is).
-   */
-  static final class UrlNamed implements Condition {
-    @Override
-    public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
-      return StringUtils.hasText(context.getEnvironment().getProperty("genvault.redis.url"));
-    }
-  }
-
-  /** The opposite: each source is chosen by its conditions, not by the order Spring reads them. */
-  static final class UrlNotNamed implements Condition {
-    @Override
-    public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
-      return !new UrlNamed().matches(context, metadata);
-    }
   }
 
   /** The client Genvault made for Spring Boot's Redis server, closed after the cache. */

@@ -8,11 +8,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Condition;
-import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
-import org.springframework.core.type.AnnotatedTypeMetadata;
-import org.springframework.util.StringUtils;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
@@ -32,7 +28,7 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 public class GenvaultS3AutoConfiguration {
   @Bean
   @ConditionalOnMissingBean(BlobStore.class)
-  @Conditional(BucketNamed.class)
+  @Conditional(SettingNamed.Bucket.class)
   S3BlobStore genvaultS3Blobs(
       ObjectProvider<S3Client> clients,
       GenvaultProperties properties,
@@ -62,13 +58,5 @@ public class GenvaultS3AutoConfiguration {
       }
     }
     return b.build();
-  }
-
-  /** {@code genvault.s3.bucket} names a bucket: set, and not blank (as {@code ${BUCKET:}} is). */
-  static final class BucketNamed implements Condition {
-    @Override
-    public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
-      return StringUtils.hasText(context.getEnvironment().getProperty("genvault.s3.bucket"));
-    }
   }
 }

@@ -122,6 +122,28 @@ class GenvaultAutoConfigurationTest {
   }
 
   @Test
+  void without_a_base_url_urls_point_at_the_apps_own_pages_on_this_machine() {
+    runner()
+        .withBean(DataSource.class, GenvaultAutoConfigurationTest::h2)
+        .run(
+            context -> {
+              PersistentGenerator genvault = context.getBean(PersistentGenerator.class);
+              assertThat(genvault.url(genvault.generate(haiku(), MODEL)))
+                  .startsWith("http://localhost:8080/genvault/");
+            });
+    runner()
+        .withBean(DataSource.class, GenvaultAutoConfigurationTest::h2)
+        .withPropertyValues(
+            "server.port=9090", "server.servlet.context-path=/app/", "genvault.http.path=ai")
+        .run(
+            context -> {
+              PersistentGenerator genvault = context.getBean(PersistentGenerator.class);
+              assertThat(genvault.url(genvault.generate(haiku(), MODEL)))
+                  .startsWith("http://localhost:9090/app/ai/");
+            });
+  }
+
+  @Test
   void properties_are_bound() {
     runner()
         .withBean(DataSource.class, GenvaultAutoConfigurationTest::h2)

@@ -212,12 +212,18 @@ class GenvaultBackendsTest {
     runner()
         .withClassLoader(new FilteredClassLoader(S3BlobStore.class))
         .withBean(S3Client.class, GenvaultBackendsTest::s3Client)
-        .withPropertyValues("genvault.s3.bucket=anything")
         .run(
             context -> {
               assertThat(context).hasNotFailed();
               assertThat(context).doesNotHaveBean(S3BlobStore.class);
             });
+    runner()
+        .withClassLoader(new FilteredClassLoader(S3BlobStore.class))
+        .withBean(S3Client.class, GenvaultBackendsTest::s3Client)
+        .withPropertyValues("genvault.s3.bucket=anything")
+        .run(
+            context ->
+                assertFailsSaying(context, "genvault.s3.bucket is set", "genvault-s3-store"));
   }
 
   @Test
@@ -345,10 +351,13 @@ class GenvaultBackendsTest {
                 assertThat(context.getBean(DedupCache.class)).isInstanceOf(JdbcDedupCache.class));
     runner()
         .withClassLoader(new FilteredClassLoader(RedisDedupCache.class))
-        .withPropertyValues("genvault.redis.url=redis://127.0.0.1:" + redisPort)
         .run(
             context ->
                 assertThat(context.getBean(DedupCache.class)).isInstanceOf(JdbcDedupCache.class));
+    runner()
+        .withClassLoader(new FilteredClassLoader(RedisDedupCache.class))
+        .withPropertyValues("genvault.redis.url=redis://127.0.0.1:" + redisPort)
+        .run(context -> assertFailsSaying(context, "genvault.redis.url is set", "Jedis 8"));
     DedupCache mine = DedupCache.caffeine(10);
     runner()
         .withBean(DedupCache.class, () -> mine)
@@ -399,10 +408,43 @@ class GenvaultBackendsTest {
   }
 
   @Test
-  void an_older_jedis_is_refused_with_what_to_change() {
+  void an_older_jedis_keeps_the_cache_in_the_database_unless_a_redis_url_asks_for_redis() {
     runner()
         .withClassLoader(new FilteredClassLoader(RedisClient.class))
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context.getBean(DedupCache.class)).isInstanceOf(JdbcDedupCache.class);
+            });
+    runner()
+        .withClassLoader(new FilteredClassLoader(RedisClient.class))
+        .withPropertyValues("genvault.redis.url=redis://127.0.0.1:" + redisPort)
         .run(context -> assertFailsSaying(context, "needs Jedis 8", "genvault-bom"));
+  }
+
+  @Test
+  void without_jedis_or_the_aws_sdk_as_with_the_starter_alone_the_app_starts_on_its_database() {
+    runner()
+        .withClassLoader(new FilteredClassLoader("redis.clients.jedis.", "software.amazon.awssdk."))
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context.getBean(DedupCache.class)).isInstanceOf(JdbcDedupCache.class);
+              assertThat(context).doesNotHaveBean(S3BlobStore.class);
+              assertThat(context).hasSingleBean(PersistentGenerator.class);
+            });
+  }
+
+  @Test
+  void a_bucket_or_a_redis_url_without_its_client_library_stops_the_app() {
+    runner()
+        .withClassLoader(new FilteredClassLoader("software.amazon.awssdk."))
+        .withPropertyValues("genvault.s3.bucket=files")
+        .run(context -> assertFailsSaying(context, "software.amazon.awssdk:s3"));
+    runner()
+        .withClassLoader(new FilteredClassLoader("redis.clients.jedis."))
+        .withPropertyValues("genvault.redis.url=redis://127.0.0.1:" + redisPort)
+        .run(context -> assertFailsSaying(context, "redis.clients:jedis"));
   }
 
   @Test

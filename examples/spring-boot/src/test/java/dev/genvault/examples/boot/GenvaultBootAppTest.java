@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.genvault.Generation;
 import dev.genvault.GenerationStatus;
 import dev.genvault.PersistentGenerator;
+import dev.genvault.jdbc.JdbcDedupCache;
+import dev.genvault.spi.BlobStore;
+import dev.genvault.spi.DedupCache;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -56,6 +59,11 @@ class GenvaultBootAppTest {
       Generation g = genvault.find(id).orElseThrow();
       assertThat(g.status()).isEqualTo(GenerationStatus.COMPLETE);
       assertThat(g.request().prompt()).isEqualTo("A haiku about frogs");
+      // The starter brings genvault-s3-store and genvault-redis-cache, not the AWS SDK or Jedis:
+      // this app has neither, so its cache is in its database and its files in a folder.
+      assertThat(app.getBean(DedupCache.class)).isInstanceOf(JdbcDedupCache.class);
+      assertThat(app.getBean(BlobStore.class).getClass().getName())
+          .isNotEqualTo("dev.genvault.s3.S3BlobStore");
 
       HttpResponse<String> page =
           http.send(
