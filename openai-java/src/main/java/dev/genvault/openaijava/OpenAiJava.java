@@ -157,9 +157,17 @@ public final class OpenAiJava implements ModelClient {
     completion.choices().stream()
         .filter(c -> c.index() == 0)
         .findFirst()
-        .flatMap(c -> c.message().toolCalls())
-        .filter(calls -> !calls.isEmpty())
-        .ifPresent(calls -> result.toolCalls(json(calls)));
+        .ifPresent(
+            c -> {
+              c.message()
+                  .toolCalls()
+                  .filter(calls -> !calls.isEmpty())
+                  .ifPresent(calls -> result.toolCalls(json(calls)));
+              c.message()
+                  .refusal()
+                  .filter(r -> !r.isEmpty())
+                  .ifPresent(r -> result.attribute("refusal", r));
+            });
     return result.build();
   }
 

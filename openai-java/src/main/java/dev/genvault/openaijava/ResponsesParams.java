@@ -223,6 +223,17 @@ final class ResponsesParams {
     if (!calls.isEmpty()) {
       result.toolCalls(OpenAiJava.json(calls));
     }
+    StringBuilder refusal = new StringBuilder();
+    for (JsonNode item : response.path("output")) {
+      for (JsonNode part : item.path("content")) {
+        if ("refusal".equals(text(part, "type")) && part.path("refusal").isTextual()) {
+          refusal.append(part.get("refusal").asText());
+        }
+      }
+    }
+    if (refusal.length() > 0) {
+      result.attribute("refusal", refusal.toString());
+    }
     return result.build();
   }
 

@@ -158,6 +158,20 @@ class OpenAiJavaResponsesTest extends LocalServerTest {
   }
 
   @Test
+  void a_refusal_is_kept_as_an_attribute() {
+    String refusal =
+        "{\"type\":\"message\",\"id\":\"msg_1\",\"status\":\"completed\",\"role\":"
+            + "\"assistant\",\"content\":[{\"type\":\"refusal\",\"refusal\":"
+            + "\"I can't help with that.\"}]}";
+    server.enqueue(sse(CREATED + end("response.completed", 1, response("completed", refusal, ""))));
+
+    Generation g = genvault.generate(haiku(), responses());
+
+    assertThat(g.status()).isEqualTo(GenerationStatus.COMPLETE);
+    assertThat(g.attributes()).containsEntry("refusal", "I can't help with that.");
+  }
+
+  @Test
   void an_incomplete_response_keeps_its_text_and_its_reason() {
     server.enqueue(
         sse(

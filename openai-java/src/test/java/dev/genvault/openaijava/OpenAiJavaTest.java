@@ -160,6 +160,26 @@ class OpenAiJavaTest extends LocalServerTest {
   }
 
   @Test
+  void a_refusal_is_kept_as_an_attribute() {
+    server.enqueue(
+        sse(
+            chunk(
+                    "{\"id\":\"chatcmpl-4\",\"object\":\"chat.completion.chunk\",\"created\":1,"
+                        + "\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{\"role\":"
+                        + "\"assistant\",\"refusal\":\"I can't \"},\"finish_reason\":null}]}")
+                + chunk(
+                    "{\"id\":\"chatcmpl-4\",\"object\":\"chat.completion.chunk\",\"created\":1,"
+                        + "\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":"
+                        + "{\"refusal\":\"help with that.\"},\"finish_reason\":\"stop\"}]}")
+                + "data: [DONE]\n\n"));
+
+    Generation g = genvault.generate(haiku(), OpenAiJava.wrap(sdk()));
+
+    assertThat(g.status()).isEqualTo(GenerationStatus.COMPLETE);
+    assertThat(g.attributes()).containsEntry("refusal", "I can't help with that.");
+  }
+
+  @Test
   void a_rate_limit_is_recorded_as_such() {
     server.enqueue(
         json(429, "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\"}}"));

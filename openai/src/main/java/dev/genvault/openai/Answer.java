@@ -46,6 +46,12 @@ final class Answer {
 
   final Map<String, String> attributes = new TreeMap<>();
 
+  /** What the model said instead of answering (structured outputs), pieced together. */
+  final StringBuilder refusal = new StringBuilder();
+
+  /** Whether refusal deltas came (Responses): the final response's refusal then repeats them. */
+  boolean refusalStreamed;
+
   /** Keeps an attribute unless its value is null. */
   void attribute(String name, @Nullable String value) {
     if (value != null) {
@@ -81,6 +87,9 @@ final class Answer {
             .providerResponseId(id)
             .toolCalls(toolCalls.toJson());
     attributes.forEach(b::attribute);
+    if (refusal.length() > 0) {
+      b.attribute("refusal", refusal.toString());
+    }
     return b.build();
   }
 

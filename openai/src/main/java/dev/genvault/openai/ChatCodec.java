@@ -173,6 +173,7 @@ final class ChatCodec {
       throws IOException {
     String index = "";
     String content = null;
+    String refusal = null;
     String finish = null;
     List<ToolCalls.Part> calls = new ArrayList<>();
     r.beginObject();
@@ -188,6 +189,7 @@ final class ChatCodec {
           while (r.hasNext()) {
             switch (r.nextName()) {
               case "content" -> content = Json.string(r);
+              case "refusal" -> refusal = Json.string(r);
               case "tool_calls" -> toolCalls(r, calls);
               default -> r.skipValue();
             }
@@ -204,6 +206,9 @@ final class ChatCodec {
       return;
     }
     calls.forEach(s.toolCalls::add);
+    if (refusal != null) {
+      s.refusal.append(refusal); // a delta's piece, or a whole message's
+    }
     if (content != null) {
       if (chunk) {
         call.emit(content);

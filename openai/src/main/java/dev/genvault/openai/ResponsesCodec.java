@@ -205,6 +205,12 @@ final class ResponsesCodec {
           call.emit(delta);
         }
       }
+      case "response.refusal.delta" -> {
+        if (delta != null) {
+          s.refusal.append(delta);
+          s.refusalStreamed = true;
+        }
+      }
       case "response.completed", "response.incomplete", "response.failed" -> {
         s.done = true;
         if (type.equals("response.failed")) {
@@ -309,17 +315,22 @@ final class ResponsesCodec {
           while (r.hasNext()) {
             String type = null;
             String value = null;
+            String refused = null;
             r.beginObject();
             while (r.hasNext()) {
               switch (r.nextName()) {
                 case "type" -> type = Json.string(r);
                 case "text" -> value = Json.string(r);
+                case "refusal" -> refused = Json.string(r);
                 default -> r.skipValue();
               }
             }
             r.endObject();
             if ("output_text".equals(type) && value != null) {
               text.append(value);
+            }
+            if ("refusal".equals(type) && refused != null && !s.refusalStreamed) {
+              s.refusal.append(refused); // in a stream, only if no refusal delta came
             }
           }
           r.endArray();

@@ -62,6 +62,32 @@ class OpenAiClientResponsesTest extends OpenAiServerTest {
   }
 
   @Test
+  void a_refusal_is_recorded_whole_or_streamed() throws Exception {
+    String refused =
+        "{\"id\":\"resp_2\",\"object\":\"response\",\"model\":\"gpt-4o-mini\","
+            + "\"status\":\"completed\",\"output\":[{\"type\":\"message\",\"role\":"
+            + "\"assistant\",\"content\":[{\"type\":\"refusal\",\"refusal\":"
+            + "\"I can't help with that.\"}]}],\"usage\":{\"input_tokens\":5,\"output_tokens\":6}}";
+    server.enqueue(json(200, refused));
+    server.enqueue(
+        sse(
+            chunk("{\"type\":\"response.refusal.delta\",\"delta\":\"I can't \"}")
+                + chunk("{\"type\":\"response.refusal.delta\",\"delta\":\"help with that.\"}")
+                + chunk("{\"type\":\"response.completed\",\"response\":" + refused + "}")));
+    try (OpenAiClient plain = whole();
+        OpenAiClient streamed = client().api(OpenAiClient.Api.RESPONSES).build()) {
+      Generation a = genvault.generate(request(), plain);
+      Generation b = genvault.generate(request(), streamed);
+
+      for (Generation g : List.of(a, b)) {
+        assertThat(g.status()).isEqualTo(GenerationStatus.COMPLETE);
+        assertThat(g.text()).isEmpty();
+        assertThat(g.attributes()).containsEntry("refusal", "I can't help with that.");
+      }
+    }
+  }
+
+  @Test
   void a_cancelled_response_is_recorded_cancelled_with_its_text() throws Exception {
     server.enqueue(json(200, response("cancelled", "")));
     try (OpenAiClient openai = whole()) {

@@ -159,6 +159,38 @@ class OpenAiClientTest extends OpenAiServerTest {
     }
 
     @Test
+    void a_refusal_is_kept_as_an_attribute_whole_or_streamed() throws Exception {
+      server.enqueue(
+          json(
+              200,
+              "{\"id\":\"chatcmpl-3\",\"object\":\"chat.completion\",\"model\":\"gpt-4o-mini\","
+                  + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":null,"
+                  + "\"refusal\":\"I can't help with that.\"},\"finish_reason\":\"stop\"}],"
+                  + "\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":6}}"));
+      server.enqueue(
+          sse(
+              chunk(
+                      "{\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":null,"
+                          + "\"refusal\":\"I can't \"},\"finish_reason\":null}]}")
+                  + chunk(
+                      "{\"choices\":[{\"index\":0,\"delta\":{\"refusal\":\"help with that.\"},"
+                          + "\"finish_reason\":\"stop\"}]}")
+                  + "data: [DONE]\n\n"));
+      try (OpenAiClient plain = client().streaming(false).build();
+          OpenAiClient streamed = client().build()) {
+        Generation a = genvault.generate(haiku(), plain);
+        Generation b = genvault.generate(haiku().toBuilder().temperature(0.3).build(), streamed);
+
+        for (Generation g : List.of(a, b)) {
+          assertThat(g.text()).isEmpty();
+          assertThat(g.attributes()).containsEntry("refusal", "I can't help with that.");
+          assertThat(store.find(g.id()).orElseThrow().attributes())
+              .containsEntry("refusal", "I can't help with that.");
+        }
+      }
+    }
+
+    @Test
     void streamed_tool_call_fragments_are_joined() throws Exception {
       server.enqueue(
           sse(
