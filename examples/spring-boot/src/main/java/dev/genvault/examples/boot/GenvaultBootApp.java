@@ -3,6 +3,8 @@ package dev.genvault.examples.boot;
 import dev.genvault.DemoModel;
 import dev.genvault.GenerationRequest;
 import dev.genvault.ModelClient;
+import dev.genvault.cost.ModelPrice;
+import dev.genvault.cost.Pricing;
 import dev.genvault.http.Authorizer;
 import dev.genvault.http.Caller;
 import dev.genvault.http.SubmissionPolicy;
@@ -15,6 +17,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
+import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 /**
@@ -37,9 +40,23 @@ public class GenvaultBootApp {
   @Bean
   DataSource dataSource(@Value("${GENVAULT_DATA:genvault-data}") String data) throws Exception {
     Path folder = Files.createDirectories(Path.of(data));
-    SQLiteDataSource sqlite = new SQLiteDataSource();
+    // Durable and concurrent: a write-ahead log, flushed on every commit.
+    SQLiteConfig config = new SQLiteConfig();
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    config.setBusyTimeout(5_000);
+    SQLiteDataSource sqlite = new SQLiteDataSource(config);
     sqlite.setUrl("jdbc:sqlite:" + folder.resolve("boot.db"));
     return sqlite;
+  }
+
+  /**
+   * The bundled price table, and a price for the offline demo model (the quick start's): the
+   * starter backs off for this bean.
+   */
+  @Bean(destroyMethod = "close")
+  Pricing prices() {
+    return Pricing.builder().override(DemoModel.MODEL, ModelPrice.of("0.15", "0.60")).build();
   }
 
   /** OpenAI (or any compatible server) with a key; the offline demo model without one. */

@@ -59,6 +59,7 @@ class GenvaultBootAppTest {
       Generation g = genvault.find(id).orElseThrow();
       assertThat(g.status()).isEqualTo(GenerationStatus.COMPLETE);
       assertThat(g.request().prompt()).isEqualTo("A haiku about frogs");
+      assertThat(g.cost()).as("the demo model is priced").isNotNull();
       // The starter brings genvault-s3-store and genvault-redis-cache, not the AWS SDK or Jedis:
       // this app has neither, so its cache is in its database and its files in a folder.
       assertThat(app.getBean(DedupCache.class)).isInstanceOf(JdbcDedupCache.class);
