@@ -16,22 +16,36 @@ import org.jspecify.annotations.Nullable;
 final class RowDeletes {
   private RowDeletes() {}
 
+  /** How many times a deletion that loses races is run in all, at most. */
+  static final int MAX_ATTEMPTS = 32;
+
   /**
    * Runs a deletion again while it loses a race with another one. Two deletions of neighbouring
-   * turns each rewrite their children under their own parent; the database refuses the loser (a
-   * deadlock, the foreign key when a child was moved under the row being deleted after its children
-   * were read, or a chain read while it changed), and the loser runs again, reading its rows
-   * afresh. Up to 8 times.
+   * turns each rewrite their children under their own parent, and an erasure deletes a user's
+   * newest rows first while a deletion locks a row before its children; the database refuses the
+   * loser (a deadlock, the foreign key when a child was moved under the row being deleted after its
+   * children were read, or a chain read while it changed), and the loser runs again, reading its
+   * rows afresh, after a random pause that grows with each loss (up to 64 ms), so that it does not
+   * walk straight into the same race. A refused transaction changed nothing. Up to {@value
+   * #MAX_ATTEMPTS} times: under heavy contention a large erasure lost eight races in a row.
    */
   static <T> T retryingRaces(java.util.function.Supplier<T> deletion) {
     for (int attempt = 1; ; attempt++) {
       try {
         return deletion.get();
       } catch (PersistenceException e) {
-        if (attempt >= 8
+        if (attempt >= MAX_ATTEMPTS
             || !(SqlErrors.isDeadlock(e)
                 || SqlErrors.isForeignKeyViolation(e)
                 || e instanceof ThreadRows.Unreadable)) {
+          throw e;
+        }
+        try {
+          Thread.sleep(
+              java.util.concurrent.ThreadLocalRandom.current()
+                  .nextLong(1, (1L << Math.min(attempt, 6)) + 1));
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
           throw e;
         }
       }
