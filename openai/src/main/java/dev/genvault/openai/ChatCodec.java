@@ -189,7 +189,8 @@ final class ChatCodec {
           while (r.hasNext()) {
             switch (r.nextName()) {
               case "content" -> content = Json.string(r);
-              case "refusal" -> refusal = Json.string(r);
+              case "refusal" ->
+                  refusal = Json.skipUnless(r, JsonReader.Token.STRING) ? null : r.nextString();
               case "tool_calls" -> toolCalls(r, calls);
               default -> r.skipValue();
             }

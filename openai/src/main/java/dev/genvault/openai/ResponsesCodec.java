@@ -321,7 +321,8 @@ final class ResponsesCodec {
               switch (r.nextName()) {
                 case "type" -> type = Json.string(r);
                 case "text" -> value = Json.string(r);
-                case "refusal" -> refused = Json.string(r);
+                case "refusal" ->
+                    refused = Json.skipUnless(r, JsonReader.Token.STRING) ? null : r.nextString();
                 default -> r.skipValue();
               }
             }

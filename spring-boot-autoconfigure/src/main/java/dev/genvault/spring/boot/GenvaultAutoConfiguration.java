@@ -35,6 +35,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.core.env.Environment;
 
 /**
@@ -90,6 +91,7 @@ public class GenvaultAutoConfiguration {
   @Conditional({SettingNamed.Bucket.class, S3Missing.class})
   static class BucketWithoutS3 {
     @Bean
+    @Lazy(false)
     Object genvaultS3Missing() {
       throw new IllegalStateException(
           "genvault.s3.bucket is set, but the class path lacks the AWS SDK's S3 client"
@@ -103,6 +105,7 @@ public class GenvaultAutoConfiguration {
   @Conditional({SettingNamed.RedisUrl.class, RedisMissing.class})
   static class RedisUrlWithoutJedis {
     @Bean
+    @Lazy(false)
     Object genvaultRedisMissing() {
       throw new IllegalStateException(
           "genvault.redis.url is set, but the class path lacks Jedis 8 (redis.clients:jedis) or"
@@ -146,6 +149,7 @@ public class GenvaultAutoConfiguration {
   @ConditionalOnMissingBean({DataSource.class, GenerationStore.class, PersistentGenerator.class})
   static class NoStore {
     @Bean
+    @Lazy(false)
     NoStoreNotice genvaultNoStore(Environment environment) {
       if ("memory".equals(environment.getProperty("genvault.store"))) {
         return new NoStoreNotice(); // the memory store is made below
@@ -244,17 +248,33 @@ public class GenvaultAutoConfiguration {
     if (configured != null && !configured.isBlank()) {
       return configured.strip();
     }
-    int port = environment.getProperty("server.port", Integer.class, 8080);
-    String context = environment.getProperty("server.servlet.context-path", "");
+    Integer port = environment.getProperty("server.port", Integer.class, 8080);
+    String address = environment.getProperty("server.address", "localhost");
+    if (address.isBlank() || address.equals("0.0.0.0") || address.equals("::")) {
+      address = "localhost";
+    } else if (address.contains(":") && !address.startsWith("[")) {
+      address = "[" + address + "]"; // an IPv6 literal
+    }
+    boolean tls = environment.getProperty("server.ssl.enabled", Boolean.class, false);
     String local =
-        "http://localhost:"
+        (tls ? "https://" : "http://")
+            + address
+            + ":"
             + (port > 0 ? port : 8080)
-            + trimmed(context)
+            + trimmed(environment.getProperty("server.servlet.context-path", ""))
             + trimmed(properties.getHttp().getPath());
-    log.info(
-        "genvault.base-url is not set: generation URLs point at {}; set it to the address your"
-            + " users reach",
-        local);
+    if (port > 0) {
+      log.info(
+          "genvault.base-url is not set: generation URLs point at {}; set it to the address your"
+              + " users reach",
+          local);
+    } else {
+      log.warn(
+          "genvault.base-url is not set and server.port is {} (a port chosen at start, or no"
+              + " server): generation URLs point at {}, which is likely wrong; set genvault.base-url",
+          port,
+          local);
+    }
     return local;
   }
 

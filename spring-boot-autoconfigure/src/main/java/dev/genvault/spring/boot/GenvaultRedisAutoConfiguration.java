@@ -18,9 +18,13 @@ import org.springframework.boot.autoconfigure.data.redis.RedisProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.ConfigurationCondition;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.core.env.Environment;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.util.StringUtils;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -37,7 +41,8 @@ import redis.clients.jedis.UnifiedJedis;
  *       RedisSentinelClient}, {@code RedisClusterClient}; the {@code @Primary} one if several),
  *       which the cache does not close;
  *   <li>the single Redis server Spring Boot knows ({@link RedisConnectionDetails}: the {@code
- *       spring.data.redis.*} properties, TLS included, or a service connection), through a pool of
+ *       spring.data.redis.*} properties, TLS included, or a service connection), when its settings
+ *       name one (Spring Boot's default localhost:6379 alone does not count), through a pool of
  *       Genvault's own. For a Sentinel or a cluster, define a Jedis client bean instead.
  * </ol>
  *
@@ -65,16 +70,23 @@ public class GenvaultRedisAutoConfiguration {
   @ConditionalOnMissingClass(JEDIS_8)
   static class OlderJedis {
     @Bean
+    @Lazy(false)
     @ConditionalOnMissingBean(DedupCache.class)
-    OlderJedisNotice genvaultOlderJedis(Environment environment) {
+    OlderJedisNotice genvaultOlderJedis(
+        Environment environment,
+        ObjectProvider<UnifiedJedis> clients,
+        ObjectProvider<RedisConnectionDetails> boot) {
       String fix =
           "genvault-redis-cache needs Jedis 8, and the class path has an older Jedis (Spring Boot"
               + " 3.5's BOM manages Jedis 6): import genvault-bom before Spring Boot's BOM, or set"
-              + " the property jedis.version to 8.0.2 with spring-boot-starter-parent";
+              + " the property jedis.version to 8.0.2 with spring-boot-starter-parent (Spring Data"
+              + " Redis's own Jedis client is not tested with Jedis 8: keep Lettuce for it)";
       if (StringUtils.hasText(environment.getProperty(SettingNamed.REDIS_URL))) {
         throw new IllegalStateException(fix);
       }
-      log.warn("{}; until then the dedup cache stays in the database", fix);
+      if (clients.getIfAvailable() != null || boot.getIfAvailable() != null) {
+        log.warn("{}; until then the dedup cache stays in the database", fix);
+      }
       return new OlderJedisNotice();
     }
   }
@@ -128,7 +140,7 @@ public class GenvaultRedisAutoConfiguration {
   @ConditionalOnClass(name = JEDIS_8)
   @ConditionalOnBean(RedisConnectionDetails.class)
   @ConditionalOnMissingBean(UnifiedJedis.class)
-  @Conditional(SettingNamed.NoRedisUrl.class)
+  @Conditional({SettingNamed.NoRedisUrl.class, BootRedisConfigured.class})
   static class FromBootsRedis {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean(DedupCache.class)
@@ -215,6 +227,53 @@ public class GenvaultRedisAutoConfiguration {
       config.ssl(true); // the JVM's own trust store, as Spring Boot's clients do without a bundle
     }
     return config.build();
+  }
+
+  /**
+   * Spring Boot's Redis settings were given: a {@code spring.data.redis.*} property, or connection
+   * details of another kind than the properties' own (a service connection, say). Spring Boot makes
+   * its properties' details whenever Spring Data Redis is present, pointing at localhost:6379 when
+   * nothing is set: that is no Redis the app asked for.
+   */
+  static final class BootRedisConfigured implements ConfigurationCondition {
+    private static final String[] SETTINGS = {
+      "host", "port", "url", "username", "password", "database", "ssl.enabled", "ssl.bundle"
+    };
+
+    @Override
+    public ConfigurationPhase getConfigurationPhase() {
+      return ConfigurationPhase.REGISTER_BEAN;
+    }
+
+    @Override
+    public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+      var env = context.getEnvironment();
+      if (env.containsProperty("spring.data.redis.sentinel.master")
+          || env.containsProperty("spring.data.redis.cluster.nodes")) {
+        log.warn(
+            "genvault-redis-cache takes only a single Redis server from Spring Boot's settings;"
+                + " for a Sentinel or a cluster, define a Jedis RedisSentinelClient or"
+                + " RedisClusterClient bean, or set genvault.redis.url. Until then the dedup cache"
+                + " stays in the database");
+        return false;
+      }
+      for (String setting : SETTINGS) {
+        if (context.getEnvironment().containsProperty("spring.data.redis." + setting)) {
+          return true;
+        }
+      }
+      var beans = context.getBeanFactory();
+      if (beans == null) {
+        return false;
+      }
+      for (String name : beans.getBeanNamesForType(RedisConnectionDetails.class, true, false)) {
+        Class<?> type = beans.getType(name, false);
+        if (type != null && !type.getName().endsWith(".PropertiesRedisConnectionDetails")) {
+          return true;
+        }
+      }
+      return false;
+    }
   }
 
   /** The client Genvault made for Spring Boot's Redis server, closed after the cache. */

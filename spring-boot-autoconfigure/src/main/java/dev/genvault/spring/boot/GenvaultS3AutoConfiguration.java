@@ -9,6 +9,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.util.ClassUtils;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
@@ -32,7 +34,14 @@ public class GenvaultS3AutoConfiguration {
   S3BlobStore genvaultS3Blobs(
       ObjectProvider<S3Client> clients,
       GenvaultProperties properties,
-      ObjectProvider<S3Presigner> presigner) {
+      ObjectProvider<S3Presigner> presigner,
+      ResourceLoader app) {
+    if (!ClassUtils.isPresent(
+        "software.amazon.awssdk.core.checksums.RequestChecksumCalculation", app.getClassLoader())) {
+      throw new IllegalStateException(
+          "genvault.s3.bucket is set, but the app's AWS SDK is older than 2.30, which"
+              + " genvault-s3-store needs (it is built with 2.57): upgrade software.amazon.awssdk");
+    }
     S3Client s3 = clients.getIfUnique();
     if (s3 == null) {
       throw new IllegalStateException(

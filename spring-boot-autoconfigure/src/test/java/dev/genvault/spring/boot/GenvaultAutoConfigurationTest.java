@@ -141,6 +141,16 @@ class GenvaultAutoConfigurationTest {
               assertThat(genvault.url(genvault.generate(haiku(), MODEL)))
                   .startsWith("http://localhost:9090/app/ai/");
             });
+    runner()
+        .withBean(DataSource.class, GenvaultAutoConfigurationTest::h2)
+        .withPropertyValues(
+            "server.port=8443", "server.ssl.enabled=true", "server.address=127.0.0.1")
+        .run(
+            context -> {
+              PersistentGenerator genvault = context.getBean(PersistentGenerator.class);
+              assertThat(genvault.url(genvault.generate(haiku(), MODEL)))
+                  .startsWith("https://127.0.0.1:8443/genvault/");
+            });
   }
 
   @Test

@@ -37,7 +37,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration;
 import org.springframework.boot.autoconfigure.data.redis.RedisConnectionDetails;
 import org.springframework.boot.autoconfigure.data.redis.RedisProperties;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -247,13 +249,7 @@ class GenvaultBackendsTest {
         .withPropertyValues(
             "genvault.redis.url=redis://127.0.0.1:" + redisPort,
             "genvault.redis.namespace=" + namespace)
-        .run(
-            context -> {
-              answersTwiceFromRedis(context);
-              try (Jedis jedis = new Jedis("127.0.0.1", redisPort)) {
-                assertThat(jedis.keys(namespace + ":*")).isNotEmpty();
-              }
-            });
+        .run(context -> answersTwiceFromRedis(context, redisPort, namespace));
   }
 
   @Test
@@ -296,6 +292,49 @@ class GenvaultBackendsTest {
           .alias("the pool Genvault made is closed with the app")
           .until(() -> !jedis.clientList().contains("name=genvault"));
     }
+  }
+
+  /**
+   * Spring Boot's own Redis auto-configuration, as an app with Spring Data Redis has it. Without
+   * Lettuce here, and with its Jedis connection turned off, Boot makes the connection details and
+   * no connection factory of its own.
+   */
+  ApplicationContextRunner withBootsRedis() {
+    return runner()
+        .withConfiguration(AutoConfigurations.of(RedisAutoConfiguration.class))
+        .withPropertyValues("spring.data.redis.client-type=lettuce");
+  }
+
+  @Test
+  void spring_boots_redis_is_used_only_when_its_settings_name_one() {
+    withBootsRedis()
+        .run(
+            context -> {
+              assertThat(context).hasSingleBean(RedisConnectionDetails.class);
+              assertThat(context.getBean(DedupCache.class))
+                  .as("not Boot's default localhost:6379, which the app never asked for")
+                  .isInstanceOf(JdbcDedupCache.class);
+            });
+    String namespace = "boot-props-" + UUID.randomUUID();
+    withBootsRedis()
+        .withPropertyValues(
+            "spring.data.redis.host=127.0.0.1",
+            "spring.data.redis.port=" + redisPort,
+            "genvault.redis.namespace=" + namespace)
+        .run(context -> answersTwiceFromRedis(context, redisPort, namespace));
+    withBootsRedis()
+        .withPropertyValues(
+            "spring.data.redis.url=redis://:s3cret:with%40odd%2Fchars@127.0.0.1:" + lockedPort)
+        .run(GenvaultBackendsTest::answersTwiceFromRedis);
+    withBootsRedis()
+        .withPropertyValues(
+            "spring.data.redis.sentinel.master=primary",
+            "spring.data.redis.sentinel.nodes=127.0.0.1:26379")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context.getBean(DedupCache.class)).isInstanceOf(JdbcDedupCache.class);
+            });
   }
 
   @Test
@@ -442,6 +481,19 @@ class GenvaultBackendsTest {
         .withPropertyValues("genvault.s3.bucket=files")
         .run(context -> assertFailsSaying(context, "software.amazon.awssdk:s3"));
     runner()
+        .withInitializer(
+            c -> c.addBeanFactoryPostProcessor(new LazyInitializationBeanFactoryPostProcessor()))
+        .withClassLoader(new FilteredClassLoader("software.amazon.awssdk."))
+        .withPropertyValues("genvault.s3.bucket=files")
+        .run(context -> assertFailsSaying(context, "software.amazon.awssdk:s3")); // lazy beans too
+    runner()
+        .withBean(S3Client.class, GenvaultBackendsTest::s3Client)
+        .withClassLoader(
+            new FilteredClassLoader(
+                "software.amazon.awssdk.core.checksums.RequestChecksumCalculation"))
+        .withPropertyValues("genvault.s3.bucket=files")
+        .run(context -> assertFailsSaying(context, "older than 2.30"));
+    runner()
         .withClassLoader(new FilteredClassLoader("redis.clients.jedis."))
         .withPropertyValues("genvault.redis.url=redis://127.0.0.1:" + redisPort)
         .run(context -> assertFailsSaying(context, "redis.clients:jedis"));
@@ -481,6 +533,15 @@ class GenvaultBackendsTest {
       String... words) {
     for (String w : words) {
       assertThat(context).getFailure().rootCause().hasMessageContaining(w);
+    }
+  }
+
+  /** As {@link #answersTwiceFromRedis(ApplicationContext)}, its keys in this Redis's namespace. */
+  private static void answersTwiceFromRedis(
+      ApplicationContext context, int port, String namespace) {
+    answersTwiceFromRedis(context);
+    try (Jedis jedis = new Jedis("127.0.0.1", port)) {
+      assertThat(jedis.keys(namespace + ":*")).isNotEmpty();
     }
   }
 
