@@ -63,8 +63,13 @@ class PersistentChatModelTest extends LocalServerTest {
           + "data: [DONE]\n\n";
 
   OpenAiChatModel openAi() {
+    return openAi(baseUrl());
+  }
+
+  /** Spring AI's own OpenAI model for a local server, without retries, reporting stream usage. */
+  OpenAiChatModel openAi(String baseUrl) {
     return OpenAiChatModel.builder()
-        .openAiApi(OpenAiApi.builder().baseUrl(baseUrl()).apiKey("test-key").build())
+        .openAiApi(OpenAiApi.builder().baseUrl(baseUrl).apiKey("test-key").build())
         .defaultOptions(OpenAiChatOptions.builder().model("gpt-4o-mini").streamUsage(true).build())
         .retryTemplate(RetryTemplate.builder().maxAttempts(1).build())
         .build();
