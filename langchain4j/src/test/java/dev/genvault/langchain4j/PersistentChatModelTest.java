@@ -9,6 +9,7 @@ import dev.genvault.Generation;
 import dev.genvault.GenerationQuery;
 import dev.genvault.GenerationStatus;
 import dev.genvault.Message;
+import dev.genvault.testsupport.LocalServerTest;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;

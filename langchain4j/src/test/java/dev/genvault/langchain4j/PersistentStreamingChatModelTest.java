@@ -7,6 +7,7 @@ import dev.genvault.Generation;
 import dev.genvault.GenerationStatus;
 import dev.genvault.PersistentGenerator;
 import dev.genvault.StreamClosePolicy;
+import dev.genvault.testsupport.LocalServerTest;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;

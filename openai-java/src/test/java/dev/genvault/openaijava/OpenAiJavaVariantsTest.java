@@ -2,12 +2,6 @@ package dev.genvault.openaijava;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ContainerNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.genvault.ErrorType;
 import dev.genvault.Generation;
 import dev.genvault.GenerationFailedException;
@@ -15,12 +9,14 @@ import dev.genvault.GenerationRequest;
 import dev.genvault.GenerationStatus;
 import dev.genvault.Message;
 import dev.genvault.openaijava.OpenAiJava.Api;
+import dev.genvault.testsupport.JsonVariants;
+import dev.genvault.testsupport.JsonVariants.Change;
+import dev.genvault.testsupport.JsonVariants.Variant;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Function;
 import org.assertj.core.api.SoftAssertions;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,45 +30,23 @@ import org.junit.jupiter.params.provider.EnumSource;
  * GenerationFailedException}, never a row left pending.
  */
 class OpenAiJavaVariantsTest extends LocalServerTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<ErrorType> BROKEN_ANSWER =
       EnumSet.of(ErrorType.INVALID_RESPONSE, ErrorType.STREAM_INCOMPLETE, ErrorType.PROVIDER_ERROR);
 
-  /** How a value is broken. */
-  enum Change {
-    REMOVED(v -> null),
-    NULL(v -> JsonNodeFactory.instance.nullNode()),
-    UNKNOWN(v -> JsonNodeFactory.instance.textNode("zz_unknown_value")),
-    EMPTY(v -> JsonNodeFactory.instance.textNode("")),
-    OBJECT(v -> JsonNodeFactory.instance.objectNode()),
-    NEGATIVE(v -> JsonNodeFactory.instance.numberNode(-1)),
-    HUGE(v -> JsonNodeFactory.instance.numberNode(1e308));
-
-    final Function<JsonNode, JsonNode> to;
-
-    Change(Function<JsonNode, JsonNode> to) {
-      this.to = to;
-    }
-  }
-
-  /** Each path of each event of the API's intact stream, with each change: the variants. */
-  record Variant(int event, String path, Change change) {
+  /** Each event of the API's intact stream broken in each way: the variants. */
+  record EventVariant(int event, Variant variant) {
     @Override
     public String toString() {
-      return "event " + event + " " + path + " " + change;
+      return "event " + event + " " + variant;
     }
   }
 
-  static List<Variant> variants(String stream) throws Exception {
-    List<Variant> all = new ArrayList<>();
-    List<String> events = events(stream);
+  static List<EventVariant> variants(String stream) {
+    List<EventVariant> all = new ArrayList<>();
+    List<String> events = JsonVariants.events(stream);
     for (int e = 0; e < events.size(); e++) {
-      List<String> paths = new ArrayList<>();
-      paths(JSON.readTree(events.get(e)), "", paths);
-      for (String path : paths) {
-        for (Change change : Change.values()) {
-          all.add(new Variant(e, path, change));
-        }
+      for (Variant v : JsonVariants.of(events.get(e), EnumSet.allOf(Change.class))) {
+        all.add(new EventVariant(e, v));
       }
     }
     return all;
@@ -88,17 +62,15 @@ class OpenAiJavaVariantsTest extends LocalServerTest {
     String stream = api == Api.RESPONSES ? OpenAiJavaResponsesTest.STREAM : OpenAiJavaTest.STREAM;
     GenerationRequest intact =
         api == Api.RESPONSES ? OpenAiJavaResponsesTest.haiku() : OpenAiJavaTest.haiku();
-    List<String> events = events(stream);
+    List<String> events = JsonVariants.events(stream);
     OpenAiJava openai = OpenAiJava.wrap(sdk(), api);
     SoftAssertions softly = new SoftAssertions();
-    List<Variant> variants = variants(stream);
+    List<EventVariant> variants = variants(stream);
     for (int v = 0; v < variants.size(); v++) {
-      Variant variant = variants.get(v);
-      JsonNode tree = JSON.readTree(events.get(variant.event()));
-      apply(tree, variant.path(), variant.change());
+      EventVariant variant = variants.get(v);
       StringBuilder body = new StringBuilder();
       for (int i = 0; i < events.size(); i++) {
-        body.append(chunk(i == variant.event() ? JSON.writeValueAsString(tree) : events.get(i)));
+        body.append(chunk(i == variant.event() ? variant.variant().json() : events.get(i)));
       }
       if (api == Api.CHAT_COMPLETIONS) {
         body.append("data: [DONE]\n\n");
@@ -135,57 +107,5 @@ class OpenAiJavaVariantsTest extends LocalServerTest {
     }
     softly.assertAll();
     assertThat(variants).hasSizeGreaterThan(100);
-  }
-
-  /** The JSON of each {@code data:} line but {@code [DONE]}. */
-  static List<String> events(String stream) {
-    List<String> events = new ArrayList<>();
-    for (String line : stream.split("\n")) {
-      if (line.startsWith("data: ") && !line.equals("data: [DONE]")) {
-        events.add(line.substring("data: ".length()));
-      }
-    }
-    return events;
-  }
-
-  /** Every member and element path of a tree, as {@code /a/0/b}. */
-  static void paths(JsonNode node, String prefix, List<String> out) {
-    if (node.isObject()) {
-      node.fieldNames()
-          .forEachRemaining(
-              name -> {
-                out.add(prefix + "/" + name);
-                paths(node.get(name), prefix + "/" + name, out);
-              });
-    } else if (node.isArray()) {
-      for (int i = 0; i < node.size(); i++) {
-        out.add(prefix + "/" + i);
-        paths(node.get(i), prefix + "/" + i, out);
-      }
-    }
-  }
-
-  /** Changes the value at {@code path} in place. */
-  static void apply(JsonNode root, String path, Change change) {
-    int cut = path.lastIndexOf('/');
-    ContainerNode<?> parent = (ContainerNode<?>) root.at(path.substring(0, cut));
-    String last = path.substring(cut + 1);
-    if (parent instanceof ObjectNode object) {
-      JsonNode to = change.to.apply(object.get(last));
-      if (to == null) {
-        object.remove(last);
-      } else {
-        object.set(last, to);
-      }
-    } else {
-      ArrayNode array = (ArrayNode) parent;
-      int i = Integer.parseInt(last);
-      JsonNode to = change.to.apply(array.get(i));
-      if (to == null) {
-        array.remove(i);
-      } else {
-        array.set(i, to);
-      }
-    }
   }
 }

@@ -1,4 +1,4 @@
-package dev.genvault.langchain4j;
+package dev.genvault.testsupport;
 
 import dev.genvault.Generation;
 import dev.genvault.GenerationQuery;
@@ -23,15 +23,21 @@ import org.junit.jupiter.api.BeforeEach;
 
 /**
  * A local OpenAI-format server on loopback, and a generator on an in-memory store with a dedup
- * cache.
+ * cache: the base of the adapter modules' tests, one server and generator per test.
  */
-abstract class LocalServerTest {
-  MockWebServer server;
-  final GenerationStore store = GenerationStore.inMemory();
-  PersistentGenerator genvault;
+public abstract class LocalServerTest {
+  /** The local server; answers are enqueued, and a request without one fails at once. */
+  protected MockWebServer server;
 
+  /** The generator's store. */
+  protected final GenerationStore store = GenerationStore.inMemory();
+
+  /** The generator, with a dedup cache and a base URL. */
+  protected PersistentGenerator genvault;
+
+  /** Starts the server and the generator. */
   @BeforeEach
-  void start() throws Exception {
+  protected void start() throws Exception {
     server = new MockWebServer();
     ((QueueDispatcher) server.getDispatcher()).setFailFast(true);
     server.start(InetAddress.getLoopbackAddress(), 0);
@@ -43,17 +49,20 @@ abstract class LocalServerTest {
             .build();
   }
 
+  /** Closes the generator and the server. */
   @AfterEach
-  void stop() {
+  protected void stop() {
     genvault.close();
     server.close();
   }
 
-  String baseUrl() {
+  /** The server's OpenAI base URL, ending in {@code /v1}. */
+  protected String baseUrl() {
     return server.url("/v1").toString();
   }
 
-  static MockResponse json(int code, String body) {
+  /** A JSON answer with this status. */
+  protected static MockResponse json(int code, String body) {
     return new MockResponse.Builder()
         .code(code)
         .setHeader("Content-Type", "application/json")
@@ -62,7 +71,7 @@ abstract class LocalServerTest {
   }
 
   /** An event stream whose end is the connection's, as a server that does not chunk sends it. */
-  static MockResponse sse(String body) {
+  protected static MockResponse sse(String body) {
     return new MockResponse.Builder()
         .code(200)
         .setHeader("Content-Type", "text/event-stream")
@@ -71,17 +80,18 @@ abstract class LocalServerTest {
         .build();
   }
 
-  static String chunk(String json) {
+  /** One server-sent event carrying {@code json}. */
+  protected static String chunk(String json) {
     return "data: " + json + "\n\n";
   }
 
   /** The store's generations, newest first. */
-  List<Generation> stored() {
+  protected List<Generation> stored() {
     return store.list(GenerationQuery.builder().build()).items();
   }
 
   /** The one generation stored, once it has ended. */
-  Generation onlyGenerationWhenEnded() {
+  protected Generation onlyGenerationWhenEnded() {
     Awaitility.await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> stored().size() == 1 && stored().get(0).isTerminal());
@@ -89,7 +99,7 @@ abstract class LocalServerTest {
   }
 
   /** A stream that sends {@code first}, then nothing until {@code release}, then {@code rest}. */
-  static MockResponse stalling(String first, String rest, CountDownLatch release) {
+  protected static MockResponse stalling(String first, String rest, CountDownLatch release) {
     return new MockResponse.Builder()
         .code(200)
         .setHeader("Content-Type", "text/event-stream")
