@@ -243,7 +243,7 @@ public final class Generation {
     return savedCost;
   }
 
-  /** The request's dedup fingerprint (hex SHA-256), or null. */
+  /** The request's dedup fingerprint (32 hex digits: SHA-256 cut to 128 bits), or null. */
   public @Nullable String fingerprint() {
     return fingerprint;
   }

@@ -101,7 +101,7 @@ class PersistentGeneratorTest {
           .isEqualTo(Pricing.bundledVersion());
       assertThat(g.firstTokenAt()).isNotNull();
       assertThat(g.completedAt()).isNotNull();
-      assertThat(g.fingerprint()).hasSize(64);
+      assertThat(g.fingerprint()).hasSize(32);
       assertThat(store.find(g.id())).contains(g);
       assertThat(genvault.url(g)).isEqualTo("https://app.example.test/ai/generate/" + g.id());
     }
