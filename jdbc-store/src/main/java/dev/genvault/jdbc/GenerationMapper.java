@@ -57,21 +57,27 @@ final class GenerationMapper implements RowMapper<StoredRow> {
 
   /**
    * The usage with its input and output counts from their columns: rows written since schema 3 keep
-   * them there only; older rows have them in the JSON as well, and the JSON wins.
+   * them there only; older rows have them in the JSON as well, and the JSON wins. A usage of those
+   * two counts alone has no JSON at all (NULL, not {@code {}}), so a row with either count and no
+   * JSON has that usage; a row with neither has none.
    */
   private static @Nullable Usage withCounts(@Nullable Usage usage, ResultSet r)
       throws SQLException {
+    long in = r.getLong("input_tokens");
+    Long input = r.wasNull() ? null : in;
+    long out = r.getLong("output_tokens");
+    Long output = r.wasNull() ? null : out;
     if (usage == null) {
-      return null;
+      return input == null && output == null
+          ? null
+          : Usage.builder().inputTokens(input).outputTokens(output).build();
     }
     Usage.Builder b = usage.toBuilder();
-    long in = r.getLong("input_tokens");
-    if (usage.inputTokens() == null && !r.wasNull()) {
-      b.inputTokens(in);
+    if (usage.inputTokens() == null && input != null) {
+      b.inputTokens(input);
     }
-    long out = r.getLong("output_tokens");
-    if (usage.outputTokens() == null && !r.wasNull()) {
-      b.outputTokens(out);
+    if (usage.outputTokens() == null && output != null) {
+      b.outputTokens(output);
     }
     return b.build();
   }

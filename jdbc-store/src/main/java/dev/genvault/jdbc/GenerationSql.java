@@ -361,8 +361,9 @@ final class GenerationSql {
     p.text("finishReason", g.finishReason());
     p.text("toolCalls", g.toolCalls());
     p.text("attributes", stringMap(g.attributes()));
-    // The two counts with columns of their own are left out of the JSON (see GenerationMapper).
-    p.text("usage", usage == null ? null : RecordJson.usageWithoutTotals(usage));
+    // The two counts with columns of their own are left out of the JSON, and a usage of those
+    // alone has no JSON (see GenerationMapper).
+    p.text("usage", usageJson(usage));
     p.bigint("inputTokens", usage == null ? null : usage.inputTokens());
     p.bigint("outputTokens", usage == null ? null : usage.outputTokens());
     p.decimal("costUsd", cost == null ? null : cost.usd());
@@ -377,6 +378,19 @@ final class GenerationSql {
     p.time("updatedAt", g.updatedAt());
     p.text("threadHash", Threads.hashOf(g));
     p.integer("blobCount", g.blobs().size());
+  }
+
+  /**
+   * A usage as stored: JSON without the input and output counts, which have columns of their own;
+   * NULL when it holds nothing else and either count is known (the columns then say it all).
+   */
+  static @Nullable String usageJson(@Nullable Usage usage) {
+    if (usage == null) {
+      return null;
+    }
+    String json = RecordJson.usageWithoutTotals(usage);
+    boolean counted = usage.inputTokens() != null || usage.outputTokens() != null;
+    return counted && json.equals("{}") ? null : json;
   }
 
   /** A map of strings as stored: JSON, or NULL when empty. */

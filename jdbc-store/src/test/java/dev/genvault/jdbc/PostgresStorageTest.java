@@ -16,6 +16,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import org.awaitility.Awaitility;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /** Schema version 4 on a real PostgreSQL: how long text is stored, and that it reads back. */
@@ -72,16 +73,44 @@ class PostgresStorageTest {
   @Test
   void the_usage_column_leaves_out_the_counts_that_have_columns_and_reads_back_whole()
       throws SQLException {
-    try (JdbcGenerationStore store = JdbcGenerationStore.create(Postgres.pool());
-        Connection c = Postgres.pool().getConnection();
-        Statement s = c.createStatement()) {
+    dev.genvault.Usage withCache =
+        dev.genvault.Usage.builder()
+            .inputTokens(60L)
+            .outputTokens(200L)
+            .cacheReadTokens(10L)
+            .build();
+    Generation g = storeWithUsage(withCache);
+    assertThat(storedUsage(g)).contains("cache_read_tokens").doesNotContain("input_tokens");
+    assertThat(storedUsage(g)).doesNotContain("output_tokens");
+    assertThat(storedCounts(g)).isEqualTo("60/200");
+  }
+
+  @Test
+  void a_usage_of_the_two_counts_alone_has_no_json_and_reads_back_whole() throws SQLException {
+    Generation both = storeWithUsage(dev.genvault.Usage.of(60, 200));
+    assertThat(storedUsage(both)).isNull();
+    assertThat(storedCounts(both)).isEqualTo("60/200");
+    Generation input = storeWithUsage(dev.genvault.Usage.builder().inputTokens(7L).build());
+    assertThat(storedUsage(input)).isNull();
+    assertThat(storedCounts(input)).isEqualTo("7/null");
+    Generation output = storeWithUsage(dev.genvault.Usage.builder().outputTokens(0L).build());
+    assertThat(storedUsage(output)).isNull();
+    assertThat(storedCounts(output)).isEqualTo("null/0");
+    // Nothing counted at all is still a usage, told apart from none by its JSON.
+    Generation empty = storeWithUsage(dev.genvault.Usage.builder().build());
+    assertThat(storedUsage(empty)).isEqualTo("{}");
+    Generation other = storeWithUsage(dev.genvault.Usage.builder().reasoningTokens(3L).build());
+    assertThat(storedUsage(other)).contains("reasoning_tokens");
+    assertThat(storedCounts(other)).isEqualTo("null/null");
+    Generation none = storeWithUsage(null);
+    assertThat(storedUsage(none)).isNull();
+    assertThat(storedCounts(none)).isEqualTo("null/null");
+  }
+
+  /** Stores a complete generation with that usage and checks that it reads back equal. */
+  private static Generation storeWithUsage(dev.genvault.@Nullable Usage usage) {
+    try (JdbcGenerationStore store = JdbcGenerationStore.create(Postgres.pool())) {
       Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
-      dev.genvault.Usage usage =
-          dev.genvault.Usage.builder()
-              .inputTokens(60L)
-              .outputTokens(200L)
-              .cacheReadTokens(10L)
-              .build();
       Generation g =
           Generation.builder()
               .id("usage-" + System.nanoTime())
@@ -94,18 +123,28 @@ class PostgresStorageTest {
               .completedAt(at)
               .build();
       store.insertTerminal(g);
-      try (ResultSet rs =
-          s.executeQuery(
-              "SELECT usage::text, input_tokens, output_tokens FROM generations WHERE id = '"
-                  + g.id()
-                  + "'")) {
-        rs.next();
-        assertThat(rs.getString(1)).contains("cache_read_tokens").doesNotContain("input_tokens");
-        assertThat(rs.getString(1)).doesNotContain("output_tokens");
-        assertThat(rs.getLong(2)).isEqualTo(60);
-        assertThat(rs.getLong(3)).isEqualTo(200);
-      }
       assertThat(store.find(g.id()).orElseThrow().usage()).isEqualTo(usage);
+      return g;
+    }
+  }
+
+  private static @Nullable String storedUsage(Generation g) throws SQLException {
+    return column(g, "usage::text");
+  }
+
+  private static String storedCounts(Generation g) throws SQLException {
+    return column(
+        g, "COALESCE(input_tokens::text, 'null') || '/' || COALESCE(output_tokens::text, 'null')");
+  }
+
+  private static @Nullable String column(Generation g, String expression) throws SQLException {
+    try (Connection c = Postgres.pool().getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT " + expression + " FROM generations WHERE id = '" + g.id() + "'")) {
+      rs.next();
+      return rs.getString(1);
     }
   }
 
