@@ -107,8 +107,52 @@ class RequestFieldTest {
     GenerationRequest changed = changed(f);
     assertThat(changed).isNotEqualTo(base(f));
     assertThat(RecordJson.request(RecordJson.request(changed))).isEqualTo(changed);
+    assertThat(RecordJson.request(RecordJson.storedRequest(changed, 0, Set.of())))
+        .isEqualTo(changed);
     assertThat(changed.toBuilder().build()).isEqualTo(changed);
     assertThat(RequestField.forKey(f.key())).isEqualTo(f);
+  }
+
+  @Test
+  void a_store_keeps_messages_as_pairs_and_reads_the_objects_written_before() {
+    GenerationRequest r =
+        GenerationRequest.builder()
+            .model("m")
+            .message(Message.user("q1 \"quoted\" \u00E9"))
+            .message(Message.assistant(""))
+            .message(Message.user("q2"))
+            .build();
+    Set<RequestField> omitted = Set.of(RequestField.KIND, RequestField.MODEL);
+    String stored = RecordJson.storedRequest(r, 0, omitted);
+    assertThat(stored)
+        .isEqualTo(
+            "{\"messages\":[[\"user\",\"q1 \\\"quoted\\\" \u00E9\"],[\"assistant\",\"\"],"
+                + "[\"user\",\"q2\"]]}");
+    Map<RequestField, Object> columns =
+        Map.of(RequestField.KIND, GenerationKind.TEXT, RequestField.MODEL, "m");
+    assertThat(RecordJson.request(stored, List.of(), columns)).isEqualTo(r);
+    // A continuation keeps the messages after its parent's; the parent's come back from the walk.
+    String tail = RecordJson.storedRequest(r, 2, omitted);
+    assertThat(tail).isEqualTo("{\"messages\":[[\"user\",\"q2\"]]}");
+    assertThat(RecordJson.request(tail, r.messages().subList(0, 2), columns)).isEqualTo(r);
+    assertThat(RecordJson.conversation(tail)).containsExactly(Message.user("q2"));
+    // Rows written before kept each message as an object: they read as they did.
+    assertThat(RecordJson.request(RecordJson.request(r), List.of(), Map.of())).isEqualTo(r);
+    assertThat(RecordJson.request(r)).contains("{\"role\":\"user\",\"content\":\"q2\"}");
+  }
+
+  @Test
+  void a_broken_message_pair_is_refused_clearly() {
+    for (String json :
+        List.of(
+            "{\"model\":\"m\",\"messages\":[[\"user\"]]}",
+            "{\"model\":\"m\",\"messages\":[[\"user\",\"a\",\"b\"]]}",
+            "{\"model\":\"m\",\"messages\":[[null,\"a\"]]}",
+            "{\"model\":\"m\",\"messages\":[[]]}")) {
+      org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+          .as(json)
+          .isThrownBy(() -> RecordJson.request(json));
+    }
   }
 
   @Test

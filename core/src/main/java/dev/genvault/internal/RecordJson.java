@@ -59,24 +59,28 @@ public final class RecordJson {
 
   /** The request as a JSON object, its names in the given casing. */
   public static String request(GenerationRequest r, Casing casing) {
-    return request(r, casing, 0);
+    return request(r, casing, 0, Set.of(), false);
   }
 
   /**
-   * The request as a JSON object, its messages from index {@code skipMessages} on: how a store
-   * keeps a continuation, whose first messages are its parent's (a {@code messages} array is
-   * written even when nothing follows them). Read it back with {@link #request(String, List)}.
+   * The request as a store keeps it: snake_case, without the fields in {@code omit} (those a store
+   * keeps in columns of their own, and gives back to {@link #request(String, List, Map)}), and its
+   * messages from index {@code skipMessages} on (how a store keeps a continuation, whose first
+   * messages are its parent's; a {@code messages} array is written even when nothing follows them).
+   * Each message is written as a {@code [role, content]} pair rather than an object: on
+   * PostgreSQL's JSONB that is 19 bytes less per message. {@link #messages(JsonReader)} reads both.
    */
-  public static String request(GenerationRequest r, Casing casing, int skipMessages) {
-    return request(r, casing, skipMessages, Set.of());
+  public static String storedRequest(
+      GenerationRequest r, int skipMessages, Set<RequestField> omit) {
+    return request(r, Casing.SNAKE, skipMessages, omit, true);
   }
 
-  /**
-   * As {@link #request(GenerationRequest, Casing, int)}, without the fields in {@code omit}: those
-   * a store keeps in columns of their own, and gives back to {@link #request(String, List, Map)}.
-   */
-  public static String request(
-      GenerationRequest r, Casing casing, int skipMessages, Set<RequestField> omit) {
+  private static String request(
+      GenerationRequest r,
+      Casing casing,
+      int skipMessages,
+      Set<RequestField> omit,
+      boolean messagePairs) {
     return write(
         w -> {
           w.beginObject();
@@ -86,7 +90,10 @@ public final class RecordJson {
             }
             if (f == RequestField.MESSAGES && skipMessages > 0) {
               w.name(casing.name(f.key()));
-              value(w, f.type(), r.messages().subList(skipMessages, r.messages().size()));
+              messages(w, r.messages().subList(skipMessages, r.messages().size()), messagePairs);
+            } else if (f == RequestField.MESSAGES && f.isSet(r)) {
+              w.name(casing.name(f.key()));
+              messages(w, r.messages(), messagePairs);
             } else if (f.isSet(r)) {
               w.name(casing.name(f.key()));
               value(w, f.type(), Objects.requireNonNull(f.value(r)));
@@ -94,6 +101,20 @@ public final class RecordJson {
           }
           w.endObject();
         });
+  }
+
+  private static void messages(JsonWriter w, List<Message> messages, boolean pairs)
+      throws IOException {
+    w.beginArray();
+    for (Message m : messages) {
+      if (pairs) {
+        w.beginArray().value(m.role()).value(m.content()).endArray();
+      } else {
+        w.beginObject().name("role").value(m.role()).name("content").value(m.content());
+        w.endObject();
+      }
+    }
+    w.endArray();
   }
 
   @SuppressWarnings("unchecked")
@@ -110,14 +131,7 @@ public final class RecordJson {
         }
         w.endArray();
       }
-      case MESSAGES -> {
-        w.beginArray();
-        for (Message m : (List<Message>) value) {
-          w.beginObject().name("role").value(m.role()).name("content").value(m.content());
-          w.endObject();
-        }
-        w.endArray();
-      }
+      case MESSAGES -> messages(w, (List<Message>) value, false);
       case TEXT_MAP -> writeStringMap(w, (Map<String, String>) value);
     }
   }
@@ -132,8 +146,8 @@ public final class RecordJson {
   }
 
   /**
-   * Reads a request written by {@link #request(GenerationRequest, Casing, int)}: {@code inherited}
-   * are the messages it skipped, placed before the ones it holds.
+   * Reads a request written by {@link #storedRequest} with nothing omitted: {@code inherited} are
+   * the messages it skipped, placed before the ones it holds.
    *
    * @throws IllegalArgumentException if the JSON is malformed or the request invalid
    */
@@ -142,9 +156,8 @@ public final class RecordJson {
   }
 
   /**
-   * Reads a request written without some fields (see {@link #request(GenerationRequest, Casing,
-   * int, Set)}): {@code columns} gives them back; a field the JSON holds wins (rows written before
-   * the fields were left out).
+   * Reads a request written without some fields (see {@link #storedRequest}): {@code columns} gives
+   * them back; a field the JSON holds wins (rows written before the fields were left out).
    *
    * @throws IllegalArgumentException if the JSON is malformed or the request invalid
    */
@@ -229,7 +242,8 @@ public final class RecordJson {
   }
 
   /**
-   * Reads an array of {@code {"role":..., "content":...}} objects, other names skipped.
+   * Reads an array of messages, each a {@code {"role":..., "content":...}} object (other names
+   * skipped) or a {@code [role, content]} pair (as {@link #storedRequest} writes them).
    *
    * @throws IllegalArgumentException for a message without a role or a content
    */
@@ -239,15 +253,22 @@ public final class RecordJson {
     while (r.hasNext()) {
       String role = null;
       String content = null;
-      r.beginObject();
-      while (r.hasNext()) {
-        switch (r.nextName()) {
-          case "role" -> role = r.nextString();
-          case "content" -> content = r.nextString();
-          default -> r.skipValue();
+      if (r.peek() == JsonReader.Token.BEGIN_ARRAY) {
+        r.beginArray();
+        role = r.nextString();
+        content = r.nextString();
+        r.endArray();
+      } else {
+        r.beginObject();
+        while (r.hasNext()) {
+          switch (r.nextName()) {
+            case "role" -> role = r.nextString();
+            case "content" -> content = r.nextString();
+            default -> r.skipValue();
+          }
         }
+        r.endObject();
       }
-      r.endObject();
       if (role == null || content == null) {
         throw new IllegalArgumentException("a message needs a role and content");
       }

@@ -153,10 +153,7 @@ final class RowDeletes {
             "UPDATE generations SET request = "
                 + dialect.json(":request")
                 + ", parent_id = :parentId, inherited_messages = :inherited WHERE id = :id")
-        .bind(
-            "request",
-            RecordJson.request(
-                whole.request(), RecordJson.Casing.SNAKE, keep, ThreadRows.IN_COLUMNS))
+        .bind("request", RecordJson.storedRequest(whole.request(), keep, ThreadRows.IN_COLUMNS))
         .bind("parentId", parentId)
         .bind("inherited", parentId == null ? null : inherited)
         .bind("id", id)

@@ -92,8 +92,7 @@ final class ThreadRows {
    * the messages after its parent's.
    */
   static String storedRequest(Generation g) {
-    return RecordJson.request(
-        g.request(), RecordJson.Casing.SNAKE, g.inheritedMessages(), IN_COLUMNS);
+    return RecordJson.storedRequest(g.request(), g.inheritedMessages(), IN_COLUMNS);
   }
 
   /** One ancestor as the walk reads it. */
