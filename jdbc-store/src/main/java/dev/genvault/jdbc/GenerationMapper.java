@@ -104,7 +104,7 @@ final class GenerationMapper implements RowMapper<StoredRow> {
               .finishReason(r.getString("finish_reason"))
               .cachedFrom(r.getString("cached_from"))
               .savedCost(decimal.map(r, "saved_cost_usd", c))
-              .fingerprint(r.getString("fingerprint"))
+              .fingerprint(HashColumns.read(r, "fingerprint"))
               .createdAt(Objects.requireNonNull(time.map(r, "created_at", c)))
               .firstTokenAt(time.map(r, "first_token_at", c))
               .completedAt(time.map(r, "completed_at", c))

@@ -41,7 +41,8 @@ final class GenerationSql {
           + " output_tokens, cost_usd,"
           + " cost_table, saved_cost_usd, status, error_type, error_message, cached_from,"
           + " fingerprint, created_at, first_token_at, completed_at, updated_at, heartbeat_at,"
-          + " parent_id, inherited_messages, thread_hash, thread_id, thread_key, blob_count";
+          + " parent_id, inherited_messages, thread_hash, thread_id, thread_key, blob_count,"
+          + " fingerprint_bytes, thread_hash_bytes, thread_key_bytes";
 
   static final String FIND = "SELECT " + COLUMNS + " FROM generations WHERE id = :id";
 
@@ -134,7 +135,8 @@ final class GenerationSql {
             + ", :inputTokens, :outputTokens, :costUsd, :costTable, :savedCostUsd, :status,"
             + " :errorType, :errorMessage, :cachedFrom, :fingerprint, :createdAt, :firstTokenAt,"
             + " :completedAt, :updatedAt, :heartbeatAt, :parentId, :inheritedMessages, :threadHash,"
-            + " :threadId, :threadKey, :blobCount)";
+            + " :threadId, :threadKey, :blobCount, :fingerprintBytes, :threadHashBytes,"
+            + " :threadKeyBytes)";
     this.insert = leases ? "WITH " + LEASE_INSERT + "(:id, :heartbeatAt)) " + insertRow : insertRow;
     String finishRow =
         "UPDATE generations SET text = :text, finish_reason = :finishReason,"
@@ -149,7 +151,8 @@ final class GenerationSql {
             + " provider_response_id = :providerResponseId,"
             + " first_token_at = COALESCE(:firstTokenAt, first_token_at),"
             + " completed_at = :completedAt, updated_at = :updatedAt, heartbeat_at = NULL,"
-            + " thread_hash = :threadHash, blob_count = :blobCount WHERE id = :id AND status IN "
+            + " thread_hash = :threadHash, thread_hash_bytes = :threadHashBytes,"
+            + " blob_count = :blobCount WHERE id = :id AND status IN "
             + LIVE;
     this.finish = leases ? "WITH " + LEASE_DELETE + " " + finishRow : finishRow;
     this.finishAndDropChunks = dialect.finishAndDropChunks(finishRow);
@@ -343,10 +346,10 @@ final class GenerationSql {
     p.integer("inheritedMessages", g.parentId() == null ? null : g.inheritedMessages());
     p.text("threadId", g.link() == null ? null : g.threadId());
     p.text("metadata", stringMap(g.metadata()));
-    p.text("fingerprint", g.fingerprint());
+    HashColumns.bind(p, "fingerprint", g.fingerprint());
     p.time("createdAt", g.createdAt());
     p.time("heartbeatAt", g.heartbeatAt());
-    p.text("threadKey", Threads.keyOf(g.request()));
+    HashColumns.bind(p, "threadKey", Threads.keyOf(g.request()));
   }
 
   /** The values that {@link #insert} and {@link #finish} both write. */
@@ -376,7 +379,7 @@ final class GenerationSql {
     p.time("firstTokenAt", g.firstTokenAt());
     p.time("completedAt", g.completedAt());
     p.time("updatedAt", g.updatedAt());
-    p.text("threadHash", Threads.hashOf(g));
+    HashColumns.bind(p, "threadHash", Threads.hashOf(g));
     p.integer("blobCount", g.blobs().size());
   }
 

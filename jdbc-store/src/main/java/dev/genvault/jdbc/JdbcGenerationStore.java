@@ -57,7 +57,7 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
    * on PostgreSQL: leases for the sweeper, and thread keys; 6 rebuilt PostgreSQL's history indexes
    * in ascending order, where they were half empty).
    */
-  public static final int SCHEMA_VERSION = 6;
+  public static final int SCHEMA_VERSION = 7;
 
   /** The rows {@link #deleteByUser} deletes per transaction. */
   public static final int USER_DELETE_BATCH = 1000;

@@ -38,6 +38,8 @@ interface RecordParams<X extends Exception> {
 
   void decimal(String name, @Nullable BigDecimal value) throws X;
 
+  void bytes(String name, byte @Nullable [] value) throws X;
+
   /** The named parameters of a Jdbi statement, each name followed by {@code suffix}. */
   static RecordParams<RuntimeException> named(SqlStatement<?> s, String suffix) {
     return new RecordParams<>() {
@@ -64,6 +66,11 @@ interface RecordParams<X extends Exception> {
       @Override
       public void decimal(String name, @Nullable BigDecimal value) {
         s.bindByType(name + suffix, value, DECIMAL);
+      }
+
+      @Override
+      public void bytes(String name, byte @Nullable [] value) {
+        s.bindByType(name + suffix, value, byte[].class);
       }
     };
   }
@@ -152,6 +159,17 @@ interface RecordParams<X extends Exception> {
         public void decimal(String name, @Nullable BigDecimal value) throws SQLException {
           for (int i : at(name)) {
             dialect.setDecimal(ps, i, value);
+          }
+        }
+
+        @Override
+        public void bytes(String name, byte @Nullable [] value) throws SQLException {
+          for (int i : at(name)) {
+            if (value == null) {
+              ps.setNull(i, Types.VARBINARY);
+            } else {
+              ps.setBytes(i, value);
+            }
           }
         }
 

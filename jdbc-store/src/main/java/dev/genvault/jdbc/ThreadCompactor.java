@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.SqlStatement;
+import org.jdbi.v3.core.statement.Update;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,7 +39,8 @@ import org.jspecify.annotations.Nullable;
 public final class ThreadCompactor {
   private static final String NEXT =
       "SELECT id, created_at FROM generations WHERE kind = 'text' AND ((parent_id IS NULL AND"
-          + " thread_id IS NULL) OR thread_key IS NULL) AND (created_at > :at OR (created_at = :at"
+          + " thread_id IS NULL) OR (thread_key IS NULL AND thread_key_bytes IS NULL)) AND"
+          + " (created_at > :at OR (created_at = :at"
           + " AND id > :id)) ORDER BY created_at, id LIMIT :limit";
 
   private final JdbcGenerationStore store;
@@ -121,15 +124,16 @@ public final class ThreadCompactor {
     SqlDialect dialect = store.dialect().sql();
     List<Locked> locked =
         h.createQuery(
-                "SELECT thread_hash, thread_key, parent_id, thread_id FROM generations"
+                "SELECT thread_hash, thread_hash_bytes, thread_key, thread_key_bytes, parent_id,"
+                    + " thread_id FROM generations"
                     + " WHERE id = :id"
                     + dialect.forUpdate())
             .bind("id", id)
             .map(
                 (rs, ctx) ->
                     new Locked(
-                        rs.getString("thread_hash"),
-                        rs.getString("thread_key"),
+                        HashColumns.read(rs, "thread_hash"),
+                        HashColumns.read(rs, "thread_key"),
                         rs.getString("parent_id") == null && rs.getString("thread_id") == null))
             .list();
     if (locked.isEmpty()) {
@@ -152,11 +156,9 @@ public final class ThreadCompactor {
       if (Objects.equals(hash, stored.hash()) && Objects.equals(key, stored.key())) {
         return 0;
       }
-      h.createUpdate("UPDATE generations SET thread_hash = :hash, thread_key = :key WHERE id = :id")
-          .bind("hash", hash)
-          .bind("key", key)
-          .bind("id", id)
-          .execute();
+      Update update = h.createUpdate("UPDATE generations SET " + HASHES + " WHERE id = :id");
+      bindHashes(update, hash, key);
+      update.bind("id", id).execute();
       return 1;
     }
     ThreadTip tip = parent.get();
@@ -169,17 +171,20 @@ public final class ThreadCompactor {
     }
     Generation continuation =
         whole.toBuilder().link(new ThreadLink(tip.id(), tip.threadId(), inherited)).build();
-    h.createUpdate(
+    Update relink =
+        h.createUpdate(
             "UPDATE generations SET request = "
                 + dialect.json(":request")
                 + ", parent_id = :parentId, inherited_messages = :inherited, thread_id ="
-                + " :threadId, thread_hash = :hash, thread_key = :key WHERE id = :id")
+                + " :threadId, "
+                + HASHES
+                + " WHERE id = :id");
+    bindHashes(relink, hash, key);
+    relink
         .bind("request", ThreadRows.storedRequest(continuation))
         .bind("parentId", tip.id())
         .bind("inherited", inherited)
         .bind("threadId", tip.threadId())
-        .bind("hash", hash)
-        .bind("key", key)
         .bind("id", id)
         .execute();
     // Read back inside the transaction: anything but the very same request rolls the row back.
@@ -190,6 +195,17 @@ public final class ThreadCompactor {
     boolean gained =
         !Objects.equals(key, stored.key()) || (hash != null && !hash.equals(stored.hash()));
     return (gained ? 1 : 0) | 2;
+  }
+
+  /** The thread hash and key columns, each as bytes or text (see {@link HashColumns}). */
+  private static final String HASHES =
+      "thread_hash = :hash, thread_hash_bytes = :hashBytes, thread_key = :key,"
+          + " thread_key_bytes = :keyBytes";
+
+  private static void bindHashes(SqlStatement<?> s, @Nullable String hash, @Nullable String key) {
+    RecordParams<RuntimeException> p = RecordParams.named(s, "");
+    HashColumns.bind(p, "hash", hash);
+    HashColumns.bind(p, "key", key);
   }
 
   /** Rolls a row's transaction back. */

@@ -68,9 +68,10 @@ final class ThreadRows {
           + " chain c JOIN generations g ON g.id = c.id";
 
   /** What a {@link ThreadTip} holds, from one row. */
-  private static final String TIP_COLUMNS =
-      "SELECT id, user_id, tenant_id, thread_hash, COALESCE(thread_id, id) AS thread FROM"
-          + " generations";
+  private static final String TIP_VALUES =
+      "id, user_id, tenant_id, thread_hash, thread_hash_bytes, COALESCE(thread_id, id) AS thread";
+
+  private static final String TIP_COLUMNS = "SELECT " + TIP_VALUES + " FROM generations";
 
   private ThreadRows() {}
 
@@ -245,6 +246,60 @@ final class ThreadRows {
         });
   }
 
+  /**
+   * The query of {@link #findByPrefix}: the candidates by key, bytes and hex text each through
+   * their own index, the earliest prefix's first, then the newest.
+   */
+  static GenerationSql.Bound byPrefix(List<Threads.Prefix> prefixes) {
+    List<String> keys = new ArrayList<>(prefixes.size());
+    List<String> hashes = new ArrayList<>(prefixes.size());
+    List<byte[]> keyBytes = new ArrayList<>(prefixes.size());
+    List<byte[]> hashBytes = new ArrayList<>(prefixes.size());
+    for (Threads.Prefix p : prefixes) {
+      keys.add(p.key());
+      hashes.add(p.hash());
+      keyBytes.add(bytesOrNothing(p.key()));
+      hashBytes.add(bytesOrNothing(p.hash()));
+    }
+    String hashMatches = " AND (thread_hash_bytes IN (<hashBytes>) OR thread_hash IN (<hashes>))";
+    StringBuilder sql =
+        new StringBuilder("SELECT * FROM (SELECT ")
+            .append(TIP_VALUES)
+            .append(", created_at FROM generations WHERE thread_key_bytes IN (<keyBytes>)")
+            .append(hashMatches)
+            .append(" UNION ALL SELECT ")
+            .append(TIP_VALUES)
+            .append(", created_at FROM generations WHERE thread_key IN (<keys>)")
+            .append(hashMatches)
+            .append(") c ORDER BY CASE");
+    for (int i = 0; i < hashes.size(); i++) {
+      sql.append(" WHEN thread_hash_bytes = :hb")
+          .append(i)
+          .append(" OR thread_hash = :h")
+          .append(i)
+          .append(" THEN ")
+          .append(i);
+    }
+    sql.append(" END, created_at DESC, id DESC LIMIT 16");
+    return new GenerationSql.Bound(
+        sql.toString(),
+        s -> {
+          s.bindList("keys", keys)
+              .bindList("hashes", hashes)
+              .bindList("keyBytes", keyBytes)
+              .bindList("hashBytes", hashBytes);
+          for (int i = 0; i < hashes.size(); i++) {
+            s.bind("h" + i, hashes.get(i)).bind("hb" + i, hashBytes.get(i));
+          }
+        });
+  }
+
+  /** A hash's bytes, or none (which no stored hash is) if it is not lowercase hex. */
+  private static byte[] bytesOrNothing(String hash) {
+    byte[] bytes = HashColumns.bytes(hash);
+    return bytes == null ? new byte[0] : bytes;
+  }
+
   /** The row to write when its parent was deleted meanwhile: whole, in the same thread. */
   static Generation withoutParent(Generation g) {
     ThreadLink link = g.link();
@@ -267,7 +322,7 @@ final class ThreadRows {
         rs.getString("thread"),
         rs.getString("user_id"),
         rs.getString("tenant_id"),
-        rs.getString("thread_hash"));
+        HashColumns.read(rs, "thread_hash"));
   }
 
   /**
@@ -278,7 +333,9 @@ final class ThreadRows {
    * keys and hashes alone, so that the thread-key index is the only one that fits (with the user or
    * tenant in it, a planner with stale statistics took the tenant's history index and read every
    * row of the tenant); a thread hash covers the user and tenant already, which are checked again
-   * here. Rows finished before schema 5 have no thread key and are not found this way.
+   * here. Rows finished before schema 5 have no thread key and are not found this way. Keys and
+   * hashes are found as bytes (schema 7) and as the hex text of rows written before (each through
+   * its own index, as two queries in one), so a conversation carries on across the upgrade.
    */
   static Optional<ThreadTip> findByPrefix(
       Handle h,
@@ -286,27 +343,7 @@ final class ThreadRows {
       @Nullable String userId,
       @Nullable String tenantId,
       List<Threads.Prefix> prefixes) {
-    List<String> keys = new ArrayList<>(prefixes.size());
-    List<String> hashes = new ArrayList<>(prefixes.size());
-    for (Threads.Prefix p : prefixes) {
-      keys.add(p.key());
-      hashes.add(p.hash());
-    }
-    StringBuilder sql =
-        new StringBuilder(TIP_COLUMNS)
-            .append(" WHERE thread_key IN (<keys>) AND thread_hash IN (<hashes>)")
-            .append(" ORDER BY CASE thread_hash");
-    for (int i = 0; i < hashes.size(); i++) {
-      sql.append(" WHEN :h").append(i).append(" THEN ").append(i);
-    }
-    sql.append(" END, created_at DESC, id DESC LIMIT 16");
-    Query q =
-        planEachTime(h.createQuery(sql.toString()), dialect)
-            .bindList("keys", keys)
-            .bindList("hashes", hashes);
-    for (int i = 0; i < hashes.size(); i++) {
-      q.bind("h" + i, hashes.get(i));
-    }
+    Query q = planEachTime(byPrefix(prefixes).query(h), dialect);
     for (ThreadTip tip : q.map(ThreadRows::tip).list()) {
       if (Objects.equals(tip.userId(), userId) && Objects.equals(tip.tenantId(), tenantId)) {
         return Optional.of(tip);

@@ -9,12 +9,14 @@ import dev.genvault.GenerationQuery;
 import dev.genvault.GenerationRequest;
 import dev.genvault.GenerationStatus;
 import dev.genvault.GenerationStream;
+import dev.genvault.Message;
 import dev.genvault.ModelClient;
 import dev.genvault.ModelResult;
 import dev.genvault.PersistenceException;
 import dev.genvault.PersistentGenerator;
 import dev.genvault.SpendQuery;
 import dev.genvault.spi.Chunk;
+import dev.genvault.spi.Threads;
 import dev.genvault.tck.Fixtures;
 import java.io.PrintWriter;
 import java.lang.reflect.Proxy;
@@ -275,6 +277,19 @@ class JdbcStoreTest {
       // then by primary key: never by reading the generations table.
       assertThat(sweeper).contains("generation_leases").contains("generations_pkey");
       assertThat(sweeper).doesNotContain("Seq Scan on generations");
+      // A new turn's parent: by thread key as bytes (schema 7) and as the hex text of rows
+      // written before, each through its own partial index.
+      GenerationRequest turn =
+          GenerationRequest.builder()
+              .model("m")
+              .userId("user-7")
+              .messages(List.of(Message.user("q1"), Message.assistant("a1"), Message.user("q2")))
+              .build();
+      String parent = plan(store, ThreadRows.byPrefix(Threads.prefixesOf(turn)));
+      assertThat(parent)
+          .contains("generations_thread_key_bytes")
+          .containsPattern("generations_thread_key\\b")
+          .doesNotContain("Seq Scan");
     }
   }
 

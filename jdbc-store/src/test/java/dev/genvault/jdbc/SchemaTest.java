@@ -33,7 +33,8 @@ class SchemaTest {
             "migrate-3-" + d.lowerName() + ".sql",
             "migrate-4-" + d.lowerName() + ".sql",
             "migrate-5-" + d.lowerName() + ".sql",
-            "migrate-6-" + d.lowerName() + ".sql");
+            "migrate-6-" + d.lowerName() + ".sql",
+            "migrate-7-" + d.lowerName() + ".sql");
     List<String> statements =
         Schema.statements(Jdbi.create("jdbc:h2:mem:"), "migrate-2-" + d.lowerName() + ".sql");
     assertThat(statements).hasSize(2);
@@ -94,7 +95,7 @@ class SchemaTest {
     assertThatThrownBy(
             () -> JdbcGenerationStore.builder().jdbcUrl(url).schema(SchemaMode.VERIFY).build())
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("at version 1, this code needs 6")
+        .hasMessageContaining("at version 1, this code needs 7")
         .hasMessageContaining(migration);
     assertThatThrownBy(() -> JdbcDedupCache.builder().jdbi(jdbi).schema(SchemaMode.VERIFY).build())
         .isInstanceOf(IllegalStateException.class)
@@ -117,7 +118,7 @@ class SchemaTest {
                 h.createQuery("SELECT MAX(version) FROM genvault_schema")
                     .mapTo(Integer.class)
                     .one());
-    assertThat(version).isEqualTo(6);
+    assertThat(version).isEqualTo(7);
     try (JdbcGenerationStore verified =
         JdbcGenerationStore.builder().jdbcUrl(url).schema(SchemaMode.VERIFY).build()) {
       assertThat(JdbcDedupCache.create(verified).get("t:fp")).contains("gen-1");
@@ -135,7 +136,7 @@ class SchemaTest {
                     .mapTo(String.class)
                     .list());
     assertThat(indexes)
-        .contains("generations_thread_key")
+        .contains("generations_thread_key", "generations_thread_key_bytes")
         .doesNotContain("generations_thread_hash", "generations_fingerprint");
   }
 }

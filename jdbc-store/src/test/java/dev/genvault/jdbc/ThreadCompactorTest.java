@@ -82,7 +82,10 @@ class ThreadCompactorTest {
           genvault.generate(GenerationRequest.prompt("gpt-4o-mini", "a one-off"), model);
       rows.put(prompt.id(), prompt);
     }
-    store.jdbi().useHandle(h -> h.execute("UPDATE generations SET thread_hash = NULL"));
+    store
+        .jdbi()
+        .useHandle(
+            h -> h.execute("UPDATE generations SET thread_hash = NULL, thread_hash_bytes = NULL"));
     return rows;
   }
 

@@ -11,8 +11,10 @@ import dev.genvault.ModelResult;
 import dev.genvault.PersistentGenerator;
 import dev.genvault.SpendQuery;
 import dev.genvault.Usage;
+import dev.genvault.spi.Threads;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,9 +35,14 @@ class ThreadStorageTest {
   }
 
   private static JdbcGenerationStore store(String database) {
+    return store(database, "threads");
+  }
+
+  /** A store of its own on SQLite and H2 (PostgreSQL's tables are emptied for each test). */
+  private static JdbcGenerationStore store(String database, String name) {
     return switch (database) {
-      case "sqlite" -> JdbcGenerationStore.sqlite(dir.resolve("threads.db"));
-      case "h2" -> JdbcGenerationStore.create("jdbc:h2:mem:threads;DB_CLOSE_DELAY=-1");
+      case "sqlite" -> JdbcGenerationStore.sqlite(dir.resolve(name + ".db"));
+      case "h2" -> JdbcGenerationStore.create("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1");
       default -> {
         JdbcGenerationStore s = JdbcGenerationStore.create(Postgres.pool());
         s.jdbi()
@@ -65,19 +72,21 @@ class ThreadStorageTest {
     return turns;
   }
 
+  /** Answers {@code answer-N}, N the number of messages it was sent. */
+  private static final ModelClient COUNTING =
+      ModelClient.of(
+          "test",
+          call -> {
+            call.emit("answer-" + call.request().messages().size());
+            return ModelResult.builder().finishReason("stop").build();
+          });
+
   @ParameterizedTest
   @MethodSource("databases")
   void erasing_a_user_in_batches_leaves_whole_threads_after_each_batch(String database) {
-    ModelClient model =
-        ModelClient.of(
-            "test",
-            call -> {
-              call.emit("answer-" + call.request().messages().size());
-              return ModelResult.builder().finishReason("stop").build();
-            });
     try (JdbcGenerationStore store = store(database);
         PersistentGenerator genvault = PersistentGenerator.builder().store(store).build()) {
-      List<Generation> turns = converse(genvault, model, 10);
+      List<Generation> turns = converse(genvault, COUNTING, 10);
       // Batches of 3, newest first; after each, everything left reads back exactly as stored.
       List<Integer> batches = new ArrayList<>();
       for (int n; (n = store.deleteNewestOfUser("alice", 3)) > 0; ) {
@@ -89,6 +98,112 @@ class ThreadStorageTest {
       assertThat(batches).containsExactly(3, 3, 3, 1);
       assertThat(store.list(GenerationQuery.builder().userId("alice").build()).items()).isEmpty();
     }
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
+  void hashes_are_kept_as_bytes_and_rows_that_kept_hex_text_still_read_and_carry_on(
+      String database) {
+    try (JdbcGenerationStore store = store(database, "hashes");
+        PersistentGenerator genvault = PersistentGenerator.builder().store(store).build()) {
+      List<Generation> turns = converse(genvault, COUNTING, 3);
+      assertThat(turns.get(2).fingerprint()).hasSize(32);
+      assertThat(count(store, "fingerprint IS NULL AND thread_key IS NULL AND thread_hash IS NULL"))
+          .as("no hash as text")
+          .isEqualTo(3);
+      assertThat(
+              count(
+                  store,
+                  "fingerprint_bytes IS NOT NULL AND thread_key_bytes IS NOT NULL"
+                      + " AND thread_hash_bytes IS NOT NULL"))
+          .isEqualTo(3);
+
+      // The rows as schema 6 wrote them: each hash as hex text, no bytes.
+      asHexText(store);
+      assertThat(count(store, "fingerprint_bytes IS NULL AND thread_key_bytes IS NULL"))
+          .isEqualTo(3);
+      for (Generation g : turns) {
+        assertThat(store.find(g.id())).contains(g);
+      }
+      assertThat(store.threadTip(turns.get(2).id()).orElseThrow().threadHash())
+          .isEqualTo(Threads.hashOf(turns.get(2)));
+      // The conversation carries on across the upgrade: the next turn, served by a generator that
+      // remembers no recent turn (a restarted process), finds its parent by its hex key and hash.
+      List<Message> messages = new ArrayList<>();
+      for (int t = 0; t < turns.size(); t++) {
+        messages.add(Message.user("question-" + t + " text"));
+        messages.add(Message.assistant(turns.get(t).text()));
+      }
+      messages.add(Message.user("question-3 text"));
+      Generation next;
+      try (PersistentGenerator restarted = PersistentGenerator.builder().store(store).build()) {
+        next =
+            restarted.generate(
+                GenerationRequest.builder()
+                    .model("gpt-4o-mini")
+                    .messages(messages)
+                    .userId("alice")
+                    .build(),
+                COUNTING);
+      }
+      assertThat(next.parentId()).isEqualTo(turns.get(2).id());
+      assertThat(next.inheritedMessages()).isEqualTo(6);
+      assertThat(store.find(next.id())).contains(next);
+
+      // A fingerprint that is not lowercase hex is kept exactly as it is.
+      for (String odd : List.of("ABCDEF0123", "fp-1", "abc")) {
+        Generation g =
+            turns.get(0).toBuilder().id("odd-" + odd).fingerprint(odd).link(null).build();
+        store.insertTerminal(g);
+        assertThat(store.find(g.id()).orElseThrow().fingerprint()).isEqualTo(odd);
+      }
+    }
+  }
+
+  private static int count(JdbcGenerationStore store, String where) {
+    return store
+        .jdbi()
+        .withHandle(
+            h ->
+                h.createQuery("SELECT COUNT(*) FROM generations WHERE " + where)
+                    .mapTo(Integer.class)
+                    .one());
+  }
+
+  /** Rewrites every row's hashes as schema 6 kept them: lowercase hex text, no bytes. */
+  private static void asHexText(JdbcGenerationStore store) {
+    HexFormat hex = HexFormat.of();
+    store
+        .jdbi()
+        .useHandle(
+            h -> {
+              List<String[]> rows =
+                  h.createQuery(
+                          "SELECT id, fingerprint_bytes, thread_key_bytes, thread_hash_bytes"
+                              + " FROM generations")
+                      .map(
+                          (rs, ctx) -> {
+                            String[] row = new String[4];
+                            row[0] = rs.getString(1);
+                            for (int i = 2; i <= 4; i++) {
+                              byte[] b = rs.getBytes(i);
+                              row[i - 1] = b == null ? null : hex.formatHex(b);
+                            }
+                            return row;
+                          })
+                      .list();
+              for (String[] row : rows) {
+                h.createUpdate(
+                        "UPDATE generations SET fingerprint = :fp, thread_key = :key,"
+                            + " thread_hash = :hash, fingerprint_bytes = NULL,"
+                            + " thread_key_bytes = NULL, thread_hash_bytes = NULL WHERE id = :id")
+                    .bindByType("fp", row[1], String.class)
+                    .bindByType("key", row[2], String.class)
+                    .bindByType("hash", row[3], String.class)
+                    .bind("id", row[0])
+                    .execute();
+              }
+            });
   }
 
   @ParameterizedTest
