@@ -81,6 +81,15 @@ interface SqlDialect {
   }
 
   /**
+   * One step of a recursive walk up a thread, for the FROM clause of the recursive term: the parent
+   * of each row of the work table {@code chain c}, as {@code g} with {@code columns} (a list of
+   * {@code generations} columns). By default a join.
+   */
+  default String parentStep(String columns) {
+    return "generations g JOIN chain c ON g.id = c.parent_id";
+  }
+
+  /**
    * One statement that applies {@code finish} (an UPDATE of a live row) and removes the row's
    * chunks, answering one row with the number of rows finished; null where the database has no such
    * statement (then both run in one transaction).

@@ -53,19 +53,24 @@ final class ThreadRows {
    * The ancestors of {@code :id} and that row itself: one path up, read as the walk goes (no second
    * pass over the rows), with a bound on its length against a cycle written by hand.
    */
-  private static final String PATH_UP =
-      "WITH RECURSIVE chain(id, parent_id, inherited_messages, request, text, depth) AS (SELECT"
-          + " id, parent_id, inherited_messages, request, text, 0 FROM generations WHERE id = :id"
-          + " UNION ALL SELECT g.id, g.parent_id, g.inherited_messages, g.request, g.text,"
-          + " c.depth + 1 FROM generations g JOIN chain c ON g.id = c.parent_id WHERE c.depth <"
-          + " 1000000) SELECT id, parent_id, inherited_messages, request, text FROM chain";
+  static String pathUp(SqlDialect dialect) {
+    return "WITH RECURSIVE chain(id, parent_id, inherited_messages, request, text, depth) AS"
+        + " (SELECT id, parent_id, inherited_messages, request, text, 0 FROM generations WHERE id"
+        + " = :id UNION ALL SELECT g.id, g.parent_id, g.inherited_messages, g.request, g.text,"
+        + " c.depth + 1 FROM "
+        + dialect.parentStep("id, parent_id, inherited_messages, request, text")
+        + " WHERE c.depth < 1000000) SELECT id, parent_id, inherited_messages, request, text FROM"
+        + " chain";
+  }
 
   /** The ancestors of {@code <ids>} and those rows themselves, each once. */
-  private static final String ANCESTORS =
-      "WITH RECURSIVE chain(id, parent_id) AS (SELECT id, parent_id FROM generations WHERE id IN"
-          + " (<ids>) UNION SELECT g.id, g.parent_id FROM generations g JOIN chain c ON g.id ="
-          + " c.parent_id) SELECT g.id, g.parent_id, g.inherited_messages, g.request, g.text FROM"
-          + " chain c JOIN generations g ON g.id = c.id";
+  private static String ancestors(SqlDialect dialect) {
+    return "WITH RECURSIVE chain(id, parent_id) AS (SELECT id, parent_id FROM generations WHERE id"
+        + " IN (<ids>) UNION SELECT g.id, g.parent_id FROM "
+        + dialect.parentStep("id, parent_id")
+        + ") SELECT g.id, g.parent_id, g.inherited_messages, g.request, g.text FROM chain c JOIN"
+        + " generations g ON g.id = c.id";
+  }
 
   /** What a {@link ThreadTip} holds, from one row. */
   private static final String TIP_VALUES =
@@ -149,8 +154,8 @@ final class ThreadRows {
     Map<String, Ancestor> chain = new HashMap<>();
     Query q =
         ids.size() == 1
-            ? h.createQuery(PATH_UP).bind("id", ids.iterator().next())
-            : h.createQuery(ANCESTORS).bindList("ids", List.copyOf(ids));
+            ? h.createQuery(pathUp(dialect)).bind("id", ids.iterator().next())
+            : h.createQuery(ancestors(dialect)).bindList("ids", List.copyOf(ids));
     planEachTime(q, dialect)
         .map(
             (rs, ctx) ->

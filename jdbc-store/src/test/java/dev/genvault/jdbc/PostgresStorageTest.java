@@ -149,6 +149,53 @@ class PostgresStorageTest {
   }
 
   @Test
+  void a_walk_up_a_thread_looks_each_parent_up_by_key_even_in_a_small_table() throws SQLException {
+    try (JdbcGenerationStore store = JdbcGenerationStore.create(Postgres.pool())) {
+      store.jdbi().useHandle(h -> h.execute("TRUNCATE generations, generation_chunks"));
+      List<dev.genvault.Message> messages = new ArrayList<>();
+      Generation last = null;
+      Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
+      for (int t = 0; t < 40; t++) {
+        messages.add(dev.genvault.Message.user("question " + t));
+        Generation pending =
+            Generation.builder()
+                .id("walk-" + t)
+                .request(
+                    GenerationRequest.builder().model("m").userId("u").messages(messages).build())
+                .createdAt(at)
+                .link(
+                    last == null
+                        ? null
+                        : new dev.genvault.ThreadLink(last.id(), "walk-0", messages.size() - 1))
+                .build();
+        store.insert(pending);
+        last = Fixtures.complete(pending, at, "answer " + t);
+        store.finish(last);
+        messages.add(dev.genvault.Message.assistant(last.text()));
+      }
+      assertThat(store.find(last.id()).orElseThrow().request().messages()).hasSize(79);
+      try (Connection c = Postgres.pool().getConnection();
+          Statement s = c.createStatement()) {
+        s.execute("ANALYZE generations");
+        List<String> plan = new ArrayList<>();
+        try (ResultSet rs =
+            s.executeQuery(
+                "EXPLAIN "
+                    + ThreadRows.pathUp(Dialect.POSTGRESQL.sql()).replace(":id", "'walk-39'"))) {
+          while (rs.next()) {
+            plan.add(rs.getString(1));
+          }
+        }
+        // The default join was a hash join over a scan of the whole table at every step; this is
+        // one lookup of one row per step (by key once the table is more than a few pages).
+        assertThat(String.join("\n", plan))
+            .doesNotContain("Hash Join")
+            .contains("Nested Loop", "WorkTable Scan on chain c", "Limit", "on generations x");
+      }
+    }
+  }
+
+  @Test
   void a_restart_keeps_the_indexes_that_migrations_dropped_dropped() throws SQLException {
     JdbcGenerationStore.create(Postgres.pool()).close();
     JdbcGenerationStore.create(Postgres.pool()).close();
