@@ -20,8 +20,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.ai.chat.memory.repository.jdbc.JdbcChatMemoryRepository;
 import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.UserMessage;
@@ -148,15 +151,18 @@ public final class ChatPeerLoad {
             "round", "side", "turns/s", "WAL B/turn", "growth B/turn");
         List<Double> ratios = new ArrayList<>();
         List<Double> againstWhole = new ArrayList<>();
+        Map<String, Long> lastRound = new TreeMap<>();
         for (int round = 0; round < rounds; round++) {
           double[][] m = new double[3][];
           for (int k = 0; k < 3; k++) {
             int side = (round + k) % 3; // each round starts with the next side
+            boolean last = side == 0 && round == rounds - 1;
             m[side] =
                 measure(
                     side == 1 ? wholePool : pool,
                     sides[side],
                     names[side].charAt(0) + "" + round,
+                    last ? lastRound : null,
                     tables[side]);
           }
           for (int side = 0; side < 3; side++) {
@@ -173,6 +179,11 @@ public final class ChatPeerLoad {
             median(againstWhole));
         rowSizes(pool);
         relationSizes(pool);
+        System.out.printf("%-34s %12s%n", "relation", "growth B/turn in the last round (genvault)");
+        double total = USERS * conversations * turns;
+        lastRound.forEach(
+            (relation, bytes) ->
+                System.out.printf(Locale.ROOT, "%-34s %12.0f%n", relation, bytes / total));
       }
     }
   }
@@ -216,6 +227,14 @@ public final class ChatPeerLoad {
       return false;
     }
   }
+
+  /** Each relation of Genvault's tables and its size in bytes. */
+  private static final String RELATIONS =
+      "SELECT c.relname, pg_relation_size(c.oid) FROM pg_class c"
+          + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+          + " WHERE (n.nspname = current_schema() AND c.relname LIKE 'generation%')"
+          + " OR c.oid IN (SELECT reltoastrelid FROM pg_class"
+          + " WHERE relname = 'generations')";
 
   /** The average size of Genvault's rows by turn (1 is a conversation's first turn). */
   private static void rowSizes(HikariDataSource pool) throws SQLException {
@@ -279,14 +298,7 @@ public final class ChatPeerLoad {
         }
         System.out.println();
       }
-      try (ResultSet rs =
-          s.executeQuery(
-              "SELECT c.relname, pg_relation_size(c.oid) FROM pg_class c"
-                  + " JOIN pg_namespace n ON n.oid = c.relnamespace"
-                  + " WHERE (n.nspname = current_schema() AND c.relname LIKE 'generation%')"
-                  + " OR c.oid IN (SELECT reltoastrelid FROM pg_class"
-                  + " WHERE relname = 'generations')"
-                  + " ORDER BY 2 DESC")) {
+      try (ResultSet rs = s.executeQuery(RELATIONS + " ORDER BY 2 DESC")) {
         System.out.printf("%-34s %12s (%d generations)%n", "relation", "B/generation", rows);
         while (rs.next()) {
           System.out.printf(
@@ -296,14 +308,33 @@ public final class ChatPeerLoad {
     }
   }
 
+  /** The size of each relation of Genvault's tables (heap, TOAST, indexes), by name. */
+  private static Map<String, Long> relationBytes(HikariDataSource pool) throws SQLException {
+    Map<String, Long> sizes = new TreeMap<>();
+    try (Connection c = pool.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(RELATIONS)) {
+      while (rs.next()) {
+        sizes.put(rs.getString(1), rs.getLong(2));
+      }
+    }
+    return sizes;
+  }
+
   private static void print(int round, String side, double[] m) {
     System.out.printf(
         Locale.ROOT, "%-6d %-9s %10.0f %12.0f %14.0f%n", round, side, m[0], m[1], m[2]);
   }
 
   /** Turns per second, WAL bytes per turn and table + index growth per turn of one run. */
-  private static double[] measure(HikariDataSource pool, Side side, String round, String... tables)
+  private static double[] measure(
+      HikariDataSource pool,
+      Side side,
+      String round,
+      @Nullable Map<String, Long> byRelation,
+      String... tables)
       throws Exception {
+    Map<String, Long> relations0 = byRelation == null ? Map.of() : relationBytes(pool);
     long size0 = Databases.size(pool, tables);
     String lsn0 = lsn(pool);
     List<Thread> users = new ArrayList<>();
@@ -333,6 +364,10 @@ public final class ChatPeerLoad {
     double total = USERS * conversations * turns;
     long wal = walSince(pool, lsn0);
     long growth = Databases.size(pool, tables) - size0;
+    if (byRelation != null) {
+      relationBytes(pool)
+          .forEach((r, bytes) -> byRelation.put(r, bytes - relations0.getOrDefault(r, 0L)));
+    }
     // What autovacuum does in a running system, outside the measured window: the space of
     // superseded row versions is free for the next round's rows.
     Databases.vacuum(pool, tables);
