@@ -243,7 +243,10 @@ public final class Generation {
     return savedCost;
   }
 
-  /** The request's dedup fingerprint (32 hex digits: SHA-256 cut to 128 bits), or null. */
+  /**
+   * The request's dedup fingerprint (32 hex digits: SHA-256 cut to 128 bits; 64 digits in records
+   * written by earlier versions), or null.
+   */
   public @Nullable String fingerprint() {
     return fingerprint;
   }

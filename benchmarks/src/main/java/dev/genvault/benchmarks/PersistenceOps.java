@@ -7,6 +7,7 @@ import dev.genvault.GenerationRequest;
 import dev.genvault.GenerationStatus;
 import dev.genvault.IdGenerator;
 import dev.genvault.PriceSource;
+import dev.genvault.RequestField;
 import dev.genvault.Usage;
 import dev.genvault.internal.RecordJson;
 import dev.genvault.jdbc.JdbcGenerationStore;
@@ -20,6 +21,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.Set;
 
 /**
  * A non-streaming generation's persistence (insert pending + terminal update) three ways on one
@@ -33,7 +35,8 @@ final class PersistenceOps {
       "INSERT INTO generations (id, kind, user_id, tenant_id, model, provider, provider_model,"
           + " provider_response_id, request, metadata, text, finish_reason, usage, input_tokens,"
           + " output_tokens, cost_usd, cost_table, saved_cost_usd, status, error_type, error_message,"
-          + " cached_from, fingerprint, created_at, first_token_at, completed_at, updated_at, heartbeat_at)"
+          + " cached_from, fingerprint_bytes, created_at, first_token_at, completed_at, updated_at,"
+          + " heartbeat_at)"
           + " VALUES (?, 'text', ?, ?, ?, 'openai', NULL, NULL, CAST(? AS JSONB), NULL, '', NULL, NULL,"
           + " NULL, NULL, NULL, NULL, NULL, 'pending', NULL, NULL, NULL, ?, ?, NULL, NULL, ?, ?)";
   private static final String UPDATE =
@@ -53,9 +56,20 @@ final class PersistenceOps {
           .userId("u1")
           .tenantId("t1")
           .build();
-  private final String requestJson = RecordJson.request(request);
+  // The request as the store keeps it: without the fields that have columns of their own.
+  private final String requestJson =
+      RecordJson.storedRequest(
+          request,
+          0,
+          Set.of(
+              RequestField.KIND,
+              RequestField.MODEL,
+              RequestField.USER_ID,
+              RequestField.TENANT_ID,
+              RequestField.METADATA));
   private final Usage usage = Usage.of(120, 250);
-  private final String usageJson = RecordJson.usage(usage);
+  // The fingerprint (128 bits) as the store keeps it since schema 7: bytes.
+  private static final byte[] FINGERPRINT = new byte[16];
   private final Cost cost = new Cost(new BigDecimal("0.0001680"), PriceSource.table("2026-08-21"));
 
   PersistenceOps(HikariDataSource pool) {
@@ -78,7 +92,7 @@ final class PersistenceOps {
         .id(ids.newId())
         .request(request)
         .provider("openai")
-        .fingerprint("0".repeat(64))
+        .fingerprint("0".repeat(32))
         .createdAt(created)
         .heartbeatAt(created)
         .build();
@@ -114,7 +128,7 @@ final class PersistenceOps {
       ps.setString(3, "t1");
       ps.setString(4, "gpt-4o-mini");
       ps.setString(5, requestJson);
-      ps.setString(6, "0".repeat(64));
+      ps.setBytes(6, FINGERPRINT);
       ps.setObject(7, created.atOffset(ZoneOffset.UTC));
       ps.setObject(8, created.atOffset(ZoneOffset.UTC));
       ps.setObject(9, created.atOffset(ZoneOffset.UTC));
@@ -130,7 +144,7 @@ final class PersistenceOps {
     try (Connection c = pool.getConnection();
         PreparedStatement ps = c.prepareStatement(UPDATE)) {
       ps.setString(1, TEXT);
-      ps.setString(2, usageJson);
+      ps.setNull(2, Types.VARCHAR); // a usage of the two counts alone: no JSON, as the store
       ps.setLong(3, 120);
       ps.setLong(4, 250);
       ps.setBigDecimal(5, cost.usd());

@@ -68,7 +68,8 @@ public final class RecordJson {
    * messages from index {@code skipMessages} on (how a store keeps a continuation, whose first
    * messages are its parent's; a {@code messages} array is written even when nothing follows them).
    * Each message is written as a {@code [role, content]} pair rather than an object: on
-   * PostgreSQL's JSONB that is 19 bytes less per message. {@link #messages(JsonReader)} reads both.
+   * PostgreSQL's JSONB that is 19 bytes less per message. The readers of stored requests read both
+   * forms; {@link #messages(JsonReader)}, for the HTTP routes, only objects.
    */
   public static String storedRequest(
       GenerationRequest r, int skipMessages, Set<RequestField> omit) {
@@ -176,7 +177,7 @@ public final class RecordJson {
               r.skipValue();
             } else if (f == RequestField.MESSAGES && !inherited.isEmpty()) {
               List<Message> all = new ArrayList<>(inherited);
-              all.addAll(messages(r));
+              all.addAll(messages(r, true));
               b.messages(all);
               messages = true;
             } else {
@@ -204,7 +205,7 @@ public final class RecordJson {
           while (r.hasNext()) {
             String name = r.nextName();
             if (name.equals(RequestField.MESSAGES.key())) {
-              messages = messages(r);
+              messages = messages(r, true);
             } else if (name.equals(RequestField.PROMPT.key())) {
               messages = List.of(Message.user(r.nextString()));
             } else {
@@ -235,25 +236,33 @@ public final class RecordJson {
         r.endArray();
         return list;
       case MESSAGES:
-        return messages(r);
+        return messages(r, true);
       default:
         return readStringMap(r);
     }
   }
 
   /**
-   * Reads an array of messages, each a {@code {"role":..., "content":...}} object (other names
-   * skipped) or a {@code [role, content]} pair (as {@link #storedRequest} writes them).
+   * Reads an array of {@code {"role":..., "content":...}} objects, other names skipped: the form
+   * the HTTP routes take.
    *
    * @throws IllegalArgumentException for a message without a role or a content
    */
   public static List<Message> messages(JsonReader r) throws IOException {
+    return messages(r, false);
+  }
+
+  /**
+   * Reads an array of messages as stored: objects, or {@code [role, content]} pairs where {@code
+   * pairs} (as {@link #storedRequest} writes them).
+   */
+  private static List<Message> messages(JsonReader r, boolean pairs) throws IOException {
     List<Message> messages = new ArrayList<>();
     r.beginArray();
     while (r.hasNext()) {
       String role = null;
       String content = null;
-      if (r.peek() == JsonReader.Token.BEGIN_ARRAY) {
+      if (pairs && r.peek() == JsonReader.Token.BEGIN_ARRAY) {
         r.beginArray();
         role = r.nextString();
         content = r.nextString();

@@ -7,11 +7,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * How the row's three hashes are stored (schema 7): the dedup fingerprint, the thread key and the
- * thread hash are lowercase hex in the record (32 digits), and their bytes in the {@code *_bytes}
- * columns: 17 bytes a value on PostgreSQL instead of 33. A value that is not lowercase hex (a
- * fingerprint of another shape, set by hand) goes to the text column as it is, so every value reads
- * back exactly as written. Rows written before schema 7 keep their hex text, and read as they did.
- * Thread safe (stateless).
+ * thread hash are lowercase hex in the record (32 digits; a fingerprint of a record written by an
+ * earlier version, 64), and their bytes in the {@code *_bytes} columns: 17 bytes a 128-bit value on
+ * PostgreSQL instead of 33. A value that is not lowercase hex (a fingerprint of another shape, set
+ * by hand) goes to the text column as it is, so every value reads back exactly as written. Rows
+ * written before schema 7 keep their hex text, and read as they did. Thread safe (stateless).
  */
 final class HashColumns {
   private static final HexFormat HEX = HexFormat.of();

@@ -1,8 +1,10 @@
 -- Genvault schema for SQLite, version 7 (after version 6): the row's three hashes as bytes. The
 -- dedup fingerprint, the thread key and the thread hash are 128-bit values that rows kept as 32 hex
--- digits; new rows write them as 16-byte BLOBs in the *_bytes columns and leave the text ones NULL
--- (a value that is not lowercase hex still goes to the text column). Rows written before keep their
--- text, are read as before, and are still found by their thread key through the old index.
+-- digits (the fingerprint as 64 until then); new rows write them as 16-byte BLOBs in the *_bytes
+-- columns and leave the text ones NULL (a value that is not lowercase hex still goes to the text
+-- column). Rows written before keep their text, are read as before, and are still found by their
+-- thread key through the old index. Stop every process of the old version before migrating: it
+-- would not read the new rows' messages (kept as [role, content] pairs) nor find their hashes.
 ALTER TABLE generations ADD COLUMN fingerprint_bytes BLOB;
 ALTER TABLE generations ADD COLUMN thread_hash_bytes BLOB;
 ALTER TABLE generations ADD COLUMN thread_key_bytes BLOB;

@@ -58,14 +58,7 @@ class ThreadStorageTest {
     List<Generation> turns = new ArrayList<>();
     for (int t = 0; t < n; t++) {
       messages.add(Message.user("question-" + t + " text"));
-      Generation g =
-          genvault.generate(
-              GenerationRequest.builder()
-                  .model("gpt-4o-mini")
-                  .messages(messages)
-                  .userId("alice")
-                  .build(),
-              model);
+      Generation g = genvault.generate(aliceAsks(messages), model);
       turns.add(g);
       messages.add(Message.assistant(g.text()));
     }
@@ -127,27 +120,42 @@ class ThreadStorageTest {
       }
       assertThat(store.threadTip(turns.get(2).id()).orElseThrow().threadHash())
           .isEqualTo(Threads.hashOf(turns.get(2)));
-      // The conversation carries on across the upgrade: the next turn, served by a generator that
-      // remembers no recent turn (a restarted process), finds its parent by its hex key and hash.
+      // Turn 2 as a turn pending across the upgrade leaves it: its key written by the old version
+      // (text), its hash by the new one (bytes).
+      String hash2 = Threads.hashOf(turns.get(2));
+      store
+          .jdbi()
+          .useHandle(
+              h ->
+                  h.createUpdate(
+                          "UPDATE generations SET thread_hash = NULL, thread_hash_bytes = :b"
+                              + " WHERE id = :id")
+                      .bind("b", HexFormat.of().parseHex(hash2))
+                      .bind("id", turns.get(2).id())
+                      .execute());
+      assertThat(store.threadTip(turns.get(2).id()).orElseThrow().threadHash()).isEqualTo(hash2);
+      // Conversations carry on across the upgrade: a generator that remembers no recent turn (a
+      // restarted process) finds turn 1 by its hex key and hash, and turn 2 by its hex key and
+      // the hash it was given as bytes.
       List<Message> messages = new ArrayList<>();
       for (int t = 0; t < turns.size(); t++) {
         messages.add(Message.user("question-" + t + " text"));
         messages.add(Message.assistant(turns.get(t).text()));
       }
-      messages.add(Message.user("question-3 text"));
+      Generation branch;
       Generation next;
       try (PersistentGenerator restarted = PersistentGenerator.builder().store(store).build()) {
-        next =
-            restarted.generate(
-                GenerationRequest.builder()
-                    .model("gpt-4o-mini")
-                    .messages(messages)
-                    .userId("alice")
-                    .build(),
-                COUNTING);
+        List<Message> fromTurn1 = new ArrayList<>(messages.subList(0, 4));
+        fromTurn1.add(Message.user("question-b text"));
+        branch = restarted.generate(aliceAsks(fromTurn1), COUNTING);
+        messages.add(Message.user("question-3 text"));
+        next = restarted.generate(aliceAsks(messages), COUNTING);
       }
+      assertThat(branch.parentId()).isEqualTo(turns.get(1).id());
+      assertThat(branch.inheritedMessages()).isEqualTo(4);
       assertThat(next.parentId()).isEqualTo(turns.get(2).id());
       assertThat(next.inheritedMessages()).isEqualTo(6);
+      assertThat(store.find(branch.id())).contains(branch);
       assertThat(store.find(next.id())).contains(next);
 
       // A fingerprint that is not lowercase hex is kept exactly as it is.
@@ -158,6 +166,14 @@ class ThreadStorageTest {
         assertThat(store.find(g.id()).orElseThrow().fingerprint()).isEqualTo(odd);
       }
     }
+  }
+
+  private static GenerationRequest aliceAsks(List<Message> messages) {
+    return GenerationRequest.builder()
+        .model("gpt-4o-mini")
+        .messages(messages)
+        .userId("alice")
+        .build();
   }
 
   private static int count(JdbcGenerationStore store, String where) {
