@@ -31,7 +31,8 @@ final class Fingerprint {
     f.field("tenant", r.tenantId());
     f.field("user", scope == CacheScope.USER ? r.userId() : null);
     // 128 bits, as the thread hashes: no accidental collision in any number of requests a cache or
-    // a database holds, and half the bytes in every row and cache key (64 hex digits until 0.1.0).
+    // a database holds, and half the bytes in every row and cache key (records written by earlier
+    // versions keep 64 hex digits).
     return HexFormat.of().formatHex(f.digest.digest(), 0, 16);
   }
 
