@@ -16,17 +16,12 @@ import dev.langchain4j.model.chat.response.PartialResponse;
 import dev.langchain4j.model.chat.response.PartialResponseContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import mockwebserver3.MockResponse;
-import mockwebserver3.MockResponseBody;
-import mockwebserver3.SocketEffect;
-import okio.BufferedSink;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -120,24 +115,7 @@ class PersistentStreamingChatModelTest extends LocalServerTest {
         chunk(
             "{\"id\":\"chatcmpl-9\",\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,"
                 + "\"delta\":{\"content\":\"before the cut\"},\"finish_reason\":null}]}");
-    server.enqueue(
-        new MockResponse.Builder()
-            .code(200)
-            .setHeader("Content-Type", "text/event-stream")
-            .body(
-                new MockResponseBody() {
-                  @Override
-                  public long getContentLength() {
-                    return -1;
-                  }
-
-                  @Override
-                  public void writeTo(BufferedSink sink) throws IOException {
-                    sink.writeUtf8(first).flush();
-                  }
-                })
-            .onResponseEnd(SocketEffect.ShutdownConnection.INSTANCE)
-            .build());
+    server.enqueue(cut(first));
     StreamingChatModel model = PersistentChatModel.wrap(openAi(), genvault);
     Received received = new Received();
 

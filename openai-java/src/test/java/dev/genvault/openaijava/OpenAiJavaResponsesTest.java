@@ -16,9 +16,7 @@ import dev.genvault.openaijava.OpenAiJava.Api;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
-import mockwebserver3.SocketEffect;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -231,13 +229,7 @@ class OpenAiJavaResponsesTest extends LocalServerTest {
 
   @Test
   void a_stream_cut_short_is_recorded_as_incomplete_with_the_text_that_had_arrived() {
-    server.enqueue(
-        new MockResponse.Builder()
-            .code(200)
-            .setHeader("Content-Type", "text/event-stream")
-            .body(CREATED + delta(1, "Old pond"))
-            .onResponseEnd(SocketEffect.ShutdownConnection.INSTANCE)
-            .build());
+    server.enqueue(cut(CREATED + delta(1, "Old pond")));
 
     assertThatThrownBy(() -> genvault.generate(haiku(), responses()))
         .isInstanceOf(GenerationFailedException.class);

@@ -18,9 +18,7 @@ import java.io.InputStream;
 import java.util.Base64;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
-import mockwebserver3.SocketEffect;
 import org.junit.jupiter.api.Test;
 
 /** The official openai-java SDK's own OkHttp client against a local server, through Genvault. */
@@ -122,13 +120,7 @@ class OpenAiJavaTest extends LocalServerTest {
   @Test
   void a_stream_cut_short_is_recorded_as_incomplete_with_the_text_that_had_arrived() {
     String first = STREAM.substring(0, STREAM.indexOf("data: ", 10));
-    server.enqueue(
-        new MockResponse.Builder()
-            .code(200)
-            .setHeader("Content-Type", "text/event-stream")
-            .body(first)
-            .onResponseEnd(SocketEffect.ShutdownConnection.INSTANCE)
-            .build());
+    server.enqueue(cut(first));
 
     assertThatThrownBy(() -> genvault.generate(haiku(), OpenAiJava.wrap(sdk())))
         .isInstanceOf(GenerationFailedException.class);

@@ -16,9 +16,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
-import mockwebserver3.SocketEffect;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.messages.AssistantMessage;
@@ -237,13 +235,7 @@ class PersistentChatModelTest extends LocalServerTest {
   @Test
   void a_stream_cut_short_is_recorded_as_incomplete_with_the_text_that_had_arrived() {
     String first = STREAM.substring(0, STREAM.indexOf("data: ", 10));
-    server.enqueue(
-        new MockResponse.Builder()
-            .code(200)
-            .setHeader("Content-Type", "text/event-stream")
-            .body(first)
-            .onResponseEnd(SocketEffect.ShutdownConnection.INSTANCE)
-            .build());
+    server.enqueue(cut(first));
     ChatModel model = PersistentChatModel.wrap(openAi(), genvault);
 
     assertThatThrownBy(

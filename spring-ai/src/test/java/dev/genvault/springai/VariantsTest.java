@@ -1,8 +1,5 @@
 package dev.genvault.springai;
 
-import dev.genvault.Generation;
-import dev.genvault.GenerationQuery;
-import dev.genvault.GenerationStatus;
 import dev.genvault.testsupport.JsonVariants;
 import dev.genvault.testsupport.JsonVariants.Change;
 import dev.genvault.testsupport.JsonVariants.Variant;
@@ -11,7 +8,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import org.assertj.core.api.SoftAssertions;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.prompt.Prompt;
@@ -76,24 +72,6 @@ class VariantsTest extends LocalServerTest {
 
   /** The {@code n}th variant's record is stored and ends terminal. */
   private void checkRecord(SoftAssertions softly, int n, String which) {
-    Awaitility.await()
-        .pollDelay(Duration.ZERO)
-        .pollInterval(Duration.ofMillis(10))
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> newest().map(g -> isVariant(g, n) && g.isTerminal()).orElse(false));
-    Generation row = newest().orElseThrow();
-    if (row.status() != GenerationStatus.COMPLETE) {
-      softly.assertThat(row.status()).as(which).isEqualTo(GenerationStatus.ERROR);
-      softly.assertThat(row.errorMessage()).as(which).isNotBlank();
-    }
-  }
-
-  private java.util.Optional<Generation> newest() {
-    return store.list(GenerationQuery.builder().limit(1).build()).items().stream().findFirst();
-  }
-
-  private static boolean isVariant(Generation g, int n) {
-    List<dev.genvault.Message> messages = g.request().conversation();
-    return messages.get(messages.size() - 1).content().equals("A haiku " + n);
+    checkEndedRecord(softly, "A haiku " + n, which);
   }
 }

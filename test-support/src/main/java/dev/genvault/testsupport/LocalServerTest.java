@@ -2,6 +2,8 @@ package dev.genvault.testsupport;
 
 import dev.genvault.Generation;
 import dev.genvault.GenerationQuery;
+import dev.genvault.GenerationStatus;
+import dev.genvault.Message;
 import dev.genvault.PersistentGenerator;
 import dev.genvault.spi.DedupCache;
 import dev.genvault.spi.GenerationStore;
@@ -9,6 +11,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
@@ -17,6 +20,7 @@ import mockwebserver3.MockWebServer;
 import mockwebserver3.QueueDispatcher;
 import mockwebserver3.SocketEffect;
 import okio.BufferedSink;
+import org.assertj.core.api.SoftAssertions;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -98,8 +102,60 @@ public abstract class LocalServerTest {
     return stored().get(0);
   }
 
+  /**
+   * Waits until the newest generation is the one whose last message is {@code lastMessage} and it
+   * has ended, then checks that it is complete, or an error with a message: what every broken
+   * answer must leave behind, whatever the framework made of it.
+   */
+  protected void checkEndedRecord(SoftAssertions softly, String lastMessage, String which) {
+    Awaitility.await()
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(10))
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> newest().map(g -> endsWith(g, lastMessage) && g.isTerminal()).orElse(false));
+    Generation row = newest().orElseThrow();
+    if (row.status() != GenerationStatus.COMPLETE) {
+      softly.assertThat(row.status()).as(which).isEqualTo(GenerationStatus.ERROR);
+      softly.assertThat(row.errorMessage()).as(which).isNotBlank();
+    }
+  }
+
+  private Optional<Generation> newest() {
+    return store.list(GenerationQuery.builder().limit(1).build()).items().stream().findFirst();
+  }
+
+  private static boolean endsWith(Generation g, String lastMessage) {
+    List<Message> messages = g.request().conversation();
+    return messages.get(messages.size() - 1).content().equals(lastMessage);
+  }
+
   /** A stream that sends {@code first}, then nothing until {@code release}, then {@code rest}. */
   protected static MockResponse stalling(String first, String rest, CountDownLatch release) {
+    return openEnded(
+        sink -> {
+          sink.writeUtf8(first).flush();
+          try {
+            release.await(30, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+          sink.writeUtf8(rest).flush();
+        });
+  }
+
+  /** A stream cut after {@code first}: the connection closes, with no end of the stream. */
+  protected static MockResponse cut(String first) {
+    return openEnded(sink -> sink.writeUtf8(first).flush());
+  }
+
+  /** What an open-ended body writes. */
+  private interface BodyWriter {
+    void writeTo(BufferedSink sink) throws IOException;
+  }
+
+  /** An event stream of unknown length, whose end is the connection's (it is not chunked). */
+  private static MockResponse openEnded(BodyWriter writer) {
     return new MockResponse.Builder()
         .code(200)
         .setHeader("Content-Type", "text/event-stream")
@@ -112,17 +168,9 @@ public abstract class LocalServerTest {
 
               @Override
               public void writeTo(BufferedSink sink) throws IOException {
-                sink.writeUtf8(first).flush();
-                try {
-                  release.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                  return;
-                }
-                sink.writeUtf8(rest).flush();
+                writer.writeTo(sink);
               }
             })
-        // The body's end is the connection's (its length is unknown, and it is not chunked).
         .onResponseEnd(SocketEffect.ShutdownConnection.INSTANCE)
         .build();
   }
