@@ -450,7 +450,10 @@ final class GenerationSql {
                 filter(
                     sql,
                     binds,
-                    "(created_at < :cursorAt OR (created_at = :cursorAt AND id < :cursorId))",
+                    // The first condition is the history index's bound: a page after a cursor
+                    // starts reading there, not at the newest row.
+                    "created_at <= :cursorAt AND (created_at < :cursorAt OR (created_at ="
+                        + " :cursorAt AND id < :cursorId))",
                     s -> s.bindByType("cursorAt", c.createdAt(), TIME).bind("cursorId", c.id())));
     sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
     int limit = q.limit() + 1;

@@ -55,9 +55,10 @@ public final class JdbcGenerationStore implements GenerationStore, AutoCloseable
    * The schema version this code reads and writes (2 added the dedup cache's table, 3 chat threads,
    * 4 chose how PostgreSQL compresses long text, 5 let a generation's final update be a HOT update
    * on PostgreSQL: leases for the sweeper, and thread keys; 6 rebuilt PostgreSQL's history indexes
-   * in ascending order, where they were half empty; 7 keeps the row's hashes as bytes).
+   * in ascending order, where they were half empty; 7 keeps the row's hashes as bytes; 8 leaves the
+   * ID out of PostgreSQL's history indexes).
    */
-  public static final int SCHEMA_VERSION = 7;
+  public static final int SCHEMA_VERSION = 8;
 
   /** The rows {@link #deleteByUser} deletes per transaction. */
   public static final int USER_DELETE_BATCH = 1000;

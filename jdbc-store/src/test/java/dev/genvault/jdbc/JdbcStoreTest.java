@@ -16,6 +16,7 @@ import dev.genvault.PersistenceException;
 import dev.genvault.PersistentGenerator;
 import dev.genvault.SpendQuery;
 import dev.genvault.spi.Chunk;
+import dev.genvault.spi.PageCursor;
 import dev.genvault.spi.Threads;
 import dev.genvault.tck.Fixtures;
 import java.io.PrintWriter;
@@ -250,6 +251,23 @@ class JdbcStoreTest {
           plan(store, GenerationSql.list(GenerationQuery.builder().userId("user-7").build()));
       // The history indexes are ascending (schema 6): newest first is the index read backwards.
       assertThat(history).contains("Index Scan Backward using generations_user_history");
+      // Schema 8: the index holds no ID; rows of one microsecond are put in ID order by an
+      // incremental sort over those rows alone, never a sort of the user's whole history.
+      assertThat(history).doesNotContainPattern("(?m)^\\s*->\\s*Sort");
+      // A later page starts reading the index at its cursor's time (here the user's 36 older
+      // rows: the planner may also fetch them by bitmap and sort them).
+      String later =
+          plan(
+              store,
+              GenerationSql.list(
+                  GenerationQuery.builder()
+                      .userId("user-7")
+                      .cursor(new PageCursor(Instant.now().minusSeconds(20_000), "g1").encode())
+                      .build()));
+      assertThat(later)
+          .contains("generations_user_history")
+          .containsPattern("Index Cond: .*created_at <=")
+          .doesNotContain("Seq Scan");
       // A tenant with a twentieth of the rows: the planner may read the tenant's index or walk
       // the newest rows of all until the page is full; either is an index, never the whole table.
       assertThat(

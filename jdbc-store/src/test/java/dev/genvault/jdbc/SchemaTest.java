@@ -34,7 +34,8 @@ class SchemaTest {
             "migrate-4-" + d.lowerName() + ".sql",
             "migrate-5-" + d.lowerName() + ".sql",
             "migrate-6-" + d.lowerName() + ".sql",
-            "migrate-7-" + d.lowerName() + ".sql");
+            "migrate-7-" + d.lowerName() + ".sql",
+            "migrate-8-" + d.lowerName() + ".sql");
     List<String> statements =
         Schema.statements(Jdbi.create("jdbc:h2:mem:"), "migrate-2-" + d.lowerName() + ".sql");
     assertThat(statements).hasSize(2);
@@ -95,7 +96,7 @@ class SchemaTest {
     assertThatThrownBy(
             () -> JdbcGenerationStore.builder().jdbcUrl(url).schema(SchemaMode.VERIFY).build())
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("at version 1, this code needs 7")
+        .hasMessageContaining("at version 1, this code needs 8")
         .hasMessageContaining(migration);
     assertThatThrownBy(() -> JdbcDedupCache.builder().jdbi(jdbi).schema(SchemaMode.VERIFY).build())
         .isInstanceOf(IllegalStateException.class)
@@ -118,7 +119,7 @@ class SchemaTest {
                 h.createQuery("SELECT MAX(version) FROM genvault_schema")
                     .mapTo(Integer.class)
                     .one());
-    assertThat(version).isEqualTo(7);
+    assertThat(version).isEqualTo(JdbcGenerationStore.SCHEMA_VERSION).isEqualTo(8);
     try (JdbcGenerationStore verified =
         JdbcGenerationStore.builder().jdbcUrl(url).schema(SchemaMode.VERIFY).build()) {
       assertThat(JdbcDedupCache.create(verified).get("t:fp")).contains("gen-1");

@@ -1,0 +1,3 @@
+-- Genvault schema for H2, version 8 (after version 7): nothing to change. Version 8 rebuilds
+-- PostgreSQL's history indexes without the generation's ID (see migrate-8-postgresql.sql), where
+-- their size was measured; here each index keeps the ID, which orders a page without a sort.
