@@ -40,8 +40,9 @@ public final class ThreadCompactor {
   private static final String NEXT =
       "SELECT id, created_at FROM generations WHERE kind = 'text' AND ((parent_id IS NULL AND"
           + " thread_id IS NULL) OR (thread_key IS NULL AND thread_key_bytes IS NULL)) AND"
-          + " (created_at > :at OR (created_at = :at"
-          + " AND id > :id)) ORDER BY created_at, id LIMIT :limit";
+          + " created_at >= :at AND (created_at > :at OR (created_at = :at AND id > :id))"
+          // The first condition is the history index's bound: each step starts reading there.
+          + " ORDER BY created_at, id LIMIT :limit";
 
   private final JdbcGenerationStore store;
 

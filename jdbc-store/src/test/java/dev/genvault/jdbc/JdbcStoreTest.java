@@ -244,6 +244,12 @@ class JdbcStoreTest {
                         + " 'streaming' ELSE 'complete' END, now() - i * interval '1 second', now(),"
                         + " CASE WHEN i % 100 = 0 THEN now() - i * interval '1 second' END"
                         + " FROM generate_series(1, 50000) AS i");
+                // And one user with a long history: 20,000 rows.
+                h.execute(
+                    "INSERT INTO generations (id, kind, user_id, tenant_id, model, request, status,"
+                        + " created_at, updated_at) SELECT 'h' || i, 'text', 'user-long', 'tenant-0',"
+                        + " 'm', '{\"kind\":\"text\",\"model\":\"m\",\"prompt\":\"p\"}', 'complete',"
+                        + " now() - i * interval '1 second', now() FROM generate_series(1, 20000) AS i");
                 h.execute("ANALYZE generations");
               });
       // The very statements the store runs, with their parameters bound as the store binds them.
@@ -252,22 +258,26 @@ class JdbcStoreTest {
       // The history indexes are ascending (schema 6): newest first is the index read backwards.
       assertThat(history).contains("Index Scan Backward using generations_user_history");
       // Schema 8: the index holds no ID; rows of one microsecond are put in ID order by an
-      // incremental sort over those rows alone, never a sort of the user's whole history.
+      // incremental sort, never a sort of the user's whole history.
       assertThat(history).doesNotContainPattern("(?m)^\\s*->\\s*Sort");
-      // A later page starts reading the index at its cursor's time (here the user's 36 older
+      // A later page starts reading the index at its cursor's time (here the user's 60 older
       // rows: the planner may also fetch them by bitmap and sort them).
-      String later =
-          plan(
-              store,
-              GenerationSql.list(
-                  GenerationQuery.builder()
-                      .userId("user-7")
-                      .cursor(new PageCursor(Instant.now().minusSeconds(20_000), "g1").encode())
-                      .build()));
+      String later = plan(store, GenerationSql.list(olderThan("user-7", 20_000)));
       assertThat(later)
           .contains("generations_user_history")
           .containsPattern("Index Cond: .*created_at <=")
           .doesNotContain("Seq Scan");
+      // The user with 20,000 rows, half of them older than the cursor: read backwards from the
+      // cursor's time, no sort of those 10,000.
+      for (GenerationQuery q :
+          List.of(
+              GenerationQuery.builder().userId("user-long").build(),
+              olderThan("user-long", 10_000))) {
+        assertThat(plan(store, GenerationSql.list(q)))
+            .contains("Index Scan Backward using generations_user_history")
+            .doesNotContainPattern("(?m)^\\s*->\\s*Sort")
+            .doesNotContain("Seq Scan");
+      }
       // A tenant with a twentieth of the rows: the planner may read the tenant's index or walk
       // the newest rows of all until the page is full; either is an index, never the whole table.
       assertThat(
@@ -309,6 +319,14 @@ class JdbcStoreTest {
           .containsPattern("generations_thread_key\\b")
           .doesNotContain("Seq Scan");
     }
+  }
+
+  /** A user's page of generations older than {@code seconds} ago. */
+  private static GenerationQuery olderThan(String userId, long seconds) {
+    return GenerationQuery.builder()
+        .userId(userId)
+        .cursor(new PageCursor(Instant.now().minusSeconds(seconds), "g1").encode())
+        .build();
   }
 
   /** The spend report's totals query, bound as SpendReport binds it. */
