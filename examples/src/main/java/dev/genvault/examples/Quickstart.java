@@ -123,17 +123,11 @@ public final class Quickstart {
         first = stream.result();
       }
       out.println("Status: " + first.status().wireName() + " (" + first.finishReason() + ")");
-      if (first.cachedFrom() != null) {
-        out.println(
-            "Dedup:  served from the cache, copied from "
-                + first.cachedFrom()
-                + ", a generation of an earlier run (the cache is a table in the same database,"
-                + " so it outlives the process)");
-        out.println(savings(first));
-      } else {
-        out.println("Usage:  " + describe(first.usage()));
-        out.println("Cost:   " + describe(first.cost()));
-      }
+      printCost(
+          out,
+          first,
+          ", a generation of an earlier run (the cache is a table in the same database, so it"
+              + " outlives the process)");
 
       out.println();
       out.println("Same request again:");
@@ -166,6 +160,7 @@ public final class Quickstart {
                   + " conversation ("
                   + next.request().messages().size()
                   + " messages)");
+      printCost(out, next, ", the same turn of an earlier run");
 
       out.println();
       String select =
@@ -272,6 +267,20 @@ public final class Quickstart {
    */
   private static boolean isFile(@Nullable String database) {
     return database == null || !database.strip().matches("^[A-Za-z][A-Za-z0-9+.-]+:.*");
+  }
+
+  /**
+   * What a generation cost: its usage and price, or, when the dedup cache served it, where it was
+   * copied from ({@code earlier} says more of that generation) and what that saved.
+   */
+  private static void printCost(PrintStream out, Generation g, String earlier) {
+    if (g.cachedFrom() != null) {
+      out.println("Dedup:  served from the cache, copied from " + g.cachedFrom() + earlier);
+      out.println(savings(g));
+    } else {
+      out.println("Usage:  " + describe(g.usage()));
+      out.println("Cost:   " + describe(g.cost()));
+    }
   }
 
   private static String savings(Generation copy) {

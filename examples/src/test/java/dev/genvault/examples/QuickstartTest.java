@@ -97,6 +97,7 @@ class QuickstartTest {
     assertThat(next.request().messages()).hasSize(3);
     assertThat(printed)
         .contains("Thread: continues " + first.id())
+        .contains("Cost:   $" + next.cost().usd().toPlainString())
         .contains("https://x.test/chat/" + next.id());
     // The rows are in the SQLite file, readable by a new store after the generator closed.
     try (JdbcGenerationStore reopened = JdbcGenerationStore.sqlite(database)) {
@@ -134,6 +135,11 @@ class QuickstartTest {
         .contains("copied from " + firstRun[0].id() + ", a generation of an earlier run")
         .contains("saved $" + firstRun[0].cost().usd().toPlainString())
         .doesNotContain("input tokens");
+    // The next turn too: the same conversation as the first run's, so a copy, and it says so.
+    assertThat(secondRun[2].cachedFrom()).isEqualTo(firstRun[2].id());
+    assertThat(printed())
+        .contains("copied from " + firstRun[2].id() + ", the same turn of an earlier run")
+        .contains("saved $" + firstRun[2].cost().usd().toPlainString());
   }
 
   @Test
