@@ -455,9 +455,10 @@ final class GenerationSql {
                     "created_at <= :cursorAt AND (created_at < :cursorAt OR (created_at ="
                         + " :cursorAt AND id < :cursorId))",
                     s -> s.bindByType("cursorAt", c.createdAt(), TIME).bind("cursorId", c.id())));
-    sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
-    int limit = q.limit() + 1;
-    binds.add(s -> s.bind("limit", limit));
+    // The page size in the text, not as a parameter: PostgreSQL then keeps one plan for a page of
+    // that size (a generic plan, made once) instead of planning each page for its parameters,
+    // since a plan for an unknown LIMIT costs more than the ones made for its values.
+    sql.append(" ORDER BY created_at DESC, id DESC LIMIT ").append(q.limit() + 1);
     return new Bound(sql.toString(), s -> binds.forEach(b -> b.accept(s)));
   }
 
